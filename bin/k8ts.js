@@ -1,0 +1,14 @@
+#!/usr/bin/env node
+// The k8ts command. k8ts is TypeScript that Node 24 runs directly (type stripping), so this
+// file only checks the Node version and hands over to src/cmd/k8ts.ts.
+import process from 'node:process';
+
+const major = Number(process.versions.node.split('.')[0]);
+if (major < 24) {
+  process.stderr.write(
+    `error: k8ts needs Node.js 24 or later, but this is ${process.version}; ` +
+      'inside the k8ts repository run `npm ci` and then `npx k8ts ...`, which uses the Node 24 the repository pins\n',
+  );
+  process.exit(1);
+}
+await import('../src/cmd/k8ts.ts');

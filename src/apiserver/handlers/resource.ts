@@ -1,0 +1,199 @@
+/**
+ * Resource requests: maps a parsed ResourceRequestInfo onto the GenericStore (and the
+ * subresource handlers), and the results onto HTTP: 201 for creates, Status bodies for errors
+ * and most deletes, Table output when asked for.
+ */
+import type { KubeObject } from '../../api/meta/types.ts';
+import { apiVersionOf } from '../../api/resource-type.ts';
+import { badRequest, methodNotAllowed, notFound, pathNotFound } from '../errors.ts';
+import { tableContentType, wantsTable } from '../http/negotiation.ts';
+import { parseJsonObject, readBody, requireJsonContent } from '../http/request-body.ts';
+import { successStatus, writeJson } from '../http/respond.ts';
+import type { ServedResource } from '../registry/api-registry.ts';
+import type { GenericStore, UpdateTarget } from '../registry/generic-store.ts';
+import { parseListOptions } from '../registry/list-options.ts';
+import { buildTable, parseIncludeObject } from '../registry/table.ts';
+import type { ResourceRequestInfo } from '../request-info.ts';
+import { readDeleteOptions } from './delete-options.ts';
+import { applyPatch } from './patch.ts';
+import { handlePodBinding } from './pod-binding.ts';
+import { handleScale } from './scale.ts';
+import { handleNamespaceFinalize } from './namespace-finalize.ts';
+import { parseDryRun, parseFieldValidation, type RequestContext } from './request-context.ts';
+import { serveWatch } from './watch.ts';
+import { validateFields } from './field-validation.ts';
+import { schemaForType } from '../openapi.ts';
+
+/** Reads a JSON object body for create/update; `raw` is its text (for duplicate-key checks). */
+export async function readObjectBodyWithText(ctx: RequestContext): Promise<{ obj: KubeObject; raw: string }> {
+  requireJsonContent(ctx.req);
+  const body = await readBody(ctx.req);
+  const obj = parseJsonObject(body, 'the object');
+  const metadata = obj['metadata'];
+  if (metadata === undefined || metadata === null) obj['metadata'] = {};
+  else if (typeof metadata !== 'object' || Array.isArray(metadata)) throw badRequest('metadata must be an object');
+  return { obj: obj as KubeObject, raw: body.toString('utf8') };
+}
+
+export async function readObjectBody(ctx: RequestContext): Promise<KubeObject> {
+  return (await readObjectBodyWithText(ctx)).obj;
+}
+
+/** Field validation of a decoded object; Warn-mode findings become Warning headers. */
+function checkFields(ctx: RequestContext, store: GenericStore, obj: KubeObject, raw: string | undefined): void {
+  const warnings = validateFields(parseFieldValidation(ctx.url.searchParams), obj, raw, schemaForType(store.strategy.type));
+  if (warnings.length > 0) ctx.res.setHeader('Warning', warnings.map((w) => `299 - ${JSON.stringify(w)}`));
+}
+
+function dryRun(ctx: RequestContext): boolean {
+  return parseDryRun(ctx.url.searchParams.getAll('dryRun'));
+}
+
+/** Writes one object, as a one-row Table when the client asked for Table output. */
+function writeObject(ctx: RequestContext, store: GenericStore, code: number, obj: KubeObject): void {
+  const table = ctx.req.method === 'GET' ? wantsTable(ctx.req) : undefined;
+  if (table !== undefined) {
+    const include = parseIncludeObject(ctx.url.searchParams.get('includeObject'));
+    const t = buildTable(store.strategy, [obj], { resourceVersion: obj.metadata.resourceVersion ?? '' }, {
+      include,
+      version: table,
+      withColumns: true,
+      now: new Date(),
+    });
+    writeJson(ctx.res, code, t, tableContentType(table));
+    return;
+  }
+  writeJson(ctx.res, code, obj);
+}
+
+export async function handleResource(ctx: RequestContext, info: ResourceRequestInfo, served: ServedResource): Promise<void> {
+  const store = served.store;
+  const type = store.strategy.type;
+  const namespace = type.namespaced ? info.namespace : '';
+  if (type.namespaced && info.resource === 'namespaces') throw pathNotFound();
+  if (!type.namespaced && info.namespace !== '' && info.resource !== 'namespaces') throw pathNotFound();
+
+  switch (info.subresource) {
+    case '':
+      return handleMain(ctx, info, store, namespace);
+    case 'status':
+      return handleStatus(ctx, info, store, namespace);
+    case 'scale':
+      if (store.strategy.scale === null) throw pathNotFound();
+      return handleScale(ctx, info, store, namespace);
+    case 'binding':
+      if (type.group === '' && type.resource === 'pods') return handlePodBinding(ctx, info, store, namespace);
+      throw pathNotFound();
+    case 'finalize':
+      if (type.group === '' && type.resource === 'namespaces') return handleNamespaceFinalize(ctx, info, store);
+      throw pathNotFound();
+    default:
+      throw pathNotFound();
+  }
+}
+
+async function handleMain(ctx: RequestContext, info: ResourceRequestInfo, store: GenericStore, namespace: string): Promise<void> {
+  const q = ctx.url.searchParams;
+  switch (info.verb) {
+    case 'get':
+      return writeObject(ctx, store, 200, await store.get(namespace, info.name));
+    case 'list': {
+      const options = parseListOptions(q);
+      const list = await store.list(namespace, options);
+      const table = wantsTable(ctx.req);
+      if (table !== undefined) {
+        const include = parseIncludeObject(q.get('includeObject'));
+        for (const item of list.items) store.withTypeMeta(item);
+        const t = buildTable(store.strategy, list.items, list.metadata, { include, version: table, withColumns: true, now: new Date() });
+        return writeJson(ctx.res, 200, t, tableContentType(table));
+      }
+      return writeJson(ctx.res, 200, list);
+    }
+    case 'watch': {
+      const options = parseListOptions(q);
+      if (info.name !== '') throw badRequest('watch of a single object: use a list watch with fieldSelector=metadata.name=<name>');
+      const table = wantsTable(ctx.req);
+      return serveWatch(ctx.req, ctx.res, {
+        store,
+        namespace,
+        options,
+        table: table === undefined ? undefined : { version: table, include: parseIncludeObject(q.get('includeObject')) },
+      });
+    }
+    case 'create': {
+      if (info.name !== '') throw methodNotAllowed('POST');
+      const { obj, raw } = await readObjectBodyWithText(ctx);
+      checkFields(ctx, store, obj, raw);
+      const created = await store.create(namespace, obj, { dryRun: dryRun(ctx) });
+      return writeJson(ctx.res, 201, created);
+    }
+    case 'update': {
+      if (info.name === '') throw methodNotAllowed('PUT');
+      const { obj, raw } = await readObjectBodyWithText(ctx);
+      checkFields(ctx, store, obj, raw);
+      const updated = await store.update(namespace, info.name, obj, 'main', { dryRun: dryRun(ctx) });
+      return writeJson(ctx.res, 200, updated);
+    }
+    case 'patch':
+      return patchObject(ctx, info, store, namespace, 'main');
+    case 'delete': {
+      const options = await readDeleteOptions(ctx.req, q);
+      const result = await store.delete(namespace, info.name, options);
+      if (!result.deleted || returnsDeletedObject(store)) return writeJson(ctx.res, 200, result.object);
+      const t = store.strategy.type;
+      return writeJson(ctx.res, 200, successStatus({ name: info.name, group: t.group, kind: t.resource, uid: result.object.metadata.uid ?? '' }));
+    }
+    case 'deletecollection': {
+      const options = await readDeleteOptions(ctx.req, q);
+      const list = await store.list(namespace, { ...parseListOptions(q), limit: 0, continueToken: '' });
+      const deleted: KubeObject[] = [];
+      for (const item of list.items) {
+        try {
+          deleted.push((await store.delete(item.metadata.namespace ?? '', item.metadata.name ?? '', options)).object);
+        } catch (err) {
+          // Deleted by someone else meanwhile: the goal is reached for that item.
+          if (!(err instanceof Error && 'code' in err && (err as { code: unknown }).code === 404)) throw err;
+        }
+      }
+      const t = store.strategy.type;
+      return writeJson(ctx.res, 200, { apiVersion: apiVersionOf(t), kind: t.listKind, metadata: { resourceVersion: list.metadata.resourceVersion }, items: deleted });
+    }
+  }
+}
+
+/** Kinds whose DELETE answers with the deleted object rather than a Status, as upstream does. */
+function returnsDeletedObject(store: GenericStore): boolean {
+  const t = store.strategy.type;
+  return t.group === '' && (t.resource === 'pods' || t.resource === 'services' || t.resource === 'namespaces');
+}
+
+async function patchObject(ctx: RequestContext, info: ResourceRequestInfo, store: GenericStore, namespace: string, target: UpdateTarget): Promise<void> {
+  if (info.name === '') throw methodNotAllowed('PATCH');
+  const body = await readBody(ctx.req);
+  const contentType = ctx.req.headers['content-type'] ?? '';
+  const patched = await store.guaranteedUpdate(namespace, info.name, target, { dryRun: dryRun(ctx) }, undefined, (current) => {
+    const next = applyPatch(store, contentType, body, current);
+    checkFields(ctx, store, next, undefined);
+    return next;
+  });
+  writeJson(ctx.res, 200, patched);
+}
+
+async function handleStatus(ctx: RequestContext, info: ResourceRequestInfo, store: GenericStore, namespace: string): Promise<void> {
+  if (!store.strategy.hasStatus && !(store.strategy.type.group === '' && store.strategy.type.resource === 'namespaces')) {
+    throw notFound(store.strategy.type, info.name);
+  }
+  switch (info.verb) {
+    case 'get':
+      return writeJson(ctx.res, 200, await store.get(namespace, info.name));
+    case 'update': {
+      const obj = await readObjectBody(ctx);
+      const updated = await store.update(namespace, info.name, obj, 'status', { dryRun: dryRun(ctx) });
+      return writeJson(ctx.res, 200, updated);
+    }
+    case 'patch':
+      return patchObject(ctx, info, store, namespace, 'status');
+    default:
+      throw methodNotAllowed(ctx.req.method ?? '');
+  }
+}

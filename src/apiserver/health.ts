@@ -1,0 +1,48 @@
+/**
+ * /livez, /readyz and /healthz: named checks, `?verbose` listing, `?exclude=<check>`, and
+ * per-check paths such as /readyz/storage. The status code is what load balancers act on: 200
+ * when every (non-excluded) check passes, 500 otherwise.
+ */
+import type { ServerResponse } from 'node:http';
+import { writeText } from './http/respond.ts';
+
+/** A health check: resolves undefined when healthy, or a reason when not. Never throws. */
+export type HealthCheck = () => Promise<string | undefined>;
+
+export interface HealthEndpoints {
+  readonly livez: ReadonlyMap<string, HealthCheck>;
+  readonly readyz: ReadonlyMap<string, HealthCheck>;
+}
+
+/** Serves a health path; returns false when `path` is not one. */
+export async function serveHealth(endpoints: HealthEndpoints, path: string, query: URLSearchParams, res: ServerResponse): Promise<boolean> {
+  const [, root, single, ...extra] = path.split('/');
+  const checks = root === 'livez' ? endpoints.livez : root === 'readyz' || root === 'healthz' ? endpoints.readyz : undefined;
+  if (checks === undefined || extra.length > 0) return false;
+  if (single !== undefined && single !== '') {
+    const check = checks.get(single);
+    if (check === undefined) return false;
+    const failure = await check();
+    writeText(res, failure === undefined ? 200 : 500, failure === undefined ? 'ok' : `internal server error: ${single} check failed`);
+    return true;
+  }
+  const excluded = new Set(query.getAll('exclude'));
+  const lines: string[] = [];
+  let healthy = true;
+  const results = await Promise.all([...checks].map(async ([name, check]) => [name, excluded.has(name) ? 'excluded' : await check()] as const));
+  for (const [name, result] of results) {
+    if (result === 'excluded') lines.push(`[+]${name} excluded: ok`);
+    else if (result === undefined) lines.push(`[+]${name} ok`);
+    else {
+      healthy = false;
+      lines.push(`[-]${name} failed: reason withheld`);
+    }
+  }
+  const verbose = query.has('verbose');
+  if (healthy) {
+    writeText(res, 200, verbose ? `${lines.join('\n')}\n${root} check passed\n` : 'ok');
+  } else {
+    writeText(res, 500, `${lines.join('\n')}\n${root} check failed\n`);
+  }
+  return true;
+}

@@ -1,0 +1,56 @@
+/**
+ * Reading request bodies with a hard size limit: a body larger than the limit is rejected with
+ * 413 while it is being read, and never more than limit + 1 bytes are buffered.
+ */
+import type { IncomingMessage } from 'node:http';
+import { badRequest, tooLarge, unsupportedMediaType } from '../errors.ts';
+
+/** Upstream's request-body limit (3 MiB). */
+export const MAX_REQUEST_BODY_BYTES = 3 * 1024 * 1024;
+
+/** Reads the whole body, failing with 413 as soon as it passes `limit` bytes. */
+export async function readBody(req: IncomingMessage, limit = MAX_REQUEST_BODY_BYTES): Promise<Buffer> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) {
+    req.resume();
+    throw tooLarge(limit);
+  }
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    total += chunk.length;
+    if (total > limit) {
+      req.resume();
+      throw tooLarge(limit);
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, total);
+}
+
+/** The media type of the request without parameters, lower-cased ('' when absent). */
+export function mediaType(req: IncomingMessage): string {
+  const header = req.headers['content-type'] ?? '';
+  return header.split(';')[0]!.trim().toLowerCase();
+}
+
+/** Parses a JSON body into an object, with the decode error as a 400. */
+export function parseJsonObject(body: Buffer, what = 'body'): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(body.toString('utf8'));
+  } catch (err) {
+    throw badRequest(`error decoding ${what}: ${(err as Error).message}`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw badRequest(`error decoding ${what}: expected a JSON object`);
+  }
+  return value as Record<string, unknown>;
+}
+
+/** Accepts JSON request bodies ('' and `*\/*` count as JSON); anything else is 415. */
+export function requireJsonContent(req: IncomingMessage): void {
+  const type = mediaType(req);
+  if (type === '' || type === 'application/json' || type === '*/*') return;
+  throw unsupportedMediaType(`the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf`);
+}

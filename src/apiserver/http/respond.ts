@@ -1,0 +1,42 @@
+/** Writing responses: JSON objects, Status errors, plain text. */
+import type { ServerResponse } from 'node:http';
+import type { Status } from '../../api/meta/types.ts';
+import type { ApiError } from '../errors.ts';
+
+/** Writes `body` as JSON with `code` (default 200). */
+export function writeJson(res: ServerResponse, code: number, body: unknown, contentType = 'application/json'): void {
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  res.writeHead(code, {
+    'Content-Type': contentType,
+    'Content-Length': Buffer.byteLength(text),
+    'Cache-Control': 'no-cache, private',
+  });
+  res.end(text);
+}
+
+/** Writes an ApiError as its metav1.Status with the matching HTTP code. */
+export function writeError(res: ServerResponse, err: ApiError): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  for (const [name, value] of Object.entries(err.headers)) res.setHeader(name, value);
+  writeJson(res, err.code, err.toStatus());
+}
+
+export function writeText(res: ServerResponse, code: number, text: string): void {
+  res.writeHead(code, {
+    'Content-Type': 'text/plain; charset=utf-8',
+    'X-Content-Type-Options': 'nosniff',
+    'Content-Length': Buffer.byteLength(text),
+    'Cache-Control': 'no-cache, private',
+  });
+  res.end(text);
+}
+
+/** A success Status, as returned by DELETE of most kinds. */
+export function successStatus(details: Status['details']): Status {
+  const status: Status = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 200 };
+  if (details !== undefined) status.details = details;
+  return status;
+}

@@ -1,0 +1,510 @@
+/**
+ * The generic store: create, read, update, delete and list for any resource, over the Storage
+ * interface, with the kind-specific parts delegated to a ResourceStrategy. It speaks objects and
+ * throws ApiErrors; the HTTP handlers translate requests into these calls.
+ *
+ * Writes are compare-and-swap on the key's modRevision. An update whose client named a
+ * resourceVersion fails with 409 on a mismatch; one that did not (a patch, an update without
+ * resourceVersion) is retried on the fresh object, as Kubernetes' GuaranteedUpdate does.
+ */
+import { randomUUID } from 'node:crypto';
+import type { FieldError, KubeList, KubeObject } from '../../api/meta/types.ts';
+import { apiVersionOf } from '../../api/resource-type.ts';
+import { CompactedError, ConflictError, FutureRevisionError, KeyExistsError, KeyNotFoundError, StorageUnavailableError } from '../../storage/errors.ts';
+import type { KeyValue, Storage } from '../../storage/storage.ts';
+import { deepEqual } from '../../util/deep-equal.ts';
+import {
+  alreadyExists,
+  ApiError,
+  badRequest,
+  conflict,
+  expired,
+  forbidden,
+  invalid,
+  modifiedConflict,
+  notFound,
+  serviceUnavailable,
+  timeout,
+} from '../errors.ts';
+import { decodeObject, encodeObject } from './codec.ts';
+import { decodeContinue, encodeContinue } from './continue-token.ts';
+import { collectionPrefix, objectKey } from './keys.ts';
+import type { ListOptions } from './list-options.ts';
+import { validateNewObjectMeta, validateObjectMetaUpdate } from './meta-rules.ts';
+import { buildObjectFilter } from './object-filter.ts';
+import type { ResourceStrategy } from './strategy.ts';
+import type { WatchCache } from './watch-cache.ts';
+
+/** Whether a namespace can take new objects. */
+export type NamespaceState = 'active' | 'terminating' | 'missing';
+
+export interface GenericStoreDeps {
+  readonly storage: Storage;
+  readonly cache: WatchCache;
+  /** Looks up a namespace's lifecycle state (namespace lifecycle admission). */
+  readonly namespaceState: (namespace: string) => Promise<NamespaceState>;
+  readonly now?: () => Date;
+}
+
+export interface WriteOptions {
+  /** dryRun=All: run everything but do not persist. */
+  readonly dryRun: boolean;
+}
+
+export interface DeleteOptions extends WriteOptions {
+  readonly gracePeriodSeconds: number | undefined;
+  readonly preconditions: { uid?: string; resourceVersion?: string } | undefined;
+}
+
+export interface DeleteResult {
+  /** The object: the deleted state, or the state with deletionTimestamp when deletion is pending. */
+  readonly object: KubeObject;
+  /** True when the object is gone now; false when deletion waits for finalizers or a grace period. */
+  readonly deleted: boolean;
+}
+
+/**
+ * What an update writes: the main resource, the status subresource, or a server-defined
+ * subresource (`system`: pods/binding, namespaces/finalize) whose handler decides exactly what
+ * changes, so the strategy's prepare and kind validation (which would refuse, e.g., a change of
+ * an immutable pod spec field) do not apply.
+ */
+export type UpdateTarget = 'main' | 'status' | 'system';
+
+/** Retries of an unconditional update that keeps losing compare-and-swap races. */
+const MAX_UPDATE_ATTEMPTS = 16;
+/** generateName suffix alphabet and length (no vowels, no confusable characters), as upstream. */
+const NAME_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
+const NAME_SUFFIX_LENGTH = 5;
+
+/** RFC 3339 with second precision, as Kubernetes writes timestamps. */
+export function formatTimestamp(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+function randomSuffix(): string {
+  let s = '';
+  for (let i = 0; i < NAME_SUFFIX_LENGTH; i++) s += NAME_ALPHABET[Math.floor(Math.random() * NAME_ALPHABET.length)];
+  return s;
+}
+
+/** Maps storage failures that are not the client's fault to 5xx ApiErrors; rethrows the rest. */
+export function storageFailure(err: unknown): never {
+  if (err instanceof ApiError) throw err;
+  if (err instanceof StorageUnavailableError) throw serviceUnavailable(`storage is unavailable: ${err.message}`);
+  if (err instanceof FutureRevisionError) {
+    throw timeout(`Too large resource version: ${err.requestedRevision}, current: ${err.currentRevision}`, 1);
+  }
+  throw err;
+}
+
+export class GenericStore {
+  readonly strategy: ResourceStrategy;
+  readonly #storage: Storage;
+  readonly #cache: WatchCache;
+  readonly #namespaceState: (namespace: string) => Promise<NamespaceState>;
+  readonly #now: () => Date;
+
+  constructor(strategy: ResourceStrategy, deps: GenericStoreDeps) {
+    this.strategy = strategy;
+    this.#storage = deps.storage;
+    this.#cache = deps.cache;
+    this.#namespaceState = deps.namespaceState;
+    this.#now = deps.now ?? (() => new Date());
+  }
+
+  get cache(): WatchCache {
+    return this.#cache;
+  }
+
+  #key(namespace: string, name: string): string {
+    return objectKey(this.strategy.type, namespace, name);
+  }
+
+  /** Sets apiVersion and kind, which stored objects and clients' bodies may omit. */
+  withTypeMeta(obj: KubeObject): KubeObject {
+    obj.apiVersion = apiVersionOf(this.strategy.type);
+    obj.kind = this.strategy.type.kind;
+    return obj;
+  }
+
+  async get(namespace: string, name: string): Promise<KubeObject> {
+    const kv = await this.#getKv(namespace, name);
+    return this.withTypeMeta(decodeObject(kv));
+  }
+
+  async #getKv(namespace: string, name: string): Promise<KeyValue> {
+    let result;
+    try {
+      result = await this.#storage.get(this.#key(namespace, name));
+    } catch (err) {
+      storageFailure(err);
+    }
+    if (result.kv === undefined) throw notFound(this.strategy.type, name);
+    return result.kv;
+  }
+
+  /** Lists objects of `namespace` ('' = all) per the list options. */
+  async list(namespace: string, opts: ListOptions): Promise<KubeList> {
+    const type = this.strategy.type;
+    const filter = buildObjectFilter(this.strategy, opts.labelSelector, opts.fieldSelector);
+    const prefix = collectionPrefix(type, namespace);
+    const listMeta: KubeList['metadata'] = {};
+    let items: KubeObject[];
+
+    const fromCache =
+      opts.continueToken === '' &&
+      opts.resourceVersionMatch !== 'Exact' &&
+      opts.resourceVersion !== undefined &&
+      (opts.resourceVersion === 0 || this.#cache.revision >= opts.resourceVersion);
+    if (fromCache) {
+      // Served from the watch cache: already at least as new as asked; pagination does not apply.
+      items = this.#cache.list(prefix).filter(filter);
+      listMeta.resourceVersion = String(this.#cache.revision);
+    } else {
+      let revision: number | undefined;
+      let startKey: string | undefined;
+      if (opts.continueToken !== '') {
+        const pos = decodeContinue(opts.continueToken, prefix);
+        revision = pos.revision;
+        startKey = pos.startKey;
+      } else if (opts.resourceVersionMatch === 'Exact') {
+        revision = opts.resourceVersion;
+      }
+      const page = await this.#listFromStorage(prefix, filter, opts.limit, revision, startKey, opts.continueToken !== '');
+      items = page.items;
+      listMeta.resourceVersion = String(page.revision);
+      if (opts.resourceVersion !== undefined && opts.resourceVersionMatch !== 'Exact' && page.revision < opts.resourceVersion) {
+        throw timeout(`Too large resource version: ${opts.resourceVersion}, current: ${page.revision}`, 1);
+      }
+      if (page.nextKey !== undefined) listMeta.continue = encodeContinue({ revision: page.revision, startKey: page.nextKey });
+    }
+    return {
+      apiVersion: apiVersionOf(type),
+      kind: type.listKind,
+      metadata: listMeta,
+      items: items,
+    };
+  }
+
+  async #listFromStorage(
+    prefix: string,
+    filter: (obj: KubeObject) => boolean,
+    limit: number,
+    revision: number | undefined,
+    startKey: string | undefined,
+    continuing: boolean,
+  ): Promise<{ items: KubeObject[]; revision: number; nextKey: string | undefined }> {
+    const items: KubeObject[] = [];
+    let atRevision = revision;
+    let from = startKey;
+    // With a limit, read pages of the remaining size at one fixed revision until the page is full.
+    for (;;) {
+      let result;
+      try {
+        result = await this.#storage.list(prefix, {
+          ...(atRevision !== undefined ? { revision: atRevision } : {}),
+          ...(limit > 0 ? { limit: limit - items.length } : {}),
+          ...(from !== undefined ? { startKey: from } : {}),
+        });
+      } catch (err) {
+        if (err instanceof CompactedError) {
+          throw expired(
+            continuing
+              ? 'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.'
+              : `too old resource version: ${err.requestedRevision} (${err.compactRevision})`,
+          );
+        }
+        storageFailure(err);
+      }
+      atRevision = result.revision;
+      for (const kv of result.kvs) {
+        const obj = decodeObject(kv);
+        if (filter(obj)) items.push(obj);
+      }
+      const last = result.kvs[result.kvs.length - 1];
+      if (!result.more || last === undefined) return { items, revision: result.revision, nextKey: undefined };
+      from = `${last.key}\u0000`;
+      if (limit > 0 && items.length >= limit) return { items, revision: result.revision, nextKey: from };
+    }
+  }
+
+  /** Fills server-owned metadata and checks a new object; returns it ready to store. */
+  async #prepareCreate(namespace: string, obj: KubeObject): Promise<KubeObject> {
+    const type = this.strategy.type;
+    this.#checkTypeMeta(obj);
+    this.withTypeMeta(obj);
+    const meta = obj.metadata;
+    if (type.namespaced) {
+      if (meta.namespace !== undefined && meta.namespace !== '' && meta.namespace !== namespace) {
+        throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+      }
+      meta.namespace = namespace;
+    } else {
+      delete meta.namespace;
+    }
+    if ((meta.name === undefined || meta.name === '') && meta.generateName !== undefined && meta.generateName !== '') {
+      meta.name = meta.generateName + randomSuffix();
+    }
+    meta.uid = randomUUID();
+    meta.creationTimestamp = formatTimestamp(this.#now());
+    meta.generation = 1;
+    delete meta.resourceVersion;
+    delete meta.deletionTimestamp;
+    delete meta.deletionGracePeriodSeconds;
+    this.strategy.prepareForCreate(obj);
+    this.strategy.applyDefaults(obj);
+    const errors: FieldError[] = [...validateNewObjectMeta(this.strategy, obj), ...this.strategy.validateCreate(obj)];
+    if (errors.length > 0) throw invalid(type.group, type.kind, meta.name ?? '', errors);
+    if (type.namespaced) {
+      const state = await this.#namespaceState(namespace);
+      if (state === 'missing') throw notFound({ group: '', resource: 'namespaces' }, namespace);
+      if (state === 'terminating') {
+        throw forbidden(`${type.resource} "${meta.name}" is forbidden: unable to create new content in namespace ${namespace} because it is being terminated`, {
+          name: meta.name ?? '',
+          group: type.group,
+          kind: type.resource,
+          causes: [{ reason: 'NamespaceTerminating', message: `namespace ${namespace} is being terminated`, field: 'metadata.namespace' }],
+        });
+      }
+    }
+    return obj;
+  }
+
+  /** Rejects a body whose apiVersion or kind names another type (both may be omitted). */
+  #checkTypeMeta(obj: KubeObject): void {
+    const type = this.strategy.type;
+    const expected = apiVersionOf(type);
+    if (obj.apiVersion !== undefined && obj.apiVersion !== '' && obj.apiVersion !== expected) {
+      throw badRequest(`the API version in the data (${obj.apiVersion}) does not match the expected API version (${expected})`);
+    }
+    if (obj.kind !== undefined && obj.kind !== '' && obj.kind !== type.kind) {
+      throw badRequest(`the kind in the data (${obj.kind}) does not match the expected kind (${type.kind})`);
+    }
+  }
+
+  /** Creates an object in `namespace`; 409 AlreadyExists if its name is taken. */
+  async create(namespace: string, obj: KubeObject, opts: WriteOptions): Promise<KubeObject> {
+    const generated = (obj.metadata.name === undefined || obj.metadata.name === '') && obj.metadata.generateName !== undefined;
+    for (let attempt = 0; ; attempt++) {
+      const candidate = await this.#prepareCreate(namespace, attempt === 0 ? obj : { ...obj, metadata: { ...obj.metadata, name: '' } });
+      const name = candidate.metadata.name!;
+      if (opts.dryRun) {
+        if (await this.#exists(namespace, name)) throw alreadyExists(this.strategy.type, name);
+        return candidate;
+      }
+      try {
+        const result = await this.#storage.create(this.#key(namespace, name), encodeObject(candidate));
+        candidate.metadata.resourceVersion = String(result.revision);
+        return candidate;
+      } catch (err) {
+        // A generated name that collides gets a fresh suffix, a few times, as upstream retries.
+        if (err instanceof KeyExistsError && generated && attempt < 8) continue;
+        if (err instanceof KeyExistsError) throw alreadyExists(this.strategy.type, name);
+        storageFailure(err);
+      }
+    }
+  }
+
+  async #exists(namespace: string, name: string): Promise<boolean> {
+    try {
+      return (await this.#storage.get(this.#key(namespace, name))).kv !== undefined;
+    } catch (err) {
+      storageFailure(err);
+    }
+  }
+
+  /**
+   * Replaces an object with `obj` (PUT). A `metadata.resourceVersion` in the body is a
+   * precondition (409 on mismatch); without one the update applies to the latest state.
+   */
+  async update(namespace: string, name: string, obj: KubeObject, target: UpdateTarget, opts: WriteOptions): Promise<KubeObject> {
+    this.#checkTypeMeta(obj);
+    const meta = obj.metadata;
+    if (meta.name !== undefined && meta.name !== '' && meta.name !== name) {
+      throw badRequest(`the name of the object (${meta.name}) does not match the name on the URL (${name})`);
+    }
+    if (this.strategy.type.namespaced && meta.namespace !== undefined && meta.namespace !== '' && meta.namespace !== namespace) {
+      throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+    }
+    const precondition = meta.resourceVersion !== undefined && meta.resourceVersion !== '' ? meta.resourceVersion : undefined;
+    return this.guaranteedUpdate(namespace, name, target, opts, precondition, () => structuredClone(obj));
+  }
+
+  /**
+   * The one update loop: reads the current object, asks `mutate` for the next state (given a
+   * private copy of the current one), runs the strategy and validation, and writes with
+   * compare-and-swap, retrying on a lost race unless `precondition` pins a resourceVersion.
+   * An update that changes nothing is not written (no new resourceVersion, no watch event).
+   */
+  async guaranteedUpdate(
+    namespace: string,
+    name: string,
+    target: UpdateTarget,
+    opts: WriteOptions,
+    precondition: string | undefined,
+    mutate: (current: KubeObject) => KubeObject | Promise<KubeObject>,
+  ): Promise<KubeObject> {
+    const type = this.strategy.type;
+    for (let attempt = 0; attempt < MAX_UPDATE_ATTEMPTS; attempt++) {
+      const kv = await this.#getKv(namespace, name);
+      const current = this.withTypeMeta(decodeObject(kv));
+      if (precondition !== undefined && precondition !== current.metadata.resourceVersion) {
+        throw modifiedConflict(type, name);
+      }
+      const next = await mutate(structuredClone(current));
+      if (typeof next !== 'object' || next === null || typeof next.metadata !== 'object' || next.metadata === null) {
+        throw badRequest('the object has no metadata');
+      }
+      this.#checkTypeMeta(next);
+      this.withTypeMeta(next);
+      this.#keepServerMetadata(next, current);
+      if (target === 'status') this.strategy.prepareForStatusUpdate(next, current);
+      else if (target === 'main') this.strategy.prepareForUpdate(next, current);
+      this.strategy.applyDefaults(next);
+      const errors = validateObjectMetaUpdate(this.strategy, next, current);
+      if (target !== 'system') errors.push(...this.strategy.validateUpdate(next, current));
+      if (errors.length > 0) throw invalid(type.group, type.kind, name, errors);
+      if (target === 'main' && this.strategy.changesGeneration(next, current)) {
+        next.metadata.generation = (current.metadata.generation ?? 1) + 1;
+      }
+
+      next.metadata.resourceVersion = current.metadata.resourceVersion;
+      if (deepEqual(next, current)) return current;
+      if (opts.dryRun) return next;
+
+      // Deletion in progress and nothing left to wait for: this update completes the delete.
+      if (next.metadata.deletionTimestamp !== undefined && this.#readyToRemove(next)) {
+        try {
+          const result = await this.#storage.delete(kv.key, kv.modRevision);
+          next.metadata.resourceVersion = String(result.revision);
+          return next;
+        } catch (err) {
+          if (err instanceof ConflictError && precondition === undefined) continue;
+          if (err instanceof ConflictError) throw modifiedConflict(type, name);
+          if (err instanceof KeyNotFoundError) throw notFound(type, name);
+          storageFailure(err);
+        }
+      }
+      try {
+        const result = await this.#storage.update(kv.key, encodeObject(next), kv.modRevision);
+        next.metadata.resourceVersion = String(result.revision);
+        return next;
+      } catch (err) {
+        if (err instanceof ConflictError && precondition === undefined) continue;
+        if (err instanceof ConflictError) throw modifiedConflict(type, name);
+        if (err instanceof KeyNotFoundError) throw notFound(type, name);
+        storageFailure(err);
+      }
+    }
+    throw conflict(type, name, 'too many concurrent updates; please try again');
+  }
+
+  /** Metadata only the server may change survives any update; new finalizers are refused once deleting. */
+  #keepServerMetadata(next: KubeObject, current: KubeObject): void {
+    const m = next.metadata;
+    const c = current.metadata;
+    if (this.strategy.type.namespaced) m.namespace = c.namespace;
+    else delete m.namespace;
+    m.name = c.name;
+    m.uid = c.uid;
+    m.creationTimestamp = c.creationTimestamp;
+    m.generation = c.generation;
+    if (c.generateName !== undefined) m.generateName = c.generateName;
+    else delete m.generateName;
+    if (c.deletionTimestamp !== undefined) {
+      m.deletionTimestamp = c.deletionTimestamp;
+      const added = (m.finalizers ?? []).filter((f) => !(c.finalizers ?? []).includes(f));
+      if (added.length > 0) {
+        throw invalid(this.strategy.type.group, this.strategy.type.kind, c.name ?? '', [
+          {
+            type: 'FieldValueForbidden',
+            field: 'metadata.finalizers',
+            detail: `no new finalizers can be added if the object is being deleted, found new finalizers ${JSON.stringify(added)}`,
+          },
+        ]);
+      }
+    } else delete m.deletionTimestamp;
+    if (c.deletionGracePeriodSeconds !== undefined) m.deletionGracePeriodSeconds = c.deletionGracePeriodSeconds;
+    else delete m.deletionGracePeriodSeconds;
+  }
+
+  /** Whether an object being deleted has nothing left that blocks its removal. */
+  #readyToRemove(obj: KubeObject): boolean {
+    return (
+      (obj.metadata.finalizers ?? []).length === 0 &&
+      this.strategy.deletionBlockers(obj).length === 0 &&
+      (obj.metadata.deletionGracePeriodSeconds ?? 0) === 0
+    );
+  }
+
+  /**
+   * Deletes an object: at once, or — when it has finalizers, deletion blockers or a grace
+   * period — by setting deletionTimestamp and leaving the rest to whoever owns those.
+   */
+  async delete(namespace: string, name: string, opts: DeleteOptions): Promise<DeleteResult> {
+    const type = this.strategy.type;
+    for (let attempt = 0; attempt < MAX_UPDATE_ATTEMPTS; attempt++) {
+      const kv = await this.#getKv(namespace, name);
+      const current = this.withTypeMeta(decodeObject(kv));
+      const pre = opts.preconditions;
+      if (pre?.uid !== undefined && pre.uid !== current.metadata.uid) {
+        throw conflict(type, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${current.metadata.uid}`);
+      }
+      if (pre?.resourceVersion !== undefined && pre.resourceVersion !== current.metadata.resourceVersion) {
+        throw conflict(
+          type,
+          name,
+          `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in meta: ${current.metadata.resourceVersion}`,
+        );
+      }
+      const grace = this.strategy.gracePeriodSeconds(current, opts.gracePeriodSeconds);
+      const blocked = (current.metadata.finalizers ?? []).length > 0 || this.strategy.deletionBlockers(current).length > 0;
+      const next = structuredClone(current);
+      if (!blocked && grace === 0) {
+        if (opts.dryRun) return { object: current, deleted: true };
+        try {
+          const result = await this.#storage.delete(kv.key, kv.modRevision);
+          current.metadata.resourceVersion = String(result.revision);
+          return { object: current, deleted: true };
+        } catch (err) {
+          if (err instanceof ConflictError) continue;
+          if (err instanceof KeyNotFoundError) throw notFound(type, name);
+          storageFailure(err);
+        }
+      }
+      const meta = next.metadata;
+      if (meta.deletionTimestamp === undefined) {
+        meta.deletionTimestamp = formatTimestamp(new Date(this.#now().getTime() + grace * 1000));
+        meta.deletionGracePeriodSeconds = grace;
+        this.strategy.beginDeletion(next);
+      } else if (meta.deletionGracePeriodSeconds !== undefined && grace < meta.deletionGracePeriodSeconds) {
+        // A shorter grace period may cut a pending graceful deletion short, never lengthen it.
+        meta.deletionGracePeriodSeconds = grace;
+        meta.deletionTimestamp = formatTimestamp(new Date(this.#now().getTime() + grace * 1000));
+      }
+      if (deepEqual(next, current) || opts.dryRun) return { object: next, deleted: false };
+      if (this.#readyToRemove(next)) {
+        try {
+          const result = await this.#storage.delete(kv.key, kv.modRevision);
+          next.metadata.resourceVersion = String(result.revision);
+          return { object: next, deleted: true };
+        } catch (err) {
+          if (err instanceof ConflictError) continue;
+          if (err instanceof KeyNotFoundError) throw notFound(type, name);
+          storageFailure(err);
+        }
+      }
+      try {
+        const result = await this.#storage.update(kv.key, encodeObject(next), kv.modRevision);
+        next.metadata.resourceVersion = String(result.revision);
+        return { object: next, deleted: false };
+      } catch (err) {
+        if (err instanceof ConflictError) continue;
+        if (err instanceof KeyNotFoundError) throw notFound(type, name);
+        storageFailure(err);
+      }
+    }
+    throw conflict(type, name, 'too many concurrent updates; please try again');
+  }
+}

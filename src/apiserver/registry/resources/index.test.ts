@@ -1,0 +1,147 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { KubeObject } from '../../../api/meta/types.ts';
+import { formatFieldErrors } from '../../../api/validation/field-errors.ts';
+import { validateObjectMeta, validateObjectMetaUpdate } from '../../../api/validation/object-meta.ts';
+import type { ResourceStrategy } from '../strategy.ts';
+import { builtinStrategies } from './index.ts';
+
+const template = { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'app', image: 'nginx:1.27' }] } };
+
+/** A typical object of each kind, as a client would send it. */
+const SAMPLES: Record<string, Record<string, unknown>> = {
+  '/v1/namespaces': {},
+  '/v1/pods': { spec: { containers: [{ name: 'app', image: 'nginx' }] } },
+  '/v1/services': { spec: { selector: { app: 'web' }, ports: [{ port: 80 }] } },
+  '/v1/endpoints': { subsets: [{ addresses: [{ ip: '10.0.0.1' }], ports: [{ port: 80 }] }] },
+  '/v1/configmaps': { data: { a: 'b' } },
+  '/v1/secrets': { stringData: { password: 'p' } },
+  '/v1/nodes': { spec: {}, status: { conditions: [{ type: 'Ready', status: 'True' }] } },
+  '/v1/events': { involvedObject: { kind: 'Pod', name: 'web', namespace: 'default' }, reason: 'Started', type: 'Normal', message: 'ok' },
+  '/v1/serviceaccounts': {},
+  'apps/v1/deployments': { spec: { selector: { matchLabels: { app: 'web' } }, template } },
+  'apps/v1/replicasets': { spec: { selector: { matchLabels: { app: 'web' } }, template } },
+  'apps/v1/statefulsets': { spec: { serviceName: 'web', selector: { matchLabels: { app: 'web' } }, template } },
+  'apps/v1/daemonsets': { spec: { selector: { matchLabels: { app: 'web' } }, template } },
+  'batch/v1/jobs': { spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'pi', image: 'perl' }] } } } },
+  'coordination.k8s.io/v1/leases': { spec: { holderIdentity: 'me', leaseDurationSeconds: 15 } },
+  'discovery.k8s.io/v1/endpointslices': { addressType: 'IPv4', endpoints: [{ addresses: ['10.0.0.1'] }], ports: [{ port: 80 }] },
+};
+
+function sample(s: ResourceStrategy): Record<string, unknown> {
+  return SAMPLES[`${s.type.group}/${s.type.version}/${s.type.resource}`]!;
+}
+
+/** Create the way the generic store does: server metadata, prepare, defaults, validation. */
+function create(s: ResourceStrategy, body: Record<string, unknown>): KubeObject {
+  const obj: KubeObject = {
+    ...structuredClone(body),
+    metadata: { name: 'web', uid: 'uid-1', creationTimestamp: '2024-05-01T11:00:00Z', generation: 1, ...(s.type.namespaced ? { namespace: 'default' } : {}) },
+  };
+  s.prepareForCreate(obj);
+  s.applyDefaults(obj);
+  const errs = [...validateObjectMeta(obj.metadata, { namespaced: s.type.namespaced, nameValidator: s.nameValidator }), ...s.validateCreate(obj)];
+  assert.deepEqual(errs, [], formatFieldErrors(s.type.kind, 'web', errs));
+  return obj;
+}
+
+void test('every built-in resource has exactly one strategy, in discovery order', () => {
+  assert.deepEqual(
+    builtinStrategies().map((s) => `${s.type.group}/${s.type.version}/${s.type.resource}`),
+    Object.keys(SAMPLES),
+  );
+});
+
+void test('resource type data: short names and the all category', () => {
+  const byResource = new Map(builtinStrategies().map((s) => [s.type.resource, s.type]));
+  const shortNames = Object.fromEntries([...byResource].map(([r, t]) => [r, t.shortNames.join(',')]));
+  assert.deepEqual(shortNames, {
+    namespaces: 'ns',
+    pods: 'po',
+    services: 'svc',
+    endpoints: 'ep',
+    configmaps: 'cm',
+    secrets: '',
+    nodes: 'no',
+    events: 'ev',
+    serviceaccounts: 'sa',
+    deployments: 'deploy',
+    replicasets: 'rs',
+    statefulsets: 'sts',
+    daemonsets: 'ds',
+    jobs: '',
+    leases: '',
+    endpointslices: '',
+  });
+  const all = [...byResource].filter(([, t]) => t.categories.includes('all')).map(([r]) => r);
+  assert.deepEqual(all.sort(), ['daemonsets', 'deployments', 'jobs', 'pods', 'replicasets', 'services', 'statefulsets']);
+});
+
+void test('a typical object of every kind is created, updated unchanged, and printed', () => {
+  const now = new Date('2024-05-01T12:00:00Z');
+  for (const s of builtinStrategies()) {
+    const obj = create(s, sample(s));
+    const next = structuredClone(obj);
+    s.prepareForUpdate(next, obj);
+    s.applyDefaults(next);
+    assert.deepEqual([...validateObjectMetaUpdate(next.metadata, obj.metadata), ...s.validateUpdate(next, obj)], [], s.type.resource);
+    assert.equal(s.changesGeneration(next, obj), false, s.type.resource);
+    assert.deepEqual(next, obj, `${s.type.resource}: a no-op update changes nothing`);
+    const row = s.tableRow(obj, now);
+    assert.equal(row.length, s.tableColumns.length, s.type.resource);
+    for (const [field, get] of Object.entries(s.fieldSelectors)) assert.equal(typeof get(obj), 'string', `${s.type.resource} ${field}`);
+  }
+});
+
+void test('status subresources: main updates keep the status, status updates take only it', () => {
+  for (const s of builtinStrategies().filter((x) => x.hasStatus)) {
+    const obj = create(s, sample(s));
+    const next = structuredClone(obj);
+    next.status = { injected: true };
+    s.prepareForUpdate(next, obj);
+    assert.deepEqual(next.status, obj.status, s.type.resource);
+    const statusWrite = structuredClone(obj);
+    statusWrite.status = { injected: true };
+    statusWrite.metadata.labels = { changed: 'yes' };
+    s.prepareForStatusUpdate(statusWrite, obj);
+    assert.deepEqual(statusWrite, { ...obj, status: { injected: true } }, s.type.resource);
+  }
+});
+
+void test('scale maps spec.replicas, status.replicas and the selector', () => {
+  const scalable = builtinStrategies().filter((s) => s.scale !== null).map((s) => s.type.resource);
+  assert.deepEqual(scalable, ['deployments', 'replicasets', 'statefulsets']);
+  for (const s of builtinStrategies().filter((x) => x.scale !== null)) {
+    const obj = create(s, sample(s));
+    const scale = s.scale!;
+    assert.equal(scale.specReplicas(obj), 1);
+    assert.equal(scale.statusReplicas(obj), 0);
+    assert.equal(scale.selector(obj), 'app=web');
+    scale.setSpecReplicas(obj, 4);
+    assert.equal(obj.spec.replicas, 4);
+    assert.ok(s.changesGeneration(obj, create(s, sample(s))));
+  }
+});
+
+void test('pods are deleted gracefully only once bound; namespaces wait for their finalizers', () => {
+  const strategies = new Map(builtinStrategies().map((s) => [s.type.resource, s]));
+  const pods = strategies.get('pods')!;
+  const pod = create(pods, sample(pods));
+  assert.equal(pods.gracePeriodSeconds(pod, undefined), 0);
+  pod.spec.nodeName = 'node-a';
+  assert.equal(pods.gracePeriodSeconds(pod, undefined), 30);
+  assert.equal(strategies.get('deployments')!.gracePeriodSeconds(pod, 30), 0);
+  const namespaces = strategies.get('namespaces')!;
+  const ns = create(namespaces, {});
+  assert.deepEqual(namespaces.deletionBlockers(ns), ['kubernetes']);
+  namespaces.beginDeletion(ns);
+  assert.equal(ns.status.phase, 'Terminating');
+});
+
+void test('name rules differ by kind', () => {
+  const strategies = new Map(builtinStrategies().map((s) => [s.type.resource, s]));
+  assert.equal(strategies.get('namespaces')!.nameValidator('a.b', false).length, 1);
+  assert.equal(strategies.get('services')!.nameValidator('1svc', false).length, 1);
+  assert.equal(strategies.get('statefulsets')!.nameValidator('a.b', false).length, 1);
+  assert.deepEqual(strategies.get('configmaps')!.nameValidator('a.b', false), []);
+});

@@ -1,0 +1,82 @@
+/**
+ * A resource strategy: everything that differs between kinds, so the generic store
+ * (generic-store.ts) is written once. Adding a resource is one strategy object registered in
+ * resources/index.ts. Every method is required: `defineStrategy` fills in the common behaviour
+ * for a kind that needs nothing special, so the store never checks for missing hooks.
+ */
+import type { FieldError, KubeObject } from '../../api/meta/types.ts';
+import type { ResourceType } from '../../api/resource-type.ts';
+import type { NameValidator } from '../../api/validation/names.ts';
+
+/** One column of a server-side Table (meta.k8s.io/v1 TableColumnDefinition). */
+export interface TableColumn {
+  readonly name: string;
+  /** OpenAPI type: `string`, `integer`, `number`, `boolean`, `date`. */
+  readonly type: string;
+  readonly format?: string;
+  readonly description?: string;
+  /** 0 = shown by default; >0 = shown only with `-o wide`. */
+  readonly priority: number;
+}
+
+/** How the `scale` subresource maps onto the object (autoscaling/v1 Scale). */
+export interface ScaleMapping {
+  /** Reads spec replicas (default 1 when unset). */
+  specReplicas(obj: KubeObject): number;
+  /** Reads status.replicas. */
+  statusReplicas(obj: KubeObject): number;
+  /** The label selector as a string (status.selector of Scale), e.g. `app=web`. */
+  selector(obj: KubeObject): string;
+  /** Writes spec replicas into obj (mutates). */
+  setSpecReplicas(obj: KubeObject, replicas: number): void;
+}
+
+export interface ResourceStrategy {
+  readonly type: ResourceType;
+  /** The rule for metadata.name (DNS-1123 subdomain for most kinds; labels for namespaces, DNS-1035 for services). */
+  readonly nameValidator: NameValidator;
+
+  /** Whether the object has a `status` subresource (then the main resource ignores status writes). */
+  readonly hasStatus: boolean;
+  /** The scale subresource mapping, or null when the kind has none. */
+  readonly scale: ScaleMapping | null;
+  /**
+   * Whether DELETE is graceful: true for pods bound to a node (sets deletionTimestamp and
+   * deletionGracePeriodSeconds; the kubelet finishes the delete). Given the object and the
+   * requested grace period, returns the grace period to apply (0 = delete now).
+   */
+  gracePeriodSeconds(obj: KubeObject, requested: number | undefined): number;
+
+  /** Fills defaults in place (called on create and update, before validation). */
+  applyDefaults(obj: KubeObject): void;
+  /** Clears what a client may not set on create (e.g. status when hasStatus). */
+  prepareForCreate(obj: KubeObject): void;
+  /** Keeps what a client may not change on update of the main resource (e.g. status). */
+  prepareForUpdate(obj: KubeObject, old: KubeObject): void;
+  /** For status-subresource writes: keeps everything but status from `old`. */
+  prepareForStatusUpdate(obj: KubeObject, old: KubeObject): void;
+  /** Kind-specific validation of a new object (object-meta rules are checked by the store). */
+  validateCreate(obj: KubeObject): FieldError[];
+  /** Kind-specific validation of an update, including immutable fields. */
+  validateUpdate(obj: KubeObject, old: KubeObject): FieldError[];
+  /**
+   * What, besides metadata.finalizers, keeps an object from being removed once its deletion has
+   * started (namespaces: the entries of spec.finalizers). Default: nothing.
+   */
+  deletionBlockers(obj: KubeObject): string[];
+  /** Marks an object whose deletion is starting (namespaces: status.phase Terminating). Default: nothing. */
+  beginDeletion(obj: KubeObject): void;
+  /** Whether a change from old to obj bumps metadata.generation (default: spec changed). */
+  changesGeneration(obj: KubeObject, old: KubeObject): boolean;
+
+  /** Table columns for `kubectl get` (after the implicit first column, Name). */
+  readonly tableColumns: readonly TableColumn[];
+  /** Row cells matching `tableColumns` (Name is added by the store). */
+  tableRow(obj: KubeObject, now: Date): unknown[];
+
+  /**
+   * Field selector support: field path → value extractor. `metadata.name` and
+   * `metadata.namespace` are always supported by the store and need not be listed.
+   */
+  readonly fieldSelectors: Readonly<Record<string, (obj: KubeObject) => string | undefined>>;
+}

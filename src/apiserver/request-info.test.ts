@@ -1,0 +1,38 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseRequestInfo } from './request-info.ts';
+
+describe('parseRequestInfo', () => {
+  it('reads namespaced collections, objects and subresources', () => {
+    assert.deepEqual(parseRequestInfo('GET', '/apis/apps/v1/namespaces/ns1/deployments/web/scale', false), {
+      kind: 'resource', verb: 'get', group: 'apps', version: 'v1', namespace: 'ns1', resource: 'deployments', name: 'web', subresource: 'scale',
+    });
+    const list = parseRequestInfo('GET', '/api/v1/namespaces/default/pods', false);
+    assert.equal(list.kind === 'resource' && list.verb, 'list');
+    const watch = parseRequestInfo('GET', '/api/v1/pods', true);
+    assert.equal(watch.kind === 'resource' && watch.verb, 'watch');
+    const dc = parseRequestInfo('DELETE', '/api/v1/namespaces/default/configmaps', false);
+    assert.equal(dc.kind === 'resource' && dc.verb, 'deletecollection');
+  });
+  it('treats namespaces/<name>/status and /finalize as the namespace subresource', () => {
+    const info = parseRequestInfo('PUT', '/api/v1/namespaces/foo/finalize', false);
+    assert.ok(info.kind === 'resource');
+    assert.equal(info.resource, 'namespaces');
+    assert.equal(info.name, 'foo');
+    assert.equal(info.subresource, 'finalize');
+    const get = parseRequestInfo('GET', '/api/v1/namespaces/foo', false);
+    assert.ok(get.kind === 'resource');
+    assert.equal(get.resource, 'namespaces');
+    assert.equal(get.name, 'foo');
+  });
+  it('recognises discovery and other paths', () => {
+    assert.deepEqual(parseRequestInfo('GET', '/api', false), { kind: 'discovery', target: 'api', group: '', version: '' });
+    assert.deepEqual(parseRequestInfo('GET', '/apis/apps', false), { kind: 'discovery', target: 'group', group: 'apps', version: '' });
+    assert.deepEqual(parseRequestInfo('GET', '/apis/apps/v1', false), { kind: 'discovery', target: 'group-version', group: 'apps', version: 'v1' });
+    assert.deepEqual(parseRequestInfo('GET', '/openapi/v3', false), { kind: 'nonresource', path: '/openapi/v3' });
+  });
+  it('rejects paths that are too deep or badly encoded', () => {
+    assert.throws(() => parseRequestInfo('GET', '/api/v1/namespaces/a/pods/b/c/d', false), /invalid path/);
+    assert.throws(() => parseRequestInfo('GET', '/api/v1/namespaces/%E0%A4%A/pods', false), /invalid path segment/);
+  });
+});

@@ -1,0 +1,114 @@
+/**
+ * Parses a request's path and method into what it asks for: discovery, a non-resource path, or
+ * a resource request (group, version, namespace, resource, name, subresource, verb). Mirrors the
+ * shape of Kubernetes' RequestInfo so authorization and routing speak the same words.
+ */
+import { badRequest } from './errors.ts';
+
+export type Verb =
+  | 'get'
+  | 'list'
+  | 'watch'
+  | 'create'
+  | 'update'
+  | 'patch'
+  | 'delete'
+  | 'deletecollection';
+
+export interface ResourceRequestInfo {
+  readonly kind: 'resource';
+  readonly verb: Verb;
+  readonly group: string;
+  readonly version: string;
+  /** Namespace from the URL ('' when none). */
+  readonly namespace: string;
+  readonly resource: string;
+  /** Object name from the URL ('' for collections). */
+  readonly name: string;
+  /** Subresource ('' when none), e.g. `status`, `scale`, `binding`. */
+  readonly subresource: string;
+}
+
+export interface DiscoveryRequestInfo {
+  readonly kind: 'discovery';
+  /** `/api` → legacy root, `/apis` → group list, or one group / group-version. */
+  readonly target: 'api' | 'apis' | 'group' | 'group-version';
+  readonly group: string;
+  readonly version: string;
+}
+
+export interface NonResourceRequestInfo {
+  readonly kind: 'nonresource';
+  readonly path: string;
+}
+
+export type RequestInfo = ResourceRequestInfo | DiscoveryRequestInfo | NonResourceRequestInfo;
+
+/** Subresources addressed directly on a namespace: `/api/v1/namespaces/<ns>/status`. */
+const NAMESPACE_SUBRESOURCES = new Set(['status', 'finalize']);
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw badRequest(`invalid path segment: ${segment}`);
+  }
+}
+
+/** Parses `method` + `pathname` (no query). `isWatch` is the `watch` query flag. */
+export function parseRequestInfo(method: string, pathname: string, isWatch: boolean): RequestInfo {
+  const parts = pathname.split('/').filter((p) => p !== '').map(decodeSegment);
+  const prefix = parts[0];
+  if (prefix !== 'api' && prefix !== 'apis') return { kind: 'nonresource', path: pathname };
+
+  let rest: string[];
+  let group: string;
+  let version: string;
+  if (prefix === 'api') {
+    if (parts.length === 1) return { kind: 'discovery', target: 'api', group: '', version: '' };
+    group = '';
+    version = parts[1]!;
+    if (parts.length === 2) return { kind: 'discovery', target: 'group-version', group, version };
+    rest = parts.slice(2);
+  } else {
+    if (parts.length === 1) return { kind: 'discovery', target: 'apis', group: '', version: '' };
+    group = parts[1]!;
+    if (parts.length === 2) return { kind: 'discovery', target: 'group', group, version: '' };
+    version = parts[2]!;
+    if (parts.length === 3) return { kind: 'discovery', target: 'group-version', group, version };
+    rest = parts.slice(3);
+  }
+
+  let namespace = '';
+  if (rest[0] === 'namespaces' && rest.length > 1) {
+    namespace = rest[1]!;
+    if (rest.length > 2 && !NAMESPACE_SUBRESOURCES.has(rest[2]!)) rest = rest.slice(2);
+  }
+  const resource = rest[0]!;
+  const name = rest[1] ?? '';
+  const subresource = rest.slice(2).join('/');
+  if (rest.length > 3) throw badRequest(`invalid path: ${pathname}`);
+
+  let verb: Verb;
+  switch (method) {
+    case 'GET':
+    case 'HEAD':
+      verb = name === '' ? (isWatch ? 'watch' : 'list') : isWatch && subresource === '' ? 'watch' : 'get';
+      break;
+    case 'POST':
+      verb = 'create';
+      break;
+    case 'PUT':
+      verb = 'update';
+      break;
+    case 'PATCH':
+      verb = 'patch';
+      break;
+    case 'DELETE':
+      verb = name === '' ? 'deletecollection' : 'delete';
+      break;
+    default:
+      verb = 'get';
+  }
+  return { kind: 'resource', verb, group, version, namespace, resource, name, subresource };
+}

@@ -1,0 +1,68 @@
+/**
+ * `k8ts server`: run one API server (and the in-process components) in the foreground on the
+ * SQLite store in a data directory, until SIGTERM or SIGINT.
+ */
+import type { Command } from 'commander';
+import { APISERVER_PORT, defaultServerDataDir, k8tsHome, loadServerProcess } from '../../cluster/index.ts';
+import type { CliContext } from '../cli-context.ts';
+import { parseDirectory, parseIpAddress, parsePort, parseReadableFile } from '../flags.ts';
+
+interface ServerFlags {
+  dataDir?: string;
+  bindAddress: string;
+  port: string;
+  tokenFile?: string;
+}
+
+/** How long a clean shutdown may take before the process exits anyway. */
+const SHUTDOWN_TIMEOUT_MS = 30_000;
+
+export function registerServer(program: Command, ctx: CliContext): void {
+  program
+    .command('server')
+    .description('run an API server in the foreground on SQLite at <data-dir>/db/state.db (certificates and <data-dir>/kubeconfig are created on first start)')
+    .option('--data-dir <dir>', 'state directory (default: $K8TS_HOME/_server)')
+    .option('--bind-address <address>', 'IP address to listen on', '127.0.0.1')
+    .option('--port <port>', 'port to listen on', String(APISERVER_PORT))
+    .option('--token-file <file>', 'static bearer tokens: CSV lines token,user,uid,"group1,group2"')
+    .action(async (flags: ServerFlags) => {
+      const dataDir = parseDirectory(flags.dataDir ?? defaultServerDataDir(k8tsHome(ctx.env)), '--data-dir');
+      const bindAddress = parseIpAddress(flags.bindAddress, '--bind-address');
+      const port = parsePort(flags.port);
+      const tokenFile = flags.tokenFile === undefined ? undefined : parseReadableFile(flags.tokenFile, '--token-file');
+      const log = (message: string): void => ctx.err(`${new Date().toISOString()} ${message}\n`);
+
+      // Listen for signals before starting, so one that arrives during startup still shuts down cleanly.
+      let signalled: (signal: NodeJS.Signals) => void = () => {};
+      const stopSignal = new Promise<NodeJS.Signals>((resolve) => (signalled = resolve));
+      let signals = 0;
+      const onSignal = (signal: NodeJS.Signals): void => {
+        signals++;
+        if (signals > 1) {
+          log(`received ${signal} again; exiting without finishing the shutdown`);
+          process.exit(1);
+        }
+        signalled(signal);
+      };
+      process.on('SIGTERM', onSignal);
+      process.on('SIGINT', onSignal);
+      try {
+        const { runServerProcess } = await loadServerProcess();
+        const server = await runServerProcess({ dataDir, bindAddress, port, ...(tokenFile === undefined ? {} : { tokenFile }), log });
+        log(`ready; admin kubeconfig: ${server.kubeconfigPath}`);
+        const signal = await stopSignal;
+        log(`received ${signal}; shutting down`);
+        const watchdog = setTimeout(() => {
+          log(`shutdown did not finish within ${SHUTDOWN_TIMEOUT_MS / 1000}s; exiting`);
+          process.exit(1);
+        }, SHUTDOWN_TIMEOUT_MS);
+        watchdog.unref();
+        await server.stop();
+        clearTimeout(watchdog);
+        log('stopped');
+      } finally {
+        process.off('SIGTERM', onSignal);
+        process.off('SIGINT', onSignal);
+      }
+    });
+}

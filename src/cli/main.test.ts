@@ -1,0 +1,85 @@
+import { after, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from './main.ts';
+
+const root = mkdtempSync(join(tmpdir(), 'k8ts-cli-test-'));
+after(() => rmSync(root, { recursive: true, force: true }));
+
+/** Runs the CLI in-process with its own K8TS_HOME and KUBECONFIG. */
+async function k8ts(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const env = { K8TS_HOME: join(root, 'home'), KUBECONFIG: join(root, 'kubeconfig'), HOME: root };
+  const code = await main(args, { out: (t) => (out += t), err: (t) => (err += t), env });
+  return { code, out, err };
+}
+
+describe('k8ts CLI', () => {
+  it('exits 2 with the flag named for bad flag values', async () => {
+    const cases: Array<[string[], RegExp]> = [
+      [['server', '--port', 'abc'], /^error: --port must be an integer 1-65535, got "abc"$/m],
+      [['up', '--name', 'Bad_Name'], /^error: --name must be a DNS-1123 label/m],
+      [['down', '--name', ''], /^error: --name must be a DNS-1123 label .*it is empty/m],
+      [['server', '--bind-address', 'example.com'], /^error: --bind-address must be an IP address/m],
+      [['server', '--token-file', join(root, 'nope.csv')], /^error: --token-file: cannot read/m],
+      [['up', '--timeout', 'soon'], /^error: --timeout must be a positive number of seconds/m],
+    ];
+    for (const [args, pattern] of cases) {
+      const r = await k8ts(...args);
+      assert.equal(r.code, 2, args.join(' '));
+      assert.match(r.err, pattern, args.join(' '));
+      assert.equal(r.out, '');
+    }
+  });
+
+  it('exits 2 for unknown commands, flags and extra arguments', async () => {
+    for (const args of [['bogus'], ['up', '--bogus'], ['up', 'extra'], []]) {
+      const r = await k8ts(...args);
+      assert.equal(r.code, 2, args.join(' '));
+      assert.notEqual(r.err, '');
+    }
+  });
+
+  it('exits 0 for help', async () => {
+    const r = await k8ts('--help');
+    assert.equal(r.code, 0);
+    for (const command of ['up', 'down', 'status', 'kubeconfig', 'server']) assert.match(r.out, new RegExp(`^  ${command} `, 'm'));
+    const up = await k8ts('up', '--help');
+    assert.equal(up.code, 0);
+    assert.match(up.out, /--no-merge-kubeconfig/);
+  });
+
+  it('exits 1 naming the cluster and the fix when it does not exist', async () => {
+    for (const command of ['down', 'status', 'kubeconfig']) {
+      const r = await k8ts(command, '--name', 'ghost');
+      assert.equal(r.code, 1, command);
+      assert.match(r.err, /^error: there is no cluster "ghost" in .*; `k8ts up --name ghost` creates it$/m, command);
+    }
+  });
+
+  it('deleting a cluster that does not exist succeeds (deletion is idempotent)', async () => {
+    const r = await k8ts('down', '--name', 'ghost', '--delete');
+    assert.equal(r.code, 0);
+    assert.match(r.out, /does not exist; nothing to delete/);
+  });
+
+  it('prints the kubeconfig path of an existing cluster', async () => {
+    const dir = join(root, 'home', 'dev');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'cluster.json'), JSON.stringify({ name: 'dev', topology: 'single', index: 1, apiServer: { address: '127.10.1.1', port: 6443 }, createdAt: '' }));
+    writeFileSync(join(dir, 'kubeconfig'), 'apiVersion: v1\n');
+    const r = await k8ts('kubeconfig', '--name', 'dev');
+    assert.equal(r.code, 0);
+    assert.equal(r.out, `${join(dir, 'kubeconfig')}\n`);
+  });
+
+  it('reports a stopped cluster as not healthy with exit code 1', async () => {
+    const r = await k8ts('status', '--name', 'dev');
+    assert.equal(r.code, 1);
+    assert.match(r.out, /cluster dev: single node, apiserver https:\/\/127\.10\.1\.1:6443, stopped/);
+    assert.match(r.out, /no processes recorded \(stopped\)/);
+  });
+});

@@ -1,0 +1,137 @@
+/**
+ * The loopback address plan. Linux routes all of 127.0.0.0/8 to the loopback interface, so every
+ * local cluster gets addresses of its own and its components bind their standard ports (6443
+ * for the apiserver) side by side with other clusters':
+ *
+ *   127.10.0.0/16     k8ts local clusters
+ *   127.10.<i>.0/24   the cluster with address index i (1-254), allocated at creation
+ *   127.10.<i>.1      its first node: the apiserver of a single-node cluster binds 127.10.<i>.1:6443
+ *   127.10.<i>.2-254  its further nodes (multi-node clusters)
+ *
+ * An index is claimed by creating `$K8TS_HOME/.addresses/<i>` exclusively (O_EXCL), so two
+ * clusters created at the same moment never get the same one; the file holds the cluster's name.
+ * The cluster records its index in its cluster.json too, and `down --delete` releases the claim.
+ * Claims only coordinate clusters of one $K8TS_HOME, so allocation also skips an index whose
+ * apiserver address is taken by anything else (a cluster of another $K8TS_HOME, a test run).
+ */
+import { mkdir, open, readdir, readFile, stat, unlink } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+
+export const FIRST_INDEX = 1;
+export const LAST_INDEX = 254;
+export const APISERVER_PORT = 6443;
+/**
+ * A claim younger than this is never taken over, even if its cluster has no cluster.json yet:
+ * the cluster may be in the middle of being created.
+ */
+const CLAIM_GRACE_MS = 60_000;
+
+/** The address of host `host` (1-254) in the cluster with index `index`. */
+export function clusterAddress(index: number, host = 1): string {
+  if (!Number.isInteger(index) || index < FIRST_INDEX || index > LAST_INDEX) throw new RangeError(`cluster address index ${index} is outside ${FIRST_INDEX}-${LAST_INDEX}`);
+  if (!Number.isInteger(host) || host < 1 || host > 254) throw new RangeError(`host number ${host} is outside 1-254`);
+  return `127.10.${index}.${host}`;
+}
+
+function claimsDir(home: string): string {
+  return join(home, '.addresses');
+}
+
+async function readIfExists(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+}
+
+/**
+ * A claim is stale when its cluster no longer records that index (its directory was removed
+ * by hand, or it was re-created with another), and the claim is old enough not to be one being
+ * set up right now.
+ */
+async function isStale(home: string, claimFile: string, owner: string, index: number): Promise<boolean> {
+  const info = await stat(claimFile).catch(() => undefined);
+  if (info === undefined || Date.now() - info.mtimeMs < CLAIM_GRACE_MS) return false;
+  if (owner === '' || owner.includes('/') || owner.startsWith('.')) return true;
+  const record = await readIfExists(join(home, owner, 'cluster.json'));
+  if (record === undefined) return true;
+  try {
+    return (JSON.parse(record) as { index?: unknown }).index !== index;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Whether something can listen on `address`:`port` right now (probed by listening briefly).
+ * @throws Error when the address cannot be used at all (not a local address on this system)
+ */
+export function isAddressFree(address: string, port: number): Promise<boolean> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EADDRINUSE') resolve(false);
+      else reject(new Error(`cannot listen on ${address}:${port} (${err.code ?? err.message}); k8ts needs the loopback range 127.0.0.0/8 to be local addresses, as on Linux`, { cause: err }));
+    });
+    probe.listen(port, address, () => probe.close(() => resolve(true)));
+  });
+}
+
+/**
+ * Claims an address index for cluster `name`: the one it already holds, else the lowest free
+ * one (taking over stale claims) for which `usable` holds.
+ * @param usable e.g. whether the index's apiserver address is free (`isAddressFree`)
+ * @throws Error when all indexes are in use
+ */
+export async function allocateAddressIndex(home: string, name: string, usable: (index: number) => Promise<boolean> = async () => true): Promise<number> {
+  const dir = claimsDir(home);
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const held = await findAddressIndex(home, name);
+  if (held !== undefined) return held;
+  for (let index = FIRST_INDEX; index <= LAST_INDEX; index++) {
+    const file = join(dir, String(index));
+    // Two attempts per index: the second after removing a stale claim.
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        const handle = await open(file, 'wx', 0o600);
+        try {
+          await handle.writeFile(name);
+        } finally {
+          await handle.close();
+        }
+        if (await usable(index)) return index;
+        await unlink(file);
+        break;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      }
+      const owner = (await readIfExists(file))?.trim();
+      if (owner === undefined) continue;
+      if (owner === name) return index;
+      if (!(await isStale(home, file, owner, index))) break;
+      await unlink(file).catch(() => undefined);
+    }
+  }
+  throw new Error(`all ${LAST_INDEX - FIRST_INDEX + 1} cluster address indexes under ${dir} are in use; delete a cluster with \`k8ts down --name NAME --delete\``);
+}
+
+/** The index cluster `name` has claimed, if any. */
+export async function findAddressIndex(home: string, name: string): Promise<number | undefined> {
+  const dir = claimsDir(home);
+  const entries = await readdir(dir).catch(() => [] as string[]);
+  for (const entry of entries) {
+    const index = Number(entry);
+    if (!Number.isInteger(index) || index < FIRST_INDEX || index > LAST_INDEX) continue;
+    if ((await readIfExists(join(dir, entry)))?.trim() === name) return index;
+  }
+  return undefined;
+}
+
+/** Gives up cluster `name`'s claim on `index` (no-op when the claim is not its). */
+export async function releaseAddressIndex(home: string, name: string, index: number): Promise<void> {
+  const file = join(claimsDir(home), String(index));
+  if ((await readIfExists(file))?.trim() === name) await unlink(file).catch(() => undefined);
+}

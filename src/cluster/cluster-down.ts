@@ -1,0 +1,58 @@
+/**
+ * `k8ts down`: stops every process recorded for a cluster (whatever its topology), keeping its
+ * data; with `delete`, also removes its directory, its address claim and its entries in the
+ * user's kubeconfig.
+ */
+import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { findAddressIndex, releaseAddressIndex } from './address-plan.ts';
+import { contextName } from './cluster-name.ts';
+import { readClusterRecord } from './cluster-record.ts';
+import { clusterDir } from './k8ts-home.ts';
+import { readProcessRecords, removeProcessRecord, stopRecordedProcess, type StopOutcome } from './managed-process.ts';
+import { removeFromUserKubeconfig } from './user-kubeconfig.ts';
+
+export interface DownOptions {
+  readonly home: string;
+  readonly name: string;
+  /** Also remove the cluster's data and kubeconfig entries. */
+  readonly delete: boolean;
+  /** The user's kubeconfig to remove the entries from; default per `userKubeconfigPath()`. */
+  readonly userKubeconfig?: string;
+  /** How long each process gets to exit after SIGTERM before SIGKILL. Default 20 s. */
+  readonly graceMs?: number;
+}
+
+export interface DownResult {
+  /** Whether the cluster's directory existed. */
+  readonly existed: boolean;
+  readonly processes: ReadonlyArray<{ readonly name: string; readonly pid: number; readonly outcome: StopOutcome }>;
+  readonly deleted: boolean;
+  /** The user kubeconfig the cluster's entries were removed from, if any. */
+  readonly kubeconfigCleaned?: string;
+}
+
+/**
+ * Stops cluster `name`, and deletes it when asked.
+ * @throws Error when the cluster does not exist and `delete` is not set (there is nothing to stop)
+ */
+export async function downCluster(opts: DownOptions): Promise<DownResult> {
+  const dir = clusterDir(opts.home, opts.name);
+  const existed = existsSync(dir);
+  if (!existed && !opts.delete) throw new Error(`there is no cluster "${opts.name}" in ${opts.home}; \`k8ts up --name ${opts.name}\` creates it`);
+  const processes: Array<{ name: string; pid: number; outcome: StopOutcome }> = [];
+  for (const record of await readProcessRecords(dir)) {
+    const outcome = await stopRecordedProcess(record, opts.graceMs);
+    processes.push({ name: record.name, pid: record.pid, outcome });
+    await removeProcessRecord(dir, record.name);
+  }
+  if (!opts.delete) return { existed, processes, deleted: false };
+
+  const kubeconfigCleaned = await removeFromUserKubeconfig(contextName(opts.name), opts.userKubeconfig);
+  // A damaged cluster.json must not block deleting the cluster it describes.
+  const record = await readClusterRecord(dir).catch(() => undefined);
+  const index = record?.index ?? (await findAddressIndex(opts.home, opts.name));
+  if (index !== undefined) await releaseAddressIndex(opts.home, opts.name, index);
+  await rm(dir, { recursive: true, force: true });
+  return { existed, processes, deleted: existed, ...(kubeconfigCleaned === undefined ? {} : { kubeconfigCleaned }) };
+}

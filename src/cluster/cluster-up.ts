@@ -1,0 +1,171 @@
+/**
+ * `k8ts up` for the single-node topology: one `k8ts server` process on SQLite, started in the
+ * background from the cluster's directory, which is also the server's data directory.
+ *
+ * - a new cluster gets an address index (address-plan.ts), its cluster.json and certificates;
+ * - a stopped cluster restarts with its data, address and certificates;
+ * - a running one is left alone (reported as already running).
+ * Then, unless told not to, its context is merged into the user's kubeconfig.
+ */
+import { resolve } from 'node:path';
+import { ensurePrivateDir } from '../pki/index.ts';
+import { allocateAddressIndex, APISERVER_PORT, clusterAddress, isAddressFree } from './address-plan.ts';
+import { contextName } from './cluster-name.ts';
+import { apiServerUrl, readClusterRecord, writeClusterRecord, type ClusterRecord } from './cluster-record.ts';
+import { clusterDir } from './k8ts-home.ts';
+import { isRecordedProcessRunning, logTail, readProcessRecords, startDetached, type ProcessExit } from './managed-process.ts';
+import { prepareServerFiles, readAdminCredentials, serverLayout } from './server-files.ts';
+import { mergeIntoUserKubeconfig } from './user-kubeconfig.ts';
+import { waitUntilReady } from './wait-ready.ts';
+
+/** The k8ts executable script, run with this same Node to start cluster processes. */
+const K8TS_BIN = resolve(import.meta.dirname, '..', '..', 'bin', 'k8ts.js');
+const SERVER_PROCESS = 'server';
+/** Lines of a failed process's log shown to the user. */
+const LOG_TAIL_LINES = 40;
+
+export interface UpOptions {
+  readonly home: string;
+  readonly name: string;
+  /** Merge the context into the user's kubeconfig and make it current. */
+  readonly mergeKubeconfig: boolean;
+  /** The user's kubeconfig to merge into; default per `userKubeconfigPath()`. */
+  readonly userKubeconfig?: string;
+  /** How long to wait for readiness. Default 120 s. */
+  readonly readyTimeoutMs?: number;
+  /** Progress lines, for the user. */
+  readonly progress?: (line: string) => void;
+}
+
+export interface UpResult {
+  readonly outcome: 'created' | 'restarted' | 'already-running';
+  readonly url: string;
+  /** The cluster's own kubeconfig. */
+  readonly kubeconfigPath: string;
+  readonly context: string;
+  /** The user's kubeconfig the context was merged into, if it was. */
+  readonly mergedInto?: string;
+  readonly pid: number;
+  readonly elapsedMs: number;
+}
+
+/** The command line of a cluster's server process. */
+export function serverCommandLine(dataDir: string, record: ClusterRecord): string[] {
+  return [process.execPath, K8TS_BIN, 'server', '--data-dir', dataDir, '--bind-address', record.apiServer.address, '--port', String(record.apiServer.port)];
+}
+
+function describeExit(exit: ProcessExit): string {
+  return exit.signal !== null ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
+}
+
+/**
+ * Brings cluster `name` up (see the file comment) and waits until its apiserver is ready.
+ * @throws Error with the end of the server's log when it dies or does not get ready in time
+ */
+export async function upCluster(opts: UpOptions): Promise<UpResult> {
+  const startedAt = Date.now();
+  const progress = opts.progress ?? (() => {});
+  const timeoutMs = opts.readyTimeoutMs ?? 120_000;
+  const dir = clusterDir(opts.home, opts.name);
+  const context = contextName(opts.name);
+  let record = await readClusterRecord(dir);
+
+  const finish = async (outcome: UpResult['outcome'], cluster: ClusterRecord, pid: number): Promise<UpResult> => {
+    let mergedInto: string | undefined;
+    if (opts.mergeKubeconfig) {
+      try {
+        mergedInto = await mergeUserKubeconfig(dir, cluster, opts.userKubeconfig);
+      } catch (err) {
+        const kubeconfig = serverLayout(dir).kubeconfigPath;
+        throw new Error(`cluster "${opts.name}" is up at ${apiServerUrl(cluster)} (kubeconfig: ${kubeconfig}), but ${(err as Error).message}`, { cause: err });
+      }
+    }
+    return {
+      outcome,
+      url: apiServerUrl(cluster),
+      kubeconfigPath: serverLayout(dir).kubeconfigPath,
+      context,
+      ...(mergedInto === undefined ? {} : { mergedInto }),
+      pid,
+      elapsedMs: Date.now() - startedAt,
+    };
+  };
+
+  if (record !== undefined) {
+    const running = (await readProcessRecords(dir)).find((p) => p.name === SERVER_PROCESS);
+    if (running !== undefined && (await isRecordedProcessRunning(running))) {
+      const result = await waitUntilReady({
+        url: `${apiServerUrl(record)}/readyz`,
+        credentials: await readAdminCredentials(dir),
+        timeoutMs,
+        gone: async () => ((await isRecordedProcessRunning(running)) ? undefined : 'is no longer running'),
+      });
+      if (!result.ready) await failStartup(opts.name, running.pid, running.logFile, 0, result, timeoutMs);
+      return finish('already-running', record, running.pid);
+    }
+  }
+
+  const outcome = record === undefined ? 'created' : 'restarted';
+  if (record === undefined) {
+    await ensurePrivateDir(opts.home);
+    const index = await allocateAddressIndex(opts.home, opts.name, (i) => isAddressFree(clusterAddress(i), APISERVER_PORT));
+    record = {
+      name: opts.name,
+      topology: 'single',
+      index,
+      apiServer: { address: clusterAddress(index), port: APISERVER_PORT },
+      createdAt: new Date().toISOString(),
+    };
+    await ensurePrivateDir(dir);
+    await writeClusterRecord(dir, record);
+    progress(`Creating cluster "${opts.name}" at ${apiServerUrl(record)} in ${dir}`);
+  } else {
+    progress(`Starting stopped cluster "${opts.name}" at ${apiServerUrl(record)} with its data in ${dir}`);
+  }
+
+  if (outcome === 'restarted' && !(await isAddressFree(record.apiServer.address, record.apiServer.port))) {
+    throw new Error(
+      `cannot restart cluster "${opts.name}": its address ${record.apiServer.address}:${record.apiServer.port} is in use by another process (a cluster of another K8TS_HOME?); stop that process, or delete this cluster (\`k8ts down --name ${opts.name} --delete\`) and create it again`,
+    );
+  }
+  const prepared = await prepareServerFiles(dir, record.apiServer.address, record.apiServer.port);
+  progress(`  certificates ready in ${prepared.layout.pkiDir}`);
+  const server = await startDetached(dir, SERVER_PROCESS, serverCommandLine(dir, record), { cwd: dir, readyUrl: `${prepared.url}/readyz` });
+  progress(`  server started (pid ${server.record.pid}), log: ${server.record.logFile}`);
+  const result = await waitUntilReady({
+    url: `${prepared.url}/readyz`,
+    credentials: { caPem: prepared.pki.ca.pem.certPem, certPem: prepared.pki.admin.certPem, keyPem: prepared.pki.admin.keyPem },
+    timeoutMs,
+    gone: async () => {
+      const exit = server.exit();
+      return exit === undefined ? undefined : describeExit(exit);
+    },
+  });
+  // Whatever the outcome, this command must not wait for the server to exit.
+  server.detach();
+  if (!result.ready) await failStartup(opts.name, server.record.pid, server.record.logFile, server.logOffset, result, timeoutMs);
+  progress('  apiserver ready');
+  return finish(outcome, record, server.record.pid);
+}
+
+async function failStartup(
+  name: string,
+  pid: number,
+  logFile: string,
+  logOffset: number,
+  result: { gone?: string; lastProbe?: string },
+  timeoutMs: number,
+): Promise<never> {
+  const tail = await logTail(logFile, logOffset, LOG_TAIL_LINES);
+  const what =
+    result.gone !== undefined
+      ? `the server (pid ${pid}) ${result.gone} before it was ready`
+      : `the server (pid ${pid}) is not ready after ${timeoutMs / 1000}s (last /readyz answer: ${result.lastProbe ?? 'none'}); it is still running: see \`k8ts status --name ${name}\`, stop it with \`k8ts down --name ${name}\``;
+  throw new Error(`${what}\n--- last lines of ${logFile} ---\n${tail === '' ? '(empty)' : tail}\n---`);
+}
+
+async function mergeUserKubeconfig(dir: string, record: ClusterRecord, userKubeconfig: string | undefined): Promise<string> {
+  const credentials = await readAdminCredentials(dir);
+  const entry = { name: contextName(record.name), server: apiServerUrl(record), ...credentials };
+  return mergeIntoUserKubeconfig(entry, userKubeconfig);
+}

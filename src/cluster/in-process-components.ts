@@ -1,0 +1,75 @@
+/**
+ * Components that run inside the `k8ts server` process next to the apiserver (the namespace
+ * controller and others). Each talks to the apiserver over HTTPS through the client code, exactly
+ * as it would from a process of its own; running it here only saves a process.
+ *
+ * To add one, append a descriptor to IN_PROCESS_COMPONENTS. They start in order once the
+ * apiserver listens, and stop in reverse order before it closes.
+ */
+import { controllerManagerComponent } from './controller-manager-component.ts';
+
+/** What a component gets to reach the apiserver as the cluster admin. */
+export interface InProcessComponentContext {
+  /** `https://<address>:<port>` of the local apiserver. */
+  readonly apiServerUrl: string;
+  /** The admin kubeconfig (context k8ts-<name>), for components that load a kubeconfig. */
+  readonly kubeconfigPath: string;
+  /** The same credentials as PEM: the cluster CA and the admin client certificate and key. */
+  readonly tls: { readonly caPem: string; readonly certPem: string; readonly keyPem: string };
+  /** Writes one line to the server's log, prefixed with the component's name. */
+  readonly log: (message: string) => void;
+}
+
+export interface RunningComponent {
+  /** Stops the component; resolves once it has let go of everything it held. */
+  stop(): Promise<void>;
+}
+
+export interface InProcessComponent {
+  /** Shown in the log, e.g. `namespace-controller`. */
+  readonly name: string;
+  start(ctx: InProcessComponentContext): Promise<RunningComponent>;
+}
+
+/** The components `k8ts server` runs, in start order. */
+export const IN_PROCESS_COMPONENTS: readonly InProcessComponent[] = [controllerManagerComponent];
+
+/** A started component with its name, for stopping and logging. */
+export interface StartedComponent {
+  readonly name: string;
+  readonly running: RunningComponent;
+}
+
+/**
+ * Starts `components` in order. If one fails, those already started are stopped (in reverse
+ * order) and the error is rethrown.
+ */
+export async function startInProcessComponents(
+  ctx: Omit<InProcessComponentContext, 'log'>,
+  log: (message: string) => void,
+  components: readonly InProcessComponent[] = IN_PROCESS_COMPONENTS,
+): Promise<StartedComponent[]> {
+  const started: StartedComponent[] = [];
+  for (const component of components) {
+    try {
+      const running = await component.start({ ...ctx, log: (message) => log(`${component.name}: ${message}`) });
+      started.push({ name: component.name, running });
+      log(`started ${component.name}`);
+    } catch (err) {
+      await stopInProcessComponents(started, log);
+      throw new Error(`cannot start ${component.name}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    }
+  }
+  return started;
+}
+
+/** Stops `started` in reverse order; a failure is logged and the others still stop. */
+export async function stopInProcessComponents(started: readonly StartedComponent[], log: (message: string) => void): Promise<void> {
+  for (const component of [...started].reverse()) {
+    try {
+      await component.running.stop();
+    } catch (err) {
+      log(`stopping ${component.name} failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+}

@@ -1,0 +1,23 @@
+/**
+ * cluster: local clusters on one machine (state under $K8TS_HOME, the loopback address plan,
+ * background processes) and the `k8ts server` process.
+ */
+import type * as ServerProcessModule from './server-process.ts';
+
+export { allocateAddressIndex, APISERVER_PORT, clusterAddress, findAddressIndex, releaseAddressIndex } from './address-plan.ts';
+export { clusterNameProblem, contextName, DEFAULT_CLUSTER_NAME } from './cluster-name.ts';
+export { apiServerUrl, readClusterRecord, type ClusterRecord, type ClusterTopology } from './cluster-record.ts';
+export { downCluster, type DownOptions, type DownResult } from './cluster-down.ts';
+export { clusterStatus, formatClusterStatus, type ClusterStatus, type ProcessStatus } from './cluster-status.ts';
+export { upCluster, type UpOptions, type UpResult } from './cluster-up.ts';
+export { IN_PROCESS_COMPONENTS, type InProcessComponent, type InProcessComponentContext, type RunningComponent } from './in-process-components.ts';
+export { clusterDir, defaultServerDataDir, k8tsHome } from './k8ts-home.ts';
+export { serverLayout } from './server-files.ts';
+export type { RunningServerProcess, ServerProcessOptions } from './server-process.ts';
+export { userKubeconfigPath } from './user-kubeconfig.ts';
+
+/**
+ * Loads the `k8ts server` process code (runServerProcess) on demand: it pulls in the apiserver
+ * and the store, which no other command needs, so the others start fast.
+ */
+export const loadServerProcess = (): Promise<typeof ServerProcessModule> => import('./server-process.ts');

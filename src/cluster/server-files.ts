@@ -1,0 +1,109 @@
+/**
+ * The files of one `k8ts server` data directory, and preparing them: certificates (created on
+ * first start, reused after) and the admin kubeconfig. `k8ts up` prepares them before it starts
+ * the server, so it can probe readiness and merge the kubeconfig; the server prepares them again
+ * at its own start, which then reuses everything.
+ *
+ *   <data-dir>/pki/        ca, apiserver (serving) and admin certificates
+ *   <data-dir>/db/state.db the SQLite store
+ *   <data-dir>/kubeconfig  admin kubeconfig, context k8ts-<name>
+ */
+import { readFile } from 'node:fs/promises';
+import { networkInterfaces } from 'node:os';
+import { basename, join } from 'node:path';
+import { buildKubeconfig, ensureClusterPki, ensurePrivateDir, writePrivateFile, type ClusterPki, type KubeconfigEntry } from '../pki/index.ts';
+import { clusterNameProblem, contextName } from './cluster-name.ts';
+
+export interface ServerLayout {
+  readonly dataDir: string;
+  readonly pkiDir: string;
+  readonly dbDir: string;
+  readonly dbPath: string;
+  readonly kubeconfigPath: string;
+}
+
+export function serverLayout(dataDir: string): ServerLayout {
+  return {
+    dataDir,
+    pkiDir: join(dataDir, 'pki'),
+    dbDir: join(dataDir, 'db'),
+    dbPath: join(dataDir, 'db', 'state.db'),
+    kubeconfigPath: join(dataDir, 'kubeconfig'),
+  };
+}
+
+/**
+ * The cluster name a data directory stands for: its base name when that is a valid cluster name
+ * (so `$K8TS_HOME/<name>` gives `<name>`), else `server`.
+ */
+export function clusterNameOfDataDir(dataDir: string): string {
+  const base = basename(dataDir);
+  return clusterNameProblem(base) === undefined ? base : 'server';
+}
+
+const isUnspecified = (address: string): boolean => address === '0.0.0.0' || address === '::';
+
+/**
+ * The addresses a server bound to `bindAddress` is reachable at: the address itself, or every
+ * local address of that family when it is the unspecified one.
+ */
+export function reachableAddresses(bindAddress: string): string[] {
+  if (!isUnspecified(bindAddress)) return [bindAddress];
+  const family = bindAddress === '::' ? 'IPv6' : 'IPv4';
+  const addresses = Object.values(networkInterfaces())
+    .flatMap((list) => list ?? [])
+    .filter((i) => i.family === family || bindAddress === '::')
+    .map((i) => i.address.replace(/%.*$/, ''));
+  return [...new Set(addresses)];
+}
+
+/** The URL clients use for a server bound to `bindAddress`:`port`. */
+export function serverUrl(bindAddress: string, port: number): string {
+  const host = isUnspecified(bindAddress) ? (bindAddress === '::' ? '[::1]' : '127.0.0.1') : bindAddress.includes(':') ? `[${bindAddress}]` : bindAddress;
+  return `https://${host}:${port}`;
+}
+
+export interface PreparedServer {
+  readonly layout: ServerLayout;
+  readonly pki: ClusterPki;
+  readonly url: string;
+  readonly kubeconfig: KubeconfigEntry;
+}
+
+/**
+ * Ensures the certificates (the serving one naming every address the server is reached at) and
+ * writes the admin kubeconfig.
+ */
+export async function prepareServerFiles(dataDir: string, bindAddress: string, port: number): Promise<PreparedServer> {
+  const layout = serverLayout(dataDir);
+  await ensurePrivateDir(dataDir);
+  const pki = await ensureClusterPki(layout.pkiDir, { servingAddresses: reachableAddresses(bindAddress) });
+  const url = serverUrl(bindAddress, port);
+  const kubeconfig: KubeconfigEntry = {
+    name: contextName(clusterNameOfDataDir(dataDir)),
+    server: url,
+    caPem: pki.ca.pem.certPem,
+    certPem: pki.admin.certPem,
+    keyPem: pki.admin.keyPem,
+  };
+  await writePrivateFile(layout.kubeconfigPath, buildKubeconfig(kubeconfig));
+  return { layout, pki, url, kubeconfig };
+}
+
+/**
+ * The admin credentials of a prepared data directory, read without creating anything.
+ * @throws Error naming the missing file when the directory was never prepared
+ */
+export async function readAdminCredentials(dataDir: string): Promise<{ caPem: string; certPem: string; keyPem: string }> {
+  const { pkiDir } = serverLayout(dataDir);
+  const read = async (file: string): Promise<string> => {
+    const path = join(pkiDir, file);
+    try {
+      return await readFile(path, 'utf8');
+    } catch (err) {
+      throw new Error(`cannot read ${path}: ${(err as Error).message}`, { cause: err });
+    }
+  };
+  const [caPem, certPem, keyPem] = await Promise.all([read('ca.crt'), read('admin.crt'), read('admin.key')]);
+  return { caPem, certPem, keyPem };
+}

@@ -1,0 +1,26 @@
+/**
+ * Every controller k8ts has, in one explicit list, and the `--controllers` selection syntax
+ * of kube-controller-manager: `*` for all, a name to enable one, `-name` to disable one.
+ */
+import type { ControllerDescriptor } from './controller.ts';
+import { namespaceController } from './namespace/namespace-controller.ts';
+
+/** Every controller, in start order. */
+export const CONTROLLERS: readonly ControllerDescriptor[] = [namespaceController];
+
+/**
+ * The controllers a `--controllers` list selects, in registry order.
+ * @param selection e.g. `['*']`, `['*', '-namespace-controller']`, `['namespace-controller']`
+ * @throws Error naming an unknown controller
+ */
+export function selectControllers(selection: readonly string[], registry: readonly ControllerDescriptor[] = CONTROLLERS): ControllerDescriptor[] {
+  const known = new Set(registry.map((c) => c.name));
+  for (const item of selection) {
+    const name = item.startsWith('-') ? item.slice(1) : item;
+    if (name !== '*' && !known.has(name)) {
+      throw new Error(`Cannot select controller "${name}": known controllers are ${[...known].join(', ')}`);
+    }
+  }
+  const all = selection.includes('*');
+  return registry.filter((c) => !selection.includes(`-${c.name}`) && (all || selection.includes(c.name)));
+}

@@ -1,0 +1,158 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { ResourceType } from '../api/resource-type.ts';
+import { Clientset, SharedInformerFactory, silentLogger } from '../client/index.ts';
+import { FakeApi } from '../client/testing/fake-api.ts';
+import { FakeClock } from '../client/testing/fake-clock.ts';
+import { waitFor } from '../client/testing/wait-for.ts';
+import type { ControllerContext, ControllerDescriptor, Reconciler, ReconcileResult } from './controller.ts';
+import { TerminalError } from './controller.ts';
+import { ownerKeys, runController } from './runner.ts';
+
+const widgets: ResourceType = {
+  group: 'example.com',
+  version: 'v1',
+  kind: 'Widget',
+  resource: 'widgets',
+  singular: 'widget',
+  listKind: 'WidgetList',
+  namespaced: true,
+  shortNames: [],
+  categories: [],
+};
+const configmaps: ResourceType = {
+  group: '',
+  version: 'v1',
+  kind: 'ConfigMap',
+  resource: 'configmaps',
+  singular: 'configmap',
+  listKind: 'ConfigMapList',
+  namespaced: true,
+  shortNames: [],
+  categories: [],
+};
+
+async function harness(reconcile: (key: string, signal: AbortSignal) => Promise<ReconcileResult>, workers = 1) {
+  const api = new FakeApi([{ type: widgets }, { type: configmaps }]);
+  const url = await api.start();
+  const clientset = Clientset.fromOptions({ endpoints: [url] });
+  const clock = new FakeClock();
+  const ctx: ControllerContext = { clientset, informers: new SharedInformerFactory(clientset, { clock }), clock, logger: silentLogger };
+  const reconciler: Reconciler = { reconcile };
+  const descriptor: ControllerDescriptor = { name: 'widget-controller', primary: widgets, watches: [{ type: configmaps }], workers, create: () => reconciler };
+  const ac = new AbortController();
+  const done = runController(descriptor, ctx, ac.signal);
+  return {
+    api,
+    clock,
+    ctx,
+    stop: async () => {
+      ac.abort();
+      await done;
+      await ctx.informers.stopped();
+      clientset.close();
+      await api.close();
+    },
+  };
+}
+
+describe('runController()', () => {
+  it('reconciles the key of each primary object and of the owner of each watched object', async () => {
+    const calls: string[] = [];
+    const h = await harness(async (key) => {
+      calls.push(key);
+      return {};
+    });
+    try {
+      h.api.put(widgets, { metadata: { namespace: 'ns', name: 'w1' } });
+      await waitFor(() => calls.includes('ns/w1'), 'the primary key');
+      h.api.put(configmaps, {
+        metadata: { namespace: 'ns', name: 'cm', ownerReferences: [{ apiVersion: 'example.com/v1', kind: 'Widget', name: 'w2', uid: 'u', controller: true }] },
+      });
+      h.api.put(configmaps, { metadata: { namespace: 'ns', name: 'orphan' } });
+      await waitFor(() => calls.includes('ns/w2'), 'the owner key');
+      assert.deepEqual(calls.sort(), ['ns/w1', 'ns/w2']);
+    } finally {
+      await h.stop();
+    }
+  });
+
+  it('requeues after requeueAfterMs, retries errors with backoff, and drops terminal errors', async () => {
+    const calls: string[] = [];
+    const h = await harness(async (key) => {
+      calls.push(key);
+      const n = calls.filter((k) => k === key).length;
+      if (key === 'ns/again' && n === 1) return { requeueAfterMs: 1000 };
+      if (key === 'ns/flaky' && n <= 2) throw new Error('transient');
+      if (key === 'ns/broken') throw new TerminalError('cannot ever work');
+      return {};
+    });
+    try {
+      for (const name of ['again', 'flaky', 'broken']) h.api.put(widgets, { metadata: { namespace: 'ns', name } });
+      await waitFor(() => calls.length >= 3, 'first reconciles');
+      const count = (k: string): number => calls.filter((c) => c === k).length;
+      await h.clock.advance(5); // flaky: first retry after 5 ms
+      await waitFor(() => count('ns/flaky') === 2, 'the first retry');
+      await h.clock.advance(10); // second retry after 10 ms
+      await waitFor(() => count('ns/flaky') === 3, 'the second retry');
+      assert.equal(count('ns/again'), 1);
+      await h.clock.advance(1000);
+      await waitFor(() => count('ns/again') === 2, 'the requested requeue');
+      await h.clock.advance(60_000);
+      assert.equal(count('ns/broken'), 1, 'terminal errors are not retried');
+      assert.equal(count('ns/flaky'), 3, 'success ends the retries');
+    } finally {
+      await h.stop();
+    }
+  });
+
+  it('never reconciles one key in two workers at once, and reconciles again after changes during a reconcile', async () => {
+    const active = new Set<string>();
+    let overlaps = 0;
+    let calls = 0;
+    let release: (() => void) | undefined;
+    const h = await harness(async (key) => {
+      if (active.has(key)) overlaps++;
+      active.add(key);
+      calls++;
+      if (calls === 1) await new Promise<void>((resolve) => (release = resolve));
+      active.delete(key);
+      return {};
+    }, 4);
+    try {
+      h.api.put(widgets, { metadata: { namespace: 'ns', name: 'w', labels: { v: '0' } } });
+      await waitFor(() => release !== undefined, 'the first reconcile to block');
+      for (let i = 1; i <= 5; i++) h.api.put(widgets, { metadata: { namespace: 'ns', name: 'w', labels: { v: String(i) } } });
+      const cache = h.ctx.informers.informerFor(widgets).store;
+      await waitFor(() => cache.get('ns/w')?.metadata.labels?.v === '5', 'the updates to reach the cache');
+      assert.equal(calls, 1, 'no second reconcile while the first holds the key');
+      release?.();
+      await waitFor(() => calls >= 2, 'one more reconcile for the updates');
+      assert.equal(overlaps, 0);
+    } finally {
+      await h.stop();
+    }
+  });
+
+  it('stops the workers and aborts the reconcile in flight when the signal aborts', async () => {
+    let sawAbort = false;
+    let started = false;
+    const h = await harness(async (_key, signal) => {
+      started = true;
+      await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+      sawAbort = signal.aborted;
+      return {};
+    });
+    h.api.put(widgets, { metadata: { namespace: 'ns', name: 'w' } });
+    await waitFor(() => started, 'the reconcile to start');
+    await h.stop();
+    assert.equal(sawAbort, true);
+  });
+
+  it('ownerKeys() maps only controller references of the primary kind', () => {
+    const ref = { apiVersion: 'example.com/v1', kind: 'Widget', name: 'w', uid: 'u' };
+    assert.deepEqual(ownerKeys(widgets, { metadata: { namespace: 'ns', ownerReferences: [{ ...ref, controller: true }] } }), ['ns/w']);
+    assert.deepEqual(ownerKeys(widgets, { metadata: { namespace: 'ns', ownerReferences: [ref] } }), []);
+    assert.deepEqual(ownerKeys(widgets, { metadata: { namespace: 'ns', ownerReferences: [{ ...ref, kind: 'Gadget', controller: true }] } }), []);
+  });
+});

@@ -1,0 +1,287 @@
+/**
+ * The bad-input corpus (shared/docs/bad-input.md): every malformed, oversized, invalid or
+ * unauthorised request gets the right metav1.Status, never a 5xx, and never hurts the server.
+ * Row numbers refer to the corpus table.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { connect } from 'node:tls';
+import { startTestApiServer, type Response, type TestApiServer } from '../support/test-apiserver.ts';
+
+const CM = '/api/v1/namespaces/default/configmaps';
+
+function expectStatus(r: Response, code: number, reason: string, message?: RegExp): void {
+  assert.equal(r.status, code, `expected ${code} ${reason}, got ${r.status}: ${r.text}`);
+  assert.equal(r.json?.kind, 'Status', `body is a Status: ${r.text}`);
+  assert.equal(r.json.apiVersion, 'v1');
+  assert.equal(r.json.status, 'Failure');
+  assert.equal(r.json.code, code);
+  assert.equal(r.json.reason, reason);
+  if (message !== undefined) assert.match(r.json.message, message);
+}
+
+function configMap(name: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data: { a: 'b' }, ...extra };
+}
+
+describe('bad input', () => {
+  let t: TestApiServer;
+  before(async () => {
+    t = await startTestApiServer();
+    const r = await t.request('POST', CM, { body: configMap('existing') });
+    assert.equal(r.status, 201, r.text);
+  });
+  after(async () => {
+    await t.close();
+  });
+
+  it('1: a body over 3 MiB is 413 on every write verb', async () => {
+    const big = Buffer.alloc(3 * 1024 * 1024 + 1, 0x20);
+    for (const method of ['POST', 'PUT', 'PATCH', 'DELETE']) {
+      const path = method === 'POST' ? CM : `${CM}/existing`;
+      const r = await t.request(method, path, { body: big, headers: { 'Content-Type': method === 'PATCH' ? 'application/merge-patch+json' : 'application/json' } });
+      expectStatus(r, 413, 'RequestEntityTooLarge', /limit is 3145728/);
+    }
+  });
+
+  it('2: ConfigMap data over 1 MiB is 422', async () => {
+    const r = await t.request('POST', CM, { body: configMap('huge', { data: { a: 'x'.repeat(1024 * 1024 + 1) } }) });
+    expectStatus(r, 422, 'Invalid', /Too long: must have at most 1048576 bytes/);
+  });
+
+  it('3: annotations over 256 KiB are 422', async () => {
+    const r = await t.request('POST', CM, { body: { ...configMap('annotated'), metadata: { name: 'annotated', annotations: { a: 'x'.repeat(262_145) } } } });
+    expectStatus(r, 422, 'Invalid', /metadata.annotations: Too long/);
+  });
+
+  it('4: bad object names are 422 with a field cause', async () => {
+    for (const name of ['Bad_Name', '-x', 'x-', 'UPPER', 'a'.repeat(254)]) {
+      const r = await t.request('POST', CM, { body: configMap(name) });
+      expectStatus(r, 422, 'Invalid', /metadata.name: Invalid value/);
+      assert.equal(r.json.details.kind, 'ConfigMap');
+      assert.equal(r.json.details.causes[0].field, 'metadata.name');
+    }
+  });
+
+  it('5: namespace names must be DNS-1123 labels', async () => {
+    for (const name of ['a'.repeat(64), 'has.dot']) {
+      const r = await t.request('POST', '/api/v1/namespaces', { body: { metadata: { name } } });
+      expectStatus(r, 422, 'Invalid');
+    }
+  });
+
+  it('6: service names must be DNS-1035 labels', async () => {
+    const r = await t.request('POST', '/api/v1/namespaces/default/services', {
+      body: { metadata: { name: '1svc' }, spec: { ports: [{ port: 80 }] } },
+    });
+    expectStatus(r, 422, 'Invalid', /metadata.name/);
+  });
+
+  it('7: bad label values and keys are 422', async () => {
+    for (const labels of [{ a: 'x'.repeat(64) }, { a: 'bad value!' }, { [`${'p'.repeat(254)}/k`]: 'v' }]) {
+      const r = await t.request('POST', CM, { body: { ...configMap('labelled'), metadata: { name: 'labelled', labels } } });
+      expectStatus(r, 422, 'Invalid', /metadata.labels/);
+    }
+  });
+
+  it('8: neither name nor generateName is 422', async () => {
+    const r = await t.request('POST', CM, { body: { data: {} } });
+    expectStatus(r, 422, 'Invalid', /name or generateName is required/);
+  });
+
+  it('9: a body namespace that differs from the URL is 400', async () => {
+    const r = await t.request('POST', CM, { body: { ...configMap('x'), metadata: { name: 'x', namespace: 'other' } } });
+    expectStatus(r, 400, 'BadRequest', /does not match the namespace sent on the request/);
+  });
+
+  it('10: a PUT body name that differs from the URL is 400', async () => {
+    const r = await t.request('PUT', `${CM}/existing`, { body: configMap('other') });
+    expectStatus(r, 400, 'BadRequest', /the name of the object \(other\) does not match the name on the URL \(existing\)/);
+  });
+
+  it('11: malformed and truncated JSON is 400', async () => {
+    expectStatus(await t.request('POST', CM, { body: '{"metadata": {"name": "x"' }), 400, 'BadRequest');
+    expectStatus(await t.request('POST', CM, { body: 'not json' }), 400, 'BadRequest');
+    expectStatus(await t.request('POST', CM, { body: '[1,2]' }), 400, 'BadRequest');
+  });
+
+  it('12-14: unknown and duplicate fields follow fieldValidation', async () => {
+    const unknown = '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"fv"},"data":{},"spec":{"foo":1}}';
+    expectStatus(await t.request('POST', `${CM}?fieldValidation=Strict`, { body: unknown }), 400, 'BadRequest', /strict decoding error: unknown field "spec"/);
+    const dup = '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"fv","name":"fv"},"data":{}}';
+    expectStatus(await t.request('POST', `${CM}?fieldValidation=Strict`, { body: dup }), 400, 'BadRequest', /strict decoding error: duplicate field "metadata.name"/);
+    const warned = await t.request('POST', CM, { body: unknown });
+    assert.equal(warned.status, 201, warned.text);
+    assert.match(String(warned.headers['warning']), /^299 - "unknown field \\"spec\\""/);
+    const ignored = await t.request('POST', `${CM}?fieldValidation=Ignore`, { body: unknown.replace('"fv"', '"fv2"') });
+    assert.equal(ignored.status, 201);
+    assert.equal(ignored.headers['warning'], undefined);
+    assert.equal(ignored.json.spec, undefined);
+    expectStatus(await t.request('POST', `${CM}?fieldValidation=Loose`, { body: unknown }), 400, 'BadRequest');
+  });
+
+  it('15: an apiVersion that does not match the endpoint is 400', async () => {
+    const r = await t.request('POST', CM, { body: { ...configMap('v'), apiVersion: 'apps/v1' } });
+    expectStatus(r, 400, 'BadRequest', /the API version in the data \(apps\/v1\) does not match the expected API version \(v1\)/);
+  });
+
+  it('16: a text/plain body is 415', async () => {
+    const r = await t.request('POST', CM, { body: JSON.stringify(configMap('t')), headers: { 'Content-Type': 'text/plain' } });
+    expectStatus(r, 415, 'UnsupportedMediaType');
+  });
+
+  it('17: an unsupported patch type is 415', async () => {
+    const r = await t.request('PATCH', `${CM}/existing`, { body: '{}', headers: { 'Content-Type': 'application/x-patch' } });
+    expectStatus(r, 415, 'UnsupportedMediaType');
+  });
+
+  it('18: an invalid JSON patch document is 400', async () => {
+    const headers = { 'Content-Type': 'application/json-patch+json' };
+    expectStatus(await t.request('PATCH', `${CM}/existing`, { body: '{"op":"add"}', headers }), 400, 'BadRequest');
+    expectStatus(await t.request('PATCH', `${CM}/existing`, { body: '[{"op":"frobnicate","path":"/data"}]', headers }), 400, 'BadRequest');
+  });
+
+  it('19: a JSON patch whose test fails or whose path is bad is 422', async () => {
+    const headers = { 'Content-Type': 'application/json-patch+json' };
+    const failedTest = await t.request('PATCH', `${CM}/existing`, { body: '[{"op":"test","path":"/data/a","value":"zzz"}]', headers });
+    expectStatus(failedTest, 422, 'Invalid');
+    const badPath = await t.request('PATCH', `${CM}/existing`, { body: '[{"op":"replace","path":"/nope/deeper","value":1}]', headers });
+    expectStatus(badPath, 422, 'Invalid');
+  });
+
+  it('20: a non-numeric resourceVersion is 400', async () => {
+    expectStatus(await t.request('GET', `${CM}?resourceVersion=abc`), 400, 'BadRequest', /invalid resource version/);
+  });
+
+  it('21: resourceVersionMatch without resourceVersion is 422', async () => {
+    expectStatus(await t.request('GET', `${CM}?resourceVersionMatch=Exact`), 422, 'Invalid', /resourceVersionMatch is forbidden unless resourceVersion is provided/);
+  });
+
+  it('22: continue with a resourceVersion, or a malformed token, is 400', async () => {
+    const page = await t.request('GET', '/api/v1/namespaces?limit=1');
+    assert.ok(page.json.metadata.continue, 'a first page with more to come carries a continue token');
+    const token = encodeURIComponent(page.json.metadata.continue as string);
+    expectStatus(await t.request('GET', `/api/v1/namespaces?limit=1&continue=${token}&resourceVersion=5`), 400, 'BadRequest', /specifying resource version is not allowed when using continue/);
+    expectStatus(await t.request('GET', `/api/v1/namespaces?continue=garbage`), 400, 'BadRequest', /invalid continue token/);
+    const next = await t.request('GET', `/api/v1/namespaces?limit=1&continue=${token}`);
+    assert.equal(next.status, 200);
+  });
+
+  it('23: an exact list at a compacted revision, or a watch older than the watch cache, is 410 Expired', async (ctx) => {
+    const first = await t.request('POST', CM, { body: configMap('old') });
+    const oldRv = Number(first.json.metadata.resourceVersion);
+    await t.request('PUT', `${CM}/old`, { body: { ...configMap('old'), data: { a: 'c' } } });
+    await t.storage.compact(oldRv + 1);
+    expectStatus(await t.request('GET', `${CM}?resourceVersion=${oldRv}&resourceVersionMatch=Exact`), 410, 'Expired');
+    // A watch is served from the watch cache's history, so "too old" means older than that
+    // history: a server with a tiny cache forgets the old revision after a few writes.
+    const small = await startTestApiServer({ watchCacheSize: 2 });
+    ctx.after(() => small.close());
+    const created = await small.request('POST', CM, { body: configMap('churn') });
+    for (let i = 0; i < 6; i++) await small.request('PUT', `${CM}/churn`, { body: { ...configMap('churn'), data: { a: String(i) } } });
+    const watch = await small.request('GET', `${CM}?watch=true&resourceVersion=${created.json.metadata.resourceVersion}`);
+    assert.equal(watch.status, 200);
+    const event = JSON.parse(watch.text.trim().split('\n')[0]!) as { type: string; object: { code: number; reason: string } };
+    assert.equal(event.type, 'ERROR');
+    assert.equal(event.object.code, 410);
+    assert.equal(event.object.reason, 'Expired');
+  });
+
+  it('24: a PUT with a stale resourceVersion is 409 Conflict', async () => {
+    const current = await t.request('GET', `${CM}/existing`);
+    const stale = { ...current.json, data: { a: 'one' } };
+    assert.equal((await t.request('PUT', `${CM}/existing`, { body: stale })).status, 200);
+    const r = await t.request('PUT', `${CM}/existing`, { body: { ...stale, data: { a: 'two' } } });
+    expectStatus(r, 409, 'Conflict', /the object has been modified; please apply your changes to the latest version and try again/);
+    assert.equal(r.json.details.kind, 'configmaps');
+  });
+
+  it('25: creating an existing name is 409 AlreadyExists', async () => {
+    const r = await t.request('POST', CM, { body: configMap('existing') });
+    expectStatus(r, 409, 'AlreadyExists', /configmaps "existing" already exists/);
+  });
+
+  it('26: a DELETE whose uid precondition does not match is 409', async () => {
+    const r = await t.request('DELETE', `${CM}/existing`, { body: { preconditions: { uid: 'not-the-uid' } } });
+    expectStatus(r, 409, 'Conflict', /Precondition failed: UID in precondition: not-the-uid/);
+    assert.equal((await t.request('GET', `${CM}/existing`)).status, 200);
+  });
+
+  it('27: unknown objects, resources and groups are 404', async () => {
+    expectStatus(await t.request('GET', `${CM}/nope`), 404, 'NotFound', /configmaps "nope" not found/);
+    expectStatus(await t.request('GET', '/api/v1/namespaces/default/widgets'), 404, 'NotFound');
+    expectStatus(await t.request('GET', '/apis/nope.example.com/v1/things'), 404, 'NotFound');
+    expectStatus(await t.request('GET', '/apis/apps/v1/namespaces/default/deployments/nope'), 404, 'NotFound', /deployments.apps "nope" not found/);
+  });
+
+  it('28: POST to an object URL is 405', async () => {
+    expectStatus(await t.request('POST', `${CM}/existing`, { body: configMap('existing') }), 405, 'MethodNotAllowed');
+  });
+
+  it('29: no credentials or a bad token is 401; public paths stay open', async () => {
+    expectStatus(await t.request('GET', CM, { anonymous: true }), 401, 'Unauthorized');
+    expectStatus(await t.request('GET', CM, { anonymous: true, headers: { Authorization: 'Bearer wrong' } }), 401, 'Unauthorized');
+    for (const path of ['/version', '/livez', '/readyz', '/healthz']) {
+      assert.equal((await t.request('GET', path, { anonymous: true })).status, 200, path);
+    }
+  });
+
+  it('a client that speaks garbage instead of TLS is dropped without harm', async () => {
+    const url = new URL(t.server.url);
+    await new Promise<void>((resolve) => {
+      const socket = connect({ host: url.hostname, port: Number(url.port), rejectUnauthorized: false });
+      socket.on('secureConnect', () => socket.end('GARBAGE / HTTP/9\r\n\r\n'));
+      socket.on('close', () => resolve());
+      socket.on('error', () => resolve());
+    });
+    assert.equal((await t.request('GET', '/readyz')).status, 200);
+  });
+});
+
+describe('bad input: authorization, overload, shutdown and timeouts', () => {
+  it('30: an authenticated user the authorizer refuses gets 403', async () => {
+    const t = await startTestApiServer({ authorizer: { authorize: async () => ({ allowed: false, reason: 'no binding' }) } });
+    try {
+      expectStatus(await t.request('GET', CM), 403, 'Forbidden', /User "test-admin" cannot list/);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('31 and 33: past the in-flight budget is 429 with Retry-After; a stuck request is 504', async () => {
+    const t = await startTestApiServer({ maxMutatingInFlight: 1, requestTimeoutMs: 300 });
+    try {
+      // Hold the only mutating seat with a request whose body never finishes.
+      const url = new URL(t.server.url);
+      const { request } = await import('node:https');
+      const stuck = new Promise<number>((resolve) => {
+        const req = request({ host: url.hostname, port: url.port, method: 'POST', path: CM, agent: t.agent, headers: { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' } }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on('error', () => resolve(-1));
+        req.write('{"metadata":');
+      });
+      await new Promise((r) => setTimeout(r, 100));
+      const rejected = await t.request('POST', CM, { body: configMap('flood') });
+      expectStatus(rejected, 429, 'TooManyRequests');
+      assert.equal(rejected.headers['retry-after'], '1');
+      assert.equal(await stuck, 504);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('32: a request during shutdown is 429 with Retry-After: 5 and Connection: close', async () => {
+    const t = await startTestApiServer({ shutdownDelayMs: 1000 });
+    // Keep a connection open, start shutting down, then send on that connection.
+    assert.equal((await t.request('GET', '/api/v1/namespaces')).status, 200);
+    const closing = t.server.close();
+    const r = await t.request('GET', '/api/v1/namespaces');
+    expectStatus(r, 429, 'TooManyRequests', /shutting down/);
+    assert.equal(r.headers['retry-after'], '5');
+    assert.equal(r.headers['connection'], 'close');
+    await closing;
+    await t.close();
+  });
+});
