@@ -21,9 +21,12 @@ export interface BenchServer {
   readonly pid: number;
   readonly url: URL;
   readonly tls: { ca: string; cert: string; key: string };
+  /** The apiserver's own serving certificate and key (PEM), for baselines that mimic it. */
+  readonly serving: { certPem: string; keyPem: string };
   /** A keep-alive agent with at most `maxSockets` connections. */
   agent(maxSockets: number): Agent;
-  call(agent: Agent, method: string, path: string, body?: unknown, contentType?: string): Promise<HttpResult>;
+  /** One request to the server (or to `target`, another server reachable with the same TLS client). */
+  call(agent: Agent, method: string, path: string, body?: unknown, contentType?: string, target?: URL): Promise<HttpResult>;
   /** Resident set size of the server process, in MiB. */
   rssMiB(): number;
   stop(): Promise<void>;
@@ -68,12 +71,16 @@ export async function startBenchServer(): Promise<BenchServer> {
     pid: child.pid!,
     url,
     tls,
+    serving: {
+      certPem: readFileSync(join(dataDir, 'pki', 'apiserver.crt'), 'utf8'),
+      keyPem: readFileSync(join(dataDir, 'pki', 'apiserver.key'), 'utf8'),
+    },
     agent: (maxSockets) => new Agent({ keepAlive: true, maxSockets, ...tls }),
-    call(agent, method, path, body, contentType = 'application/json') {
+    call(agent, method, path, body, contentType = 'application/json', target = url) {
       return new Promise((resolveCall, reject) => {
         const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
         const req = request(
-          { host: url.hostname, port: url.port, method, path, agent, headers: payload === undefined ? {} : { 'Content-Type': contentType } },
+          { host: target.hostname, port: target.port, method, path, agent, headers: payload === undefined ? {} : { 'Content-Type': contentType } },
           (res) => {
             const chunks: Buffer[] = [];
             res.on('data', (c: Buffer) => chunks.push(c));

@@ -15,6 +15,7 @@
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import type { Storage } from '../storage/storage.ts';
 import { createAuthenticator } from './authn/authenticator.ts';
 import { loadTokenFile } from './authn/token-file.ts';
@@ -216,6 +217,8 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
+  // A connection's client certificate is its identity for its whole life (authn caches it).
+  server.on('secureConnection', (socket: TLSSocket) => socket.disableRenegotiation());
   // A client that sends garbage instead of TLS or HTTP gets its connection closed, never a crash.
   server.on('tlsClientError', () => {});
   server.on('clientError', (_err, socket) => socket.destroy());

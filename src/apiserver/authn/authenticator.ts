@@ -22,9 +22,25 @@ export interface Authenticator {
   authenticate(req: IncomingMessage): UserInfo | undefined;
 }
 
-/** Reads the verified client certificate of the TLS connection. */
+/**
+ * The identity of each connection's client certificate, read once per connection: the
+ * certificate cannot change on a connection (the server refuses TLS renegotiation), and
+ * reading it costs more than the rest of a small GET.
+ */
+const certificateUsers = new WeakMap<TLSSocket, UserInfo | null>();
+
 function fromClientCertificate(req: IncomingMessage): UserInfo | undefined {
   const socket = req.socket as TLSSocket;
+  let user = certificateUsers.get(socket);
+  if (user === undefined) {
+    user = readClientCertificate(socket) ?? null;
+    certificateUsers.set(socket, user);
+  }
+  return user ?? undefined;
+}
+
+/** Reads the verified client certificate of the TLS connection. */
+function readClientCertificate(socket: TLSSocket): UserInfo | undefined {
   if (!socket.authorized) return undefined;
   const cert = socket.getPeerCertificate();
   if (cert === null || Object.keys(cert).length === 0) return undefined;

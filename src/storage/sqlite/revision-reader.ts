@@ -33,6 +33,7 @@ export class RevisionReader {
   readonly #commit: StatementSync;
   readonly #revisions: StatementSync;
   readonly #get: StatementSync;
+  readonly #getLatest: StatementSync;
   readonly #list: StatementSync;
   readonly #changes: StatementSync;
   readonly #changesUnder: StatementSync;
@@ -45,6 +46,10 @@ export class RevisionReader {
       coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'kv'), 0) AS current,
       (SELECT value FROM meta WHERE name = 'compact_revision') AS compacted`);
     this.#get = db.prepare(`SELECT ${kvColumns('kv')} FROM kv WHERE name = ? AND id <= ? ORDER BY id DESC LIMIT 1`);
+    // The hot path (a GET of the latest state): the current revision and the key's newest row in
+    // one statement, which SQLite runs as one implicit read transaction (one snapshot).
+    this.#getLatest = db.prepare(`SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'kv'), 0) AS current, ${kvColumns('k')}
+      FROM (SELECT 1) LEFT JOIN (SELECT ${kvColumns('kv')} FROM kv WHERE name = ? ORDER BY id DESC LIMIT 1) AS k`);
     // SQLite's documented "bare column" rule: with a single max() aggregate, the other columns
     // come from the row holding the maximum, i.e. each key's newest row at or below the revision.
     // Grouping walks the (name, id) index in key order, so LIMIT stops the scan early.
@@ -80,6 +85,11 @@ export class RevisionReader {
 
   /** One key at `requested` (undefined: the latest). */
   get(key: string, requested: number | undefined): GetResult {
+    if (requested === undefined) {
+      const row = this.#getLatest.get(key) as (Omit<KvRow, 'id'> & { current: number; id: number | null }) | undefined;
+      const revision = row?.current ?? 0;
+      return row !== undefined && row.id !== null && row.deleted === 0 ? { revision, kv: toKeyValue(row as KvRow) } : { revision };
+    }
     return this.snapshot(() => {
       const revision = this.#readAt(requested);
       const row = this.#get.get(key, revision) as KvRow | undefined;
