@@ -18,10 +18,12 @@ import type { Socket } from 'node:net';
 import type { Storage } from '../storage/storage.ts';
 import { createAuthenticator } from './authn/authenticator.ts';
 import { loadTokenFile } from './authn/token-file.ts';
+import { requestAttributes, forbiddenError } from './authz/attributes.ts';
 import { allowAllAuthorizer, type Authorizer } from './authz/authorizer.ts';
 import { ensureSystemNamespaces } from './bootstrap.ts';
 import { aggregatedContentType, aggregatedDiscovery, apiGroupDocument, apiGroupList, apiResourceList, apiVersions } from './discovery.ts';
-import { ApiError, forbidden, internalError, pathNotFound, timeout, tooManyRequests, unauthorized } from './errors.ts';
+import { ApiError, internalError, pathNotFound, timeout, tooManyRequests, unauthorized } from './errors.ts';
+import { handleCreateOnly } from './handlers/create-only.ts';
 import { handleResource } from './handlers/resource.ts';
 import { serveHealth, type HealthCheck } from './health.ts';
 import { wantsAggregatedDiscovery } from './http/negotiation.ts';
@@ -30,6 +32,7 @@ import { serveOpenApi } from './openapi.ts';
 import { ApiRegistry } from './registry/api-registry.ts';
 import { builtinStrategies } from './registry/resources/index.ts';
 import { parseRequestInfo, type RequestInfo } from './request-info.ts';
+import { reviewResources } from './reviews/review-resources.ts';
 import { versionInfo } from './version.ts';
 
 export interface ApiServerOptions {
@@ -104,6 +107,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
 
   const authenticator = createAuthenticator(opts.tokenFile !== undefined ? loadTokenFile(opts.tokenFile) : undefined);
   const authorizer = opts.authorizer ?? allowAllAuthorizer;
+  for (const review of reviewResources(authorizer)) registry.addCreateOnly(review);
   const maxReadOnly = opts.maxReadOnlyInFlight ?? 400;
   const maxMutating = opts.maxMutatingInFlight ?? 200;
   const requestTimeoutMs = opts.requestTimeoutMs ?? 60_000;
@@ -138,9 +142,12 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
         return writeJson(res, 200, doc);
       }
       case 'resource': {
+        const ctx = { req, res, url, user: userOf(req), registry };
         const served = registry.lookup(info.group, info.version, info.resource);
-        if (served === undefined) throw pathNotFound();
-        return handleResource({ req, res, url, user: userOf(req), registry }, info, served);
+        if (served !== undefined) return handleResource(ctx, info, served);
+        const createOnly = registry.lookupCreateOnly(info.group, info.version, info.resource);
+        if (createOnly !== undefined) return handleCreateOnly(ctx, info, createOnly);
+        throw pathNotFound();
       }
     }
   }
@@ -163,10 +170,9 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
     users.set(req, user);
     const watchParam = url.searchParams.get('watch');
     const info = parseRequestInfo(req.method ?? 'GET', path, watchParam === 'true' || watchParam === '1');
-    const decision = await authorizer.authorize(user, info);
-    if (!decision.allowed) {
-      throw forbidden(`${info.kind === 'resource' ? info.resource : path} is forbidden: User "${user.name}" cannot ${info.kind === 'resource' ? info.verb : 'get'} this: ${decision.reason ?? 'access denied'}`);
-    }
+    const attributes = requestAttributes(user, req.method ?? 'GET', path, info);
+    const decision = await authorizer.authorize(attributes);
+    if (decision.decision !== 'allow') throw forbiddenError(attributes, decision.reason);
     if (isLongRunning(info, url.searchParams)) return route(req, res, url, info);
 
     const mutating = !['GET', 'HEAD', 'OPTIONS'].includes(req.method ?? 'GET');
