@@ -16,7 +16,9 @@ import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Storage } from '../storage/storage.ts';
-import { createAuthenticator } from './authn/authenticator.ts';
+import { createAuthenticator, type UserInfo } from './authn/authenticator.ts';
+import { ServiceAccountTokens } from './authn/service-account-token.ts';
+import { tokenSubjectExists } from './authn/token-subject.ts';
 import { loadTokenFile } from './authn/token-file.ts';
 import { requestAttributes, forbiddenError } from './authz/attributes.ts';
 import { allowAllAuthorizer, type Authorizer } from './authz/authorizer.ts';
@@ -45,6 +47,8 @@ export interface ApiServerOptions {
   readonly tls: { readonly certPem: string; readonly keyPem: string; readonly clientCaPem: string };
   /** Static token file: CSV lines `token,user,uid,"group1,group2"`. */
   readonly tokenFile?: string;
+  /** The key pair that signs service account tokens; without it TokenRequest is not served. */
+  readonly serviceAccountKey?: { readonly privateKeyPem: string; readonly publicKeyPem: string };
   readonly authorizer?: Authorizer;
   /** Budget of concurrent non-long-running requests: read-only and mutating (upstream: 400 and 200). */
   readonly maxReadOnlyInFlight?: number;
@@ -94,18 +98,25 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
   const log = opts.log ?? ((m: string) => process.stderr.write(`${new Date().toISOString()} apiserver: ${m}\n`));
   const storage = opts.storage;
   const registry = new ApiRegistry(storage, (err) => log(`watch cache: ${String(err)}`), opts.watchCacheSize);
+  const serviceAccountTokens = opts.serviceAccountKey === undefined ? undefined : new ServiceAccountTokens(opts.serviceAccountKey);
   for (const strategy of builtinStrategies()) {
+    const core = strategy.type.group === '';
     const extra =
-      strategy.type.group === '' && strategy.type.resource === 'pods'
+      core && strategy.type.resource === 'pods'
         ? [{ name: 'binding', kind: 'Binding', verbs: ['create'] }]
-        : strategy.type.group === '' && strategy.type.resource === 'namespaces'
+        : core && strategy.type.resource === 'namespaces'
           ? [{ name: 'finalize', kind: 'Namespace', verbs: ['update'] }]
-          : [];
+          : core && strategy.type.resource === 'serviceaccounts' && serviceAccountTokens !== undefined
+            ? [{ name: 'token', kind: 'TokenRequest', group: 'authentication.k8s.io', version: 'v1', verbs: ['create'] }]
+            : [];
     await registry.add(strategy, extra);
   }
   await ensureSystemNamespaces(registry);
 
-  const authenticator = createAuthenticator(opts.tokenFile !== undefined ? loadTokenFile(opts.tokenFile) : undefined);
+  const authenticator = createAuthenticator(
+    opts.tokenFile !== undefined ? loadTokenFile(opts.tokenFile) : undefined,
+    serviceAccountTokens === undefined ? undefined : { tokens: serviceAccountTokens, stillValid: (claims) => tokenSubjectExists(registry, claims) },
+  );
   const authorizer = opts.authorizer ?? allowAllAuthorizer;
   for (const review of reviewResources(authorizer)) registry.addCreateOnly(review);
   const maxReadOnly = opts.maxReadOnlyInFlight ?? 400;
@@ -142,7 +153,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
         return writeJson(res, 200, doc);
       }
       case 'resource': {
-        const ctx = { req, res, url, user: userOf(req), registry };
+        const ctx = { req, res, url, user: userOf(req), registry, serviceAccountTokens };
         const served = registry.lookup(info.group, info.version, info.resource);
         if (served !== undefined) return handleResource(ctx, info, served);
         const createOnly = registry.lookupCreateOnly(info.group, info.version, info.resource);
@@ -152,7 +163,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
     }
   }
 
-  const users = new WeakMap<IncomingMessage, ReturnType<typeof authenticator.authenticate>>();
+  const users = new WeakMap<IncomingMessage, UserInfo>();
   const userOf = (req: IncomingMessage) => users.get(req)!;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -165,7 +176,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
     if (path === '/version') return writeJson(res, 200, versionInfo());
     if (isPublic(path) && (await serveHealth({ livez, readyz }, path, url.searchParams, res))) return;
 
-    const user = authenticator.authenticate(req);
+    const user = await authenticator.authenticate(req);
     if (user === undefined) throw unauthorized();
     users.set(req, user);
     const watchParam = url.searchParams.get('watch');

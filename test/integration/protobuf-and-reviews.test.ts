@@ -157,3 +157,65 @@ describe('protobuf bodies, reviews, RBAC and CronJobs over HTTP', () => {
     assert.equal(status.json.status.lastScheduleTime, '2024-05-01T11:00:00Z');
   });
 });
+
+describe('service account tokens over HTTP', () => {
+  let t: TestApiServer;
+  before(async () => {
+    t = await startTestApiServer();
+  });
+  after(async () => {
+    await t.close();
+  });
+
+  const TOKEN = '/api/v1/namespaces/default/serviceaccounts/robot/token';
+
+  async function whoami(token: string): Promise<{ status: number; json: any }> {
+    return t.request('POST', '/apis/authentication.k8s.io/v1/selfsubjectreviews', { body: {}, anonymous: true, headers: { Authorization: `Bearer ${token}` } });
+  }
+
+  it('issues tokens for existing service accounts that then authenticate as them', async () => {
+    assert.equal((await t.request('POST', TOKEN, { body: { spec: {} } })).status, 404, 'no service account yet');
+    const sa = await t.request('POST', '/api/v1/namespaces/default/serviceaccounts', { body: { metadata: { name: 'robot' } } });
+    assert.equal(sa.status, 201);
+    const raw = new ProtoWriter();
+    objectMeta(raw, 'robot');
+    raw.message(2, () => {});
+    const r = await t.request('POST', TOKEN, { body: protobufBody('authentication.k8s.io/v1', 'TokenRequest', raw.finish()), headers: PB_HEADERS });
+    assert.equal(r.status, 201, r.text);
+    assert.deepEqual(r.json.spec, { audiences: ['https://kubernetes.default.svc.cluster.local'], expirationSeconds: 3600 });
+    const me = await whoami(r.json.status.token);
+    assert.equal(me.status, 201);
+    assert.deepEqual(me.json.status.userInfo, {
+      username: 'system:serviceaccount:default:robot',
+      uid: sa.json.metadata.uid,
+      groups: ['system:serviceaccounts', 'system:serviceaccounts:default', 'system:authenticated'],
+    });
+
+    const short = await t.request('POST', TOKEN, { body: { spec: { expirationSeconds: 60 } } });
+    assert.equal(short.status, 422, short.text);
+    assert.match(short.json.message, /may not specify a duration less than 10 minutes/);
+
+    assert.equal((await t.request('DELETE', '/api/v1/namespaces/default/serviceaccounts/robot')).status, 200);
+    assert.equal((await whoami(r.json.status.token)).status, 401, 'deleting the service account revokes its tokens');
+  });
+
+  it('binds tokens to pods and secrets', async () => {
+    await t.request('POST', '/api/v1/namespaces/default/serviceaccounts', { body: { metadata: { name: 'bound' } } });
+    const secret = await t.request('POST', '/api/v1/namespaces/default/secrets', { body: { metadata: { name: 'holder' } } });
+    const path = '/api/v1/namespaces/default/serviceaccounts/bound/token';
+    const missing = await t.request('POST', path, { body: { spec: { boundObjectRef: { kind: 'Secret', apiVersion: 'v1', name: 'nope' } } } });
+    assert.equal(missing.status, 400, missing.text);
+    const r = await t.request('POST', path, { body: { spec: { boundObjectRef: { kind: 'Secret', apiVersion: 'v1', name: 'holder' } } } });
+    assert.equal(r.status, 201, r.text);
+    assert.equal(r.json.spec.boundObjectRef.uid, secret.json.metadata.uid);
+    assert.equal((await whoami(r.json.status.token)).status, 201);
+    await t.request('DELETE', '/api/v1/namespaces/default/secrets/holder');
+    assert.equal((await whoami(r.json.status.token)).status, 401, 'deleting the bound secret revokes the token');
+  });
+
+  it('lists serviceaccounts/token in discovery', async () => {
+    const doc = await t.request('GET', '/api/v1');
+    const token = doc.json.resources.find((r: { name: string }) => r.name === 'serviceaccounts/token');
+    assert.deepEqual(token, { name: 'serviceaccounts/token', singularName: '', namespaced: true, kind: 'TokenRequest', verbs: ['create'], group: 'authentication.k8s.io', version: 'v1' });
+  });
+});

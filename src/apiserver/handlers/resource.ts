@@ -20,6 +20,7 @@ import { applyPatch } from './patch.ts';
 import { handlePodBinding } from './pod-binding.ts';
 import { handleScale } from './scale.ts';
 import { handleNamespaceFinalize } from './namespace-finalize.ts';
+import { handleTokenRequest } from './token-request.ts';
 import { parseDryRun, parseFieldValidation, type RequestContext } from './request-context.ts';
 import { serveWatch } from './watch.ts';
 import { validateFields } from './field-validation.ts';
@@ -89,6 +90,11 @@ export async function handleResource(ctx: RequestContext, info: ResourceRequestI
       throw pathNotFound();
     case 'finalize':
       if (type.group === '' && type.resource === 'namespaces') return handleNamespaceFinalize(ctx, info, store);
+      throw pathNotFound();
+    case 'token':
+      if (type.group === '' && type.resource === 'serviceaccounts' && ctx.serviceAccountTokens !== undefined) {
+        return handleTokenRequest(ctx, info, store, namespace, ctx.serviceAccountTokens);
+      }
       throw pathNotFound();
     default:
       throw pathNotFound();
