@@ -1,8 +1,8 @@
 /**
- * The `kubectl create <generator>` commands, `create token`, `run`, `expose` and `auth can-i|whoami` against a
- * `k8ts up` cluster with the real kubectl 1.32. The generators and `auth` send protobuf bodies
- * (kubectl's typed clients do), so each created object is read back as JSON to check that its
- * fields came through the protobuf decoder.
+ * The `kubectl create <generator>` commands, `create token`, `run`, `expose` and `auth
+ * can-i|whoami` against a `k8ts up` cluster with the real kubectl 1.32. The generators and `auth`
+ * send protobuf bodies (kubectl's typed clients do), so each created object is read back as JSON
+ * to check that its fields came through the protobuf decoder.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
