@@ -3,24 +3,36 @@
  * first) and legacy (APIVersions, APIGroupList, APIGroup, APIResourceList), both computed from
  * the registry so resources added at run time appear at once.
  */
-import { RESOURCE_VERBS, type ApiRegistry, type ServedResource } from './registry/api-registry.ts';
+import type { ResourceType } from '../api/resource-type.ts';
+import { RESOURCE_VERBS, type ApiRegistry, type SubresourceInfo } from './registry/api-registry.ts';
 
 function groupVersion(group: string, version: string): string {
   return group === '' ? version : `${group}/${version}`;
 }
 
-function resourcesOf(registry: ApiRegistry, group: string, version: string): ServedResource[] {
-  return registry.all().filter((r) => r.store.strategy.type.group === group && r.store.strategy.type.version === version);
+/** One resource as discovery lists it: stored resources have every verb, create-only ones just `create`. */
+interface DiscoveryEntry {
+  readonly type: ResourceType;
+  readonly verbs: readonly string[];
+  readonly subresources: readonly SubresourceInfo[];
 }
 
-function aggregatedResource(r: ServedResource): Record<string, unknown> {
-  const t = r.store.strategy.type;
+function resourcesOf(registry: ApiRegistry, group: string, version: string): DiscoveryEntry[] {
+  const entries: DiscoveryEntry[] = [
+    ...registry.all().map((r) => ({ type: r.store.strategy.type, verbs: RESOURCE_VERBS, subresources: r.subresources })),
+    ...registry.createOnly().map((r) => ({ type: r.type, verbs: ['create'], subresources: [] })),
+  ];
+  return entries.filter((e) => e.type.group === group && e.type.version === version);
+}
+
+function aggregatedResource(r: DiscoveryEntry): Record<string, unknown> {
+  const t = r.type;
   const entry: Record<string, unknown> = {
     resource: t.resource,
     responseKind: { group: t.group, version: t.version, kind: t.kind },
     scope: t.namespaced ? 'Namespaced' : 'Cluster',
     singularResource: t.singular,
-    verbs: [...RESOURCE_VERBS],
+    verbs: [...r.verbs],
   };
   if (t.shortNames.length > 0) entry['shortNames'] = [...t.shortNames];
   if (t.categories.length > 0) entry['categories'] = [...t.categories];
@@ -89,13 +101,13 @@ export function apiResourceList(registry: ApiRegistry, group: string, version: s
   if (served.length === 0) return undefined;
   const resources = [];
   for (const r of served) {
-    const t = r.store.strategy.type;
+    const t = r.type;
     const entry: Record<string, unknown> = {
       name: t.resource,
       singularName: t.singular,
       namespaced: t.namespaced,
       kind: t.kind,
-      verbs: [...RESOURCE_VERBS],
+      verbs: [...r.verbs],
     };
     if (t.shortNames.length > 0) entry['shortNames'] = [...t.shortNames];
     if (t.categories.length > 0) entry['categories'] = [...t.categories];

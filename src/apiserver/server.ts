@@ -17,12 +17,16 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import type { Storage } from '../storage/storage.ts';
-import { createAuthenticator } from './authn/authenticator.ts';
+import { createAuthenticator, type UserInfo } from './authn/authenticator.ts';
+import { ServiceAccountTokens } from './authn/service-account-token.ts';
+import { tokenSubjectExists } from './authn/token-subject.ts';
 import { loadTokenFile } from './authn/token-file.ts';
+import { requestAttributes, forbiddenError } from './authz/attributes.ts';
 import { allowAllAuthorizer, type Authorizer } from './authz/authorizer.ts';
 import { ensureSystemNamespaces } from './bootstrap.ts';
 import { aggregatedContentType, aggregatedDiscovery, apiGroupDocument, apiGroupList, apiResourceList, apiVersions } from './discovery.ts';
-import { ApiError, forbidden, internalError, pathNotFound, timeout, tooManyRequests, unauthorized } from './errors.ts';
+import { ApiError, internalError, pathNotFound, timeout, tooManyRequests, unauthorized } from './errors.ts';
+import { handleCreateOnly } from './handlers/create-only.ts';
 import { handleResource } from './handlers/resource.ts';
 import { serveHealth, type HealthCheck } from './health.ts';
 import { wantsAggregatedDiscovery } from './http/negotiation.ts';
@@ -31,6 +35,7 @@ import { serveOpenApi } from './openapi.ts';
 import { ApiRegistry } from './registry/api-registry.ts';
 import { builtinStrategies } from './registry/resources/index.ts';
 import { parseRequestInfo, type RequestInfo } from './request-info.ts';
+import { reviewResources } from './reviews/review-resources.ts';
 import { versionInfo } from './version.ts';
 
 export interface ApiServerOptions {
@@ -43,6 +48,8 @@ export interface ApiServerOptions {
   readonly tls: { readonly certPem: string; readonly keyPem: string; readonly clientCaPem: string };
   /** Static token file: CSV lines `token,user,uid,"group1,group2"`. */
   readonly tokenFile?: string;
+  /** The key pair that signs service account tokens; without it TokenRequest is not served. */
+  readonly serviceAccountKey?: { readonly privateKeyPem: string; readonly publicKeyPem: string };
   readonly authorizer?: Authorizer;
   /** Budget of concurrent non-long-running requests: read-only and mutating (upstream: 400 and 200). */
   readonly maxReadOnlyInFlight?: number;
@@ -92,19 +99,27 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
   const log = opts.log ?? ((m: string) => process.stderr.write(`${new Date().toISOString()} apiserver: ${m}\n`));
   const storage = opts.storage;
   const registry = new ApiRegistry(storage, (err) => log(`watch cache: ${String(err)}`), opts.watchCacheSize);
+  const serviceAccountTokens = opts.serviceAccountKey === undefined ? undefined : new ServiceAccountTokens(opts.serviceAccountKey);
   for (const strategy of builtinStrategies()) {
+    const core = strategy.type.group === '';
     const extra =
-      strategy.type.group === '' && strategy.type.resource === 'pods'
+      core && strategy.type.resource === 'pods'
         ? [{ name: 'binding', kind: 'Binding', verbs: ['create'] }]
-        : strategy.type.group === '' && strategy.type.resource === 'namespaces'
+        : core && strategy.type.resource === 'namespaces'
           ? [{ name: 'finalize', kind: 'Namespace', verbs: ['update'] }]
-          : [];
+          : core && strategy.type.resource === 'serviceaccounts' && serviceAccountTokens !== undefined
+            ? [{ name: 'token', kind: 'TokenRequest', group: 'authentication.k8s.io', version: 'v1', verbs: ['create'] }]
+            : [];
     await registry.add(strategy, extra);
   }
   await ensureSystemNamespaces(registry);
 
-  const authenticator = createAuthenticator(opts.tokenFile !== undefined ? loadTokenFile(opts.tokenFile) : undefined);
+  const authenticator = createAuthenticator(
+    opts.tokenFile !== undefined ? loadTokenFile(opts.tokenFile) : undefined,
+    serviceAccountTokens === undefined ? undefined : { tokens: serviceAccountTokens, stillValid: (claims) => tokenSubjectExists(registry, claims) },
+  );
   const authorizer = opts.authorizer ?? allowAllAuthorizer;
+  for (const review of reviewResources(authorizer)) registry.addCreateOnly(review);
   const maxReadOnly = opts.maxReadOnlyInFlight ?? 400;
   const maxMutating = opts.maxMutatingInFlight ?? 200;
   const requestTimeoutMs = opts.requestTimeoutMs ?? 60_000;
@@ -139,14 +154,17 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
         return writeJson(res, 200, doc);
       }
       case 'resource': {
+        const ctx = { req, res, url, user: userOf(req), registry, serviceAccountTokens };
         const served = registry.lookup(info.group, info.version, info.resource);
-        if (served === undefined) throw pathNotFound();
-        return handleResource({ req, res, url, user: userOf(req), registry }, info, served);
+        if (served !== undefined) return handleResource(ctx, info, served);
+        const createOnly = registry.lookupCreateOnly(info.group, info.version, info.resource);
+        if (createOnly !== undefined) return handleCreateOnly(ctx, info, createOnly);
+        throw pathNotFound();
       }
     }
   }
 
-  const users = new WeakMap<IncomingMessage, ReturnType<typeof authenticator.authenticate>>();
+  const users = new WeakMap<IncomingMessage, UserInfo>();
   const userOf = (req: IncomingMessage) => users.get(req)!;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -159,15 +177,14 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
     if (path === '/version') return writeJson(res, 200, versionInfo());
     if (isPublic(path) && (await serveHealth({ livez, readyz }, path, url.searchParams, res))) return;
 
-    const user = authenticator.authenticate(req);
+    const user = await authenticator.authenticate(req);
     if (user === undefined) throw unauthorized();
     users.set(req, user);
     const watchParam = url.searchParams.get('watch');
     const info = parseRequestInfo(req.method ?? 'GET', path, watchParam === 'true' || watchParam === '1');
-    const decision = await authorizer.authorize(user, info);
-    if (!decision.allowed) {
-      throw forbidden(`${info.kind === 'resource' ? info.resource : path} is forbidden: User "${user.name}" cannot ${info.kind === 'resource' ? info.verb : 'get'} this: ${decision.reason ?? 'access denied'}`);
-    }
+    const attributes = requestAttributes(user, req.method ?? 'GET', path, info);
+    const decision = await authorizer.authorize(attributes);
+    if (decision.decision !== 'allow') throw forbiddenError(attributes, decision.reason);
     if (isLongRunning(info, url.searchParams)) return route(req, res, url, info);
 
     const mutating = !['GET', 'HEAD', 'OPTIONS'].includes(req.method ?? 'GET');

@@ -65,6 +65,7 @@ export async function runServerProcess(opts: ServerProcessOptions): Promise<Runn
       port: opts.port,
       tls: { certPem: prepared.pki.serving.certPem, keyPem: prepared.pki.serving.keyPem, clientCaPem: prepared.pki.ca.pem.certPem },
       ...(opts.tokenFile === undefined ? {} : { tokenFile: opts.tokenFile }),
+      serviceAccountKey: prepared.pki.serviceAccountKey,
       log: (message) => log(`apiserver: ${message}`),
     });
     log(`apiserver listening on ${apiserver.url} (store ${prepared.layout.dbPath})`);

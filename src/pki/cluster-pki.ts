@@ -6,11 +6,13 @@
  *   apiserver.crt/apiserver.key  the apiserver's serving certificate
  *   admin.crt/admin.key          the administrator's client certificate
  *                                (CN=kubernetes-admin, O=system:masters: all rights)
+ *   sa.key/sa.pub                the key pair signing service account tokens
  *
  * Kubernetes reads a client certificate's CN as the user name and its O values as the groups.
  */
 import type { CertificateAuthority } from './certificate-authority.ts';
 import { ensureCertificateAuthority, ensureLeafCertificate, type EnsuredCertificate } from './pki-files.ts';
+import { ensureServiceAccountKey, type ServiceAccountKey } from './service-account-key.ts';
 
 export const ADMIN_USER = 'kubernetes-admin';
 export const ADMIN_GROUPS: readonly string[] = ['system:masters'];
@@ -40,6 +42,8 @@ export interface ClusterPki {
   readonly ca: CertificateAuthority;
   readonly serving: EnsuredCertificate;
   readonly admin: EnsuredCertificate;
+  /** Signs and verifies service account tokens. */
+  readonly serviceAccountKey: ServiceAccountKey;
 }
 
 /**
@@ -56,7 +60,8 @@ export async function ensureClusterPki(pkiDir: string, opts: ClusterPkiOptions):
     ipAddresses: unique([...APISERVER_IP_ADDRESSES, ...opts.servingAddresses]),
   });
   const admin = await ensureClientCertificate(pkiDir, 'admin', ca, ADMIN_USER, ADMIN_GROUPS);
-  return { ca, serving, admin };
+  const serviceAccountKey = await ensureServiceAccountKey(pkiDir);
+  return { ca, serving, admin, serviceAccountKey };
 }
 
 /** A client certificate for `user` in `groups`, as `<base>.crt`/`<base>.key` in `pkiDir`. */

@@ -240,9 +240,13 @@ describe('bad input', () => {
 
 describe('bad input: authorization, overload, shutdown and timeouts', () => {
   it('30: an authenticated user the authorizer refuses gets 403', async () => {
-    const t = await startTestApiServer({ authorizer: { authorize: async () => ({ allowed: false, reason: 'no binding' }) } });
+    const refuseAll = {
+      authorize: async () => ({ decision: 'no-opinion' as const, reason: 'no binding' }),
+      rulesFor: async () => ({ resourceRules: [], nonResourceRules: [], incomplete: false }),
+    };
+    const t = await startTestApiServer({ authorizer: refuseAll });
     try {
-      expectStatus(await t.request('GET', CM), 403, 'Forbidden', /User "test-admin" cannot list/);
+      expectStatus(await t.request('GET', CM), 403, 'Forbidden', /^configmaps is forbidden: User "test-admin" cannot list resource "configmaps" in API group "" in the namespace "default": no binding$/);
     } finally {
       await t.close();
     }

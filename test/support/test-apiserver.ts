@@ -2,6 +2,7 @@
  * An in-process API server on memory (or given) storage with throwaway certificates, plus a
  * small HTTPS request helper, for integration tests that exercise several layers at once.
  */
+import { generateKeyPairSync } from 'node:crypto';
 import { request as httpsRequest, Agent } from 'node:https';
 import type { IncomingHttpHeaders } from 'node:http';
 import { generateTestCerts, type TestCerts } from '../../src/client/testing/test-certs.ts';
@@ -34,6 +35,12 @@ export interface TestApiServer {
   close(): Promise<void>;
 }
 
+/** A throwaway key pair for signing service account tokens. */
+function serviceAccountKey(): { privateKeyPem: string; publicKeyPem: string } {
+  const pair = generateKeyPairSync('ec', { namedCurve: 'P-256', privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+  return { privateKeyPem: pair.privateKey, publicKeyPem: pair.publicKey };
+}
+
 export async function startTestApiServer(overrides: Partial<ApiServerOptions> = {}): Promise<TestApiServer> {
   const certs = await generateTestCerts();
   const storage = overrides.storage ?? new MemoryStorage();
@@ -42,6 +49,7 @@ export async function startTestApiServer(overrides: Partial<ApiServerOptions> = 
     bindAddress: '127.0.0.1',
     port: 0,
     tls: { certPem: certs.serverCertPem, keyPem: certs.serverKeyPem, clientCaPem: certs.caPem },
+    serviceAccountKey: serviceAccountKey(),
     log: () => {},
     ...overrides,
   });

@@ -1,10 +1,13 @@
 /**
  * Authentication: who is making the request. Client certificates signed by the cluster CA
- * (CN → user, O → groups) and bearer tokens from a static token file. Anonymous requests get
- * no user; the server lets them reach only the public paths (/version and health checks).
+ * (CN → user, O → groups), bearer tokens from a static token file, and service account tokens
+ * the server issued (while their service account, and the object they are bound to, exist).
+ * Anonymous requests get no user; the server lets them reach only the public paths (/version
+ * and health checks).
  */
 import type { IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
+import { serviceAccountUser, type ServiceAccountTokens, type TokenClaims } from './service-account-token.ts';
 import type { TokenFile } from './token-file.ts';
 
 /** The authenticated identity of a request. */
@@ -19,7 +22,14 @@ const AUTHENTICATED_GROUP = 'system:authenticated';
 
 export interface Authenticator {
   /** The user, or undefined when the request carries no valid credentials. */
-  authenticate(req: IncomingMessage): UserInfo | undefined;
+  authenticate(req: IncomingMessage): Promise<UserInfo | undefined>;
+}
+
+/** Service account tokens: how to verify them, and whether what they name still exists. */
+export interface ServiceAccountTokenAuth {
+  readonly tokens: ServiceAccountTokens;
+  /** True when the service account (with the token's uid) and any bound object still exist. */
+  stillValid(claims: TokenClaims): Promise<boolean>;
 }
 
 /**
@@ -53,19 +63,23 @@ function readClientCertificate(socket: TLSSocket): UserInfo | undefined {
   return { name, groups: [...orgs, AUTHENTICATED_GROUP] };
 }
 
-/** Client certificate first, then `Authorization: Bearer <token>` against the token file. */
-export function createAuthenticator(tokens: TokenFile | undefined): Authenticator {
+/**
+ * `Authorization: Bearer <token>` when present (the token file, then service account tokens),
+ * else the client certificate.
+ */
+export function createAuthenticator(tokens: TokenFile | undefined, serviceAccounts?: ServiceAccountTokenAuth): Authenticator {
   return {
-    authenticate(req) {
+    async authenticate(req) {
       const header = req.headers.authorization;
-      if (header !== undefined) {
-        const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-        if (match === null || tokens === undefined) return undefined;
-        const entry = tokens.lookup(match[1]!);
-        if (entry === undefined) return undefined;
-        return { name: entry.name, uid: entry.uid, groups: [...entry.groups, AUTHENTICATED_GROUP] };
-      }
-      return fromClientCertificate(req);
+      if (header === undefined) return fromClientCertificate(req);
+      const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+      if (match === null) return undefined;
+      const token = match[1]!;
+      const entry = tokens?.lookup(token);
+      if (entry !== undefined) return { name: entry.name, uid: entry.uid, groups: [...entry.groups, AUTHENTICATED_GROUP] };
+      const claims = serviceAccounts?.tokens.verify(token, new Date());
+      if (claims === undefined || !(await serviceAccounts!.stillValid(claims))) return undefined;
+      return serviceAccountUser(claims.namespace, claims.name, claims.uid);
     },
   };
 }

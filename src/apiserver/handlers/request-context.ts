@@ -1,6 +1,7 @@
 /** What every handler receives about the request being served. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { UserInfo } from '../authn/authenticator.ts';
+import type { ServiceAccountTokens } from '../authn/service-account-token.ts';
 import type { ApiRegistry } from '../registry/api-registry.ts';
 import { badRequest } from '../errors.ts';
 
@@ -10,6 +11,8 @@ export interface RequestContext {
   readonly url: URL;
   readonly user: UserInfo;
   readonly registry: ApiRegistry;
+  /** Issues service account tokens (serviceaccounts/token); undefined when the server has no signing key. */
+  readonly serviceAccountTokens?: ServiceAccountTokens | undefined;
 }
 
 /** Parses `dryRun` (query, or the array in a DeleteOptions body): only `All` is valid. */

@@ -7,7 +7,8 @@ import type { KubeObject } from '../../api/meta/types.ts';
 import { apiVersionOf } from '../../api/resource-type.ts';
 import { badRequest, methodNotAllowed, notFound, pathNotFound } from '../errors.ts';
 import { tableContentType, wantsTable } from '../http/negotiation.ts';
-import { parseJsonObject, readBody, requireJsonContent } from '../http/request-body.ts';
+import { decodeObjectBody } from '../http/object-body.ts';
+import { readBody } from '../http/request-body.ts';
 import { successStatus, writeJson } from '../http/respond.ts';
 import type { ServedResource } from '../registry/api-registry.ts';
 import type { GenericStore, UpdateTarget } from '../registry/generic-store.ts';
@@ -19,20 +20,23 @@ import { applyPatch } from './patch.ts';
 import { handlePodBinding } from './pod-binding.ts';
 import { handleScale } from './scale.ts';
 import { handleNamespaceFinalize } from './namespace-finalize.ts';
+import { handleTokenRequest } from './token-request.ts';
 import { parseDryRun, parseFieldValidation, type RequestContext } from './request-context.ts';
 import { serveWatch } from './watch.ts';
 import { validateFields } from './field-validation.ts';
 import { schemaForType } from '../openapi.ts';
 
-/** Reads a JSON object body for create/update; `raw` is its text (for duplicate-key checks). */
-export async function readObjectBodyWithText(ctx: RequestContext): Promise<{ obj: KubeObject; raw: string }> {
-  requireJsonContent(ctx.req);
+/**
+ * Reads an object body (JSON or protobuf) for create/update; `raw` is its JSON text (for
+ * duplicate-key checks), undefined for protobuf.
+ */
+export async function readObjectBodyWithText(ctx: RequestContext): Promise<{ obj: KubeObject; raw: string | undefined }> {
   const body = await readBody(ctx.req);
-  const obj = parseJsonObject(body, 'the object');
+  const { obj, text } = decodeObjectBody(ctx.req, body);
   const metadata = obj['metadata'];
   if (metadata === undefined || metadata === null) obj['metadata'] = {};
   else if (typeof metadata !== 'object' || Array.isArray(metadata)) throw badRequest('metadata must be an object');
-  return { obj: obj as KubeObject, raw: body.toString('utf8') };
+  return { obj: obj as KubeObject, raw: text };
 }
 
 export async function readObjectBody(ctx: RequestContext): Promise<KubeObject> {
@@ -86,6 +90,11 @@ export async function handleResource(ctx: RequestContext, info: ResourceRequestI
       throw pathNotFound();
     case 'finalize':
       if (type.group === '' && type.resource === 'namespaces') return handleNamespaceFinalize(ctx, info, store);
+      throw pathNotFound();
+    case 'token':
+      if (type.group === '' && type.resource === 'serviceaccounts' && ctx.serviceAccountTokens !== undefined) {
+        return handleTokenRequest(ctx, info, store, namespace, ctx.serviceAccountTokens);
+      }
       throw pathNotFound();
     default:
       throw pathNotFound();

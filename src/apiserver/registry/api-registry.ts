@@ -4,7 +4,9 @@
  * Resources can be added while running (custom resources), so discovery is computed on demand.
  */
 import type { Storage } from '../../storage/storage.ts';
+import type { KubeObject } from '../../api/meta/types.ts';
 import type { ResourceType } from '../../api/resource-type.ts';
+import type { UserInfo } from '../authn/authenticator.ts';
 import { GenericStore, type NamespaceState } from './generic-store.ts';
 import { resourcePrefix } from './keys.ts';
 import type { ResourceStrategy } from './strategy.ts';
@@ -25,6 +27,23 @@ export interface ServedResource {
   readonly subresources: readonly SubresourceInfo[];
 }
 
+/**
+ * A resource that is never stored: each create is a question the server answers in the
+ * response (access reviews, SelfSubjectReview). Only `create` is served.
+ */
+export interface CreateOnlyResource {
+  readonly type: ResourceType;
+  /** The answer to a create of `body` (already decoded and type-checked), sent with 201. */
+  create(request: CreateOnlyRequest): Promise<KubeObject>;
+}
+
+export interface CreateOnlyRequest {
+  readonly user: UserInfo;
+  /** The namespace of the URL ('' for cluster-scoped resources). */
+  readonly namespace: string;
+  readonly body: KubeObject;
+}
+
 /** Main-resource verbs every served resource supports. */
 export const RESOURCE_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'] as const;
 
@@ -35,6 +54,7 @@ function keyOf(group: string, version: string, resource: string): string {
 export class ApiRegistry {
   readonly #storage: Storage;
   readonly #resources = new Map<string, ServedResource>();
+  readonly #createOnly = new Map<string, CreateOnlyResource>();
   readonly #onError: (err: unknown) => void;
   readonly #watchCacheSize: number | undefined;
   #namespaces: GenericStore | undefined;
@@ -68,6 +88,22 @@ export class ApiRegistry {
     return served;
   }
 
+  /** Adds a create-only resource (served at once; nothing to load). */
+  addCreateOnly(resource: CreateOnlyResource): void {
+    const t = resource.type;
+    this.#createOnly.set(keyOf(t.group, t.version, t.resource), resource);
+    this.#generation++;
+  }
+
+  lookupCreateOnly(group: string, version: string, resource: string): CreateOnlyResource | undefined {
+    return this.#createOnly.get(keyOf(group, version, resource));
+  }
+
+  /** Every create-only resource, in registration order. */
+  createOnly(): CreateOnlyResource[] {
+    return [...this.#createOnly.values()];
+  }
+
   /** Stops serving a resource (its stored objects are the caller's business). */
   async remove(t: Pick<ResourceType, 'group' | 'version' | 'resource'>): Promise<void> {
     const key = keyOf(t.group, t.version, t.resource);
@@ -94,8 +130,8 @@ export class ApiRegistry {
   /** Group → versions (in registration order; the first is preferred). Core group is ''. */
   groupVersions(): Map<string, string[]> {
     const out = new Map<string, string[]>();
-    for (const { store } of this.#resources.values()) {
-      const { group, version } = store.strategy.type;
+    const types = [...[...this.#resources.values()].map((r) => r.store.strategy.type), ...[...this.#createOnly.values()].map((r) => r.type)];
+    for (const { group, version } of types) {
       const versions = out.get(group) ?? [];
       if (!versions.includes(version)) versions.push(version);
       out.set(group, versions);

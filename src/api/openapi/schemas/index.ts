@@ -1,5 +1,6 @@
 /** The registry of every built-in schema k8ts publishes. */
 import { createSchemaRegistry, type SchemaRegistry } from '../registry.ts';
+import { accessReviewSchemas } from './access-review.ts';
 import { appsV1Schemas } from './apps-v1.ts';
 import { batchV1Schemas } from './batch-v1.ts';
 import { clusterKindSchemas } from './cluster-kinds.ts';
@@ -12,6 +13,7 @@ import { coreV1SchedulingSchemas } from './core-v1-scheduling.ts';
 import { coreV1ServiceSchemas } from './core-v1-service.ts';
 import { coreV1VolumeSchemas } from './core-v1-volume.ts';
 import { metaV1Schemas } from './meta-v1.ts';
+import { rbacV1Schemas } from './rbac-v1.ts';
 
 export const builtinSchemaRegistry: SchemaRegistry = createSchemaRegistry(
   metaV1Schemas,
@@ -26,4 +28,6 @@ export const builtinSchemaRegistry: SchemaRegistry = createSchemaRegistry(
   appsV1Schemas,
   batchV1Schemas,
   clusterKindSchemas,
+  rbacV1Schemas,
+  accessReviewSchemas,
 );

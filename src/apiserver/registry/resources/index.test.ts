@@ -24,8 +24,16 @@ const SAMPLES: Record<string, Record<string, unknown>> = {
   'apps/v1/statefulsets': { spec: { serviceName: 'web', selector: { matchLabels: { app: 'web' } }, template } },
   'apps/v1/daemonsets': { spec: { selector: { matchLabels: { app: 'web' } }, template } },
   'batch/v1/jobs': { spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'pi', image: 'perl' }] } } } },
+  'batch/v1/cronjobs': { spec: { schedule: '*/5 * * * *', jobTemplate: { spec: { template: { spec: { restartPolicy: 'OnFailure', containers: [{ name: 'pi', image: 'perl' }] } } } } } },
   'coordination.k8s.io/v1/leases': { spec: { holderIdentity: 'me', leaseDurationSeconds: 15 } },
   'discovery.k8s.io/v1/endpointslices': { addressType: 'IPv4', endpoints: [{ addresses: ['10.0.0.1'] }], ports: [{ port: 80 }] },
+  'rbac.authorization.k8s.io/v1/roles': { rules: [{ verbs: ['get'], apiGroups: [''], resources: ['pods'] }] },
+  'rbac.authorization.k8s.io/v1/clusterroles': { rules: [{ verbs: ['get'], nonResourceURLs: ['/healthz'] }] },
+  'rbac.authorization.k8s.io/v1/rolebindings': { roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'web' }, subjects: [{ kind: 'User', name: 'jane' }] },
+  'rbac.authorization.k8s.io/v1/clusterrolebindings': {
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'view' },
+    subjects: [{ kind: 'ServiceAccount', name: 'robot', namespace: 'default' }],
+  },
 };
 
 function sample(s: ResourceStrategy): Record<string, unknown> {
@@ -70,11 +78,16 @@ void test('resource type data: short names and the all category', () => {
     statefulsets: 'sts',
     daemonsets: 'ds',
     jobs: '',
+    cronjobs: 'cj',
     leases: '',
     endpointslices: '',
+    roles: '',
+    clusterroles: '',
+    rolebindings: '',
+    clusterrolebindings: '',
   });
   const all = [...byResource].filter(([, t]) => t.categories.includes('all')).map(([r]) => r);
-  assert.deepEqual(all.sort(), ['daemonsets', 'deployments', 'jobs', 'pods', 'replicasets', 'services', 'statefulsets']);
+  assert.deepEqual(all.sort(), ['cronjobs', 'daemonsets', 'deployments', 'jobs', 'pods', 'replicasets', 'services', 'statefulsets']);
 });
 
 void test('a typical object of every kind is created, updated unchanged, and printed', () => {

@@ -4,6 +4,7 @@
  */
 import type { ResourceStrategy } from '../strategy.ts';
 import { configMapStrategy } from './configmaps.ts';
+import { cronJobStrategy } from './cronjobs.ts';
 import { daemonSetStrategy } from './daemonsets.ts';
 import { deploymentStrategy } from './deployments.ts';
 import { endpointSliceStrategy } from './endpointslices.ts';
@@ -14,6 +15,7 @@ import { leaseStrategy } from './leases.ts';
 import { namespaceStrategy } from './namespaces.ts';
 import { nodeStrategy } from './nodes.ts';
 import { podStrategy } from './pods.ts';
+import { clusterRoleBindingStrategy, clusterRoleStrategy, roleBindingStrategy, roleStrategy } from './rbac.ts';
 import { replicaSetStrategy } from './replicasets.ts';
 import { secretStrategy } from './secrets.ts';
 import { serviceAccountStrategy } from './serviceaccounts.ts';
@@ -36,7 +38,12 @@ export function builtinStrategies(): ResourceStrategy[] {
     statefulSetStrategy,
     daemonSetStrategy,
     jobStrategy,
+    cronJobStrategy,
     leaseStrategy,
     endpointSliceStrategy,
+    roleStrategy,
+    clusterRoleStrategy,
+    roleBindingStrategy,
+    clusterRoleBindingStrategy,
   ];
 }
