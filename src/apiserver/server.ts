@@ -20,6 +20,7 @@ import { createAuthenticator } from './authn/authenticator.ts';
 import { loadTokenFile } from './authn/token-file.ts';
 import { allowAllAuthorizer, type Authorizer } from './authz/authorizer.ts';
 import { ensureSystemNamespaces } from './bootstrap.ts';
+import { CrdController } from './crd/crd-controller.ts';
 import { aggregatedContentType, aggregatedDiscovery, apiGroupDocument, apiGroupList, apiResourceList, apiVersions } from './discovery.ts';
 import { ApiError, forbidden, internalError, pathNotFound, timeout, tooManyRequests, unauthorized } from './errors.ts';
 import { handleResource } from './handlers/resource.ts';
@@ -101,6 +102,9 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
     await registry.add(strategy, extra);
   }
   await ensureSystemNamespaces(registry);
+  // Serves what the stored CRDs define before the first request, then follows their changes.
+  const crdController = new CrdController(registry, { log: (m) => log(`crd controller: ${m}`) });
+  await crdController.start();
 
   const authenticator = createAuthenticator(opts.tokenFile !== undefined ? loadTokenFile(opts.tokenFile) : undefined);
   const authorizer = opts.authorizer ?? allowAllAuthorizer;
@@ -242,6 +246,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       await Promise.race([Promise.allSettled([...inFlight]), new Promise((r) => setTimeout(r, SHUTDOWN_DRAIN_MS))]);
+      await crdController.stop();
       await registry.stop();
       for (const socket of sockets) socket.destroy();
       await closed;

@@ -8,7 +8,7 @@ import { apiVersionOf } from '../../api/resource-type.ts';
 import { badRequest, methodNotAllowed, notFound, pathNotFound } from '../errors.ts';
 import { tableContentType, wantsTable } from '../http/negotiation.ts';
 import { parseJsonObject, readBody, requireJsonContent } from '../http/request-body.ts';
-import { successStatus, writeJson } from '../http/respond.ts';
+import { addWarning, successStatus, writeJson } from '../http/respond.ts';
 import type { ServedResource } from '../registry/api-registry.ts';
 import type { GenericStore, UpdateTarget } from '../registry/generic-store.ts';
 import { parseListOptions } from '../registry/list-options.ts';
@@ -41,8 +41,8 @@ export async function readObjectBody(ctx: RequestContext): Promise<KubeObject> {
 
 /** Field validation of a decoded object; Warn-mode findings become Warning headers. */
 function checkFields(ctx: RequestContext, store: GenericStore, obj: KubeObject, raw: string | undefined): void {
-  const warnings = validateFields(parseFieldValidation(ctx.url.searchParams), obj, raw, schemaForType(store.strategy.type));
-  if (warnings.length > 0) ctx.res.setHeader('Warning', warnings.map((w) => `299 - ${JSON.stringify(w)}`));
+  const warnings = validateFields(parseFieldValidation(ctx.url.searchParams), obj, raw, schemaForType(ctx.registry, store.strategy.type));
+  for (const w of warnings) addWarning(ctx.res, w);
 }
 
 function dryRun(ctx: RequestContext): boolean {
@@ -72,6 +72,7 @@ export async function handleResource(ctx: RequestContext, info: ResourceRequestI
   const namespace = type.namespaced ? info.namespace : '';
   if (type.namespaced && info.resource === 'namespaces') throw pathNotFound();
   if (!type.namespaced && info.namespace !== '' && info.resource !== 'namespaces') throw pathNotFound();
+  if (served.warning !== undefined) addWarning(ctx.res, served.warning);
 
   switch (info.subresource) {
     case '':

@@ -51,6 +51,8 @@ export function defineStrategy(parts: StrategyParts): ResourceStrategy {
   const hasStatus = parts.hasStatus ?? false;
   return {
     type: parts.type,
+    storageVersion: parts.storageVersion ?? parts.type.version,
+    strategicMergePatch: parts.strategicMergePatch ?? true,
     nameValidator: parts.nameValidator ?? nameIsDNSSubdomain,
     hasStatus,
     scale: parts.scale ?? null,

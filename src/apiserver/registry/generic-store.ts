@@ -104,6 +104,8 @@ export class GenericStore {
   readonly #cache: WatchCache;
   readonly #namespaceState: (namespace: string) => Promise<NamespaceState>;
   readonly #now: () => Date;
+  /** Objects of another version presented as this one (see `present`). */
+  readonly #presented = new WeakMap<KubeObject, KubeObject>();
 
   constructor(strategy: ResourceStrategy, deps: GenericStoreDeps) {
     this.strategy = strategy;
@@ -126,6 +128,30 @@ export class GenericStore {
     obj.apiVersion = apiVersionOf(this.strategy.type);
     obj.kind = this.strategy.type.kind;
     return obj;
+  }
+
+  /**
+   * A stored (or cached) object as this resource's version presents it, without modifying it:
+   * the object itself when its apiVersion is already this version's, otherwise a shallow copy
+   * with the apiVersion replaced (the versions of a custom resource share their objects; the
+   * copy is made once per object, so watch events are still serialised once per version).
+   */
+  present(obj: KubeObject): KubeObject {
+    const apiVersion = apiVersionOf(this.strategy.type);
+    if (obj.apiVersion === apiVersion && obj.kind === this.strategy.type.kind) return obj;
+    let copy = this.#presented.get(obj);
+    if (copy === undefined) {
+      copy = { ...obj, apiVersion, kind: this.strategy.type.kind };
+      this.#presented.set(obj, copy);
+    }
+    return copy;
+  }
+
+  /** The bytes to store for `obj`: its JSON with the storage version as apiVersion. */
+  #encode(obj: KubeObject): Uint8Array {
+    const t = this.strategy.type;
+    if (this.strategy.storageVersion === t.version) return encodeObject(obj);
+    return encodeObject({ ...obj, apiVersion: apiVersionOf({ group: t.group, version: this.strategy.storageVersion }) });
   }
 
   async get(namespace: string, name: string): Promise<KubeObject> {
@@ -159,7 +185,7 @@ export class GenericStore {
       (opts.resourceVersion === 0 || this.#cache.revision >= opts.resourceVersion);
     if (fromCache) {
       // Served from the watch cache: already at least as new as asked; pagination does not apply.
-      items = this.#cache.list(prefix).filter(filter);
+      items = this.#cache.list(prefix).filter(filter).map((obj) => this.present(obj));
       listMeta.resourceVersion = String(this.#cache.revision);
     } else {
       let revision: number | undefined;
@@ -220,7 +246,7 @@ export class GenericStore {
       atRevision = result.revision;
       for (const kv of result.kvs) {
         const obj = decodeObject(kv);
-        if (filter(obj)) items.push(obj);
+        if (filter(obj)) items.push(this.withTypeMeta(obj));
       }
       const last = result.kvs[result.kvs.length - 1];
       if (!result.more || last === undefined) return { items, revision: result.revision, nextKey: undefined };
@@ -294,7 +320,7 @@ export class GenericStore {
         return candidate;
       }
       try {
-        const result = await this.#storage.create(this.#key(namespace, name), encodeObject(candidate));
+        const result = await this.#storage.create(this.#key(namespace, name), this.#encode(candidate));
         candidate.metadata.resourceVersion = String(result.revision);
         return candidate;
       } catch (err) {
@@ -387,7 +413,7 @@ export class GenericStore {
         }
       }
       try {
-        const result = await this.#storage.update(kv.key, encodeObject(next), kv.modRevision);
+        const result = await this.#storage.update(kv.key, this.#encode(next), kv.modRevision);
         next.metadata.resourceVersion = String(result.revision);
         return next;
       } catch (err) {
@@ -496,7 +522,7 @@ export class GenericStore {
         }
       }
       try {
-        const result = await this.#storage.update(kv.key, encodeObject(next), kv.modRevision);
+        const result = await this.#storage.update(kv.key, this.#encode(next), kv.modRevision);
         next.metadata.resourceVersion = String(result.revision);
         return { object: next, deleted: false };
       } catch (err) {

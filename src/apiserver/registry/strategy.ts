@@ -33,6 +33,16 @@ export interface ScaleMapping {
 
 export interface ResourceStrategy {
   readonly type: ResourceType;
+  /**
+   * The version objects are stored in (their apiVersion in storage). Reads and watches present
+   * them in `type.version`; only custom resources with several versions make the two differ.
+   */
+  readonly storageVersion: string;
+  /**
+   * Whether PATCH takes strategic merge patches. Custom resources do not (415, as upstream), so
+   * kubectl falls back to JSON merge patches for them.
+   */
+  readonly strategicMergePatch: boolean;
   /** The rule for metadata.name (DNS-1123 subdomain for most kinds; labels for namespaces, DNS-1035 for services). */
   readonly nameValidator: NameValidator;
 

@@ -1,5 +1,6 @@
 /** The registry of every built-in schema k8ts publishes. */
 import { createSchemaRegistry, type SchemaRegistry } from '../registry.ts';
+import { apiextensionsV1Schemas } from './apiextensions-v1.ts';
 import { appsV1Schemas } from './apps-v1.ts';
 import { batchV1Schemas } from './batch-v1.ts';
 import { clusterKindSchemas } from './cluster-kinds.ts';
@@ -26,4 +27,5 @@ export const builtinSchemaRegistry: SchemaRegistry = createSchemaRegistry(
   appsV1Schemas,
   batchV1Schemas,
   clusterKindSchemas,
+  apiextensionsV1Schemas,
 );

@@ -4,6 +4,7 @@
  */
 import type { ResourceStrategy } from '../strategy.ts';
 import { configMapStrategy } from './configmaps.ts';
+import { customResourceDefinitionStrategy } from './customresourcedefinitions.ts';
 import { daemonSetStrategy } from './daemonsets.ts';
 import { deploymentStrategy } from './deployments.ts';
 import { endpointSliceStrategy } from './endpointslices.ts';
@@ -38,5 +39,6 @@ export function builtinStrategies(): ResourceStrategy[] {
     jobStrategy,
     leaseStrategy,
     endpointSliceStrategy,
+    customResourceDefinitionStrategy,
   ];
 }
