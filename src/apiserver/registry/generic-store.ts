@@ -132,19 +132,23 @@ export class GenericStore {
 
   /**
    * A stored (or cached) object as this resource's version presents it, without modifying it:
-   * the object itself when its apiVersion is already this version's, otherwise a shallow copy
-   * with the apiVersion replaced (the versions of a custom resource share their objects; the
+   * the object itself when the strategy's `fromStorage` keeps it and its apiVersion is already
+   * this version's, otherwise a copy (the versions of a custom resource share their objects; the
    * copy is made once per object, so watch events are still serialised once per version).
    */
   present(obj: KubeObject): KubeObject {
+    let out = this.#presented.get(obj);
+    if (out !== undefined) return out;
+    out = this.strategy.fromStorage(obj);
     const apiVersion = apiVersionOf(this.strategy.type);
-    if (obj.apiVersion === apiVersion && obj.kind === this.strategy.type.kind) return obj;
-    let copy = this.#presented.get(obj);
-    if (copy === undefined) {
-      copy = { ...obj, apiVersion, kind: this.strategy.type.kind };
-      this.#presented.set(obj, copy);
-    }
-    return copy;
+    if (out.apiVersion !== apiVersion || out.kind !== this.strategy.type.kind) out = { ...out, apiVersion, kind: this.strategy.type.kind };
+    if (out !== obj) this.#presented.set(obj, out);
+    return out;
+  }
+
+  /** A freshly decoded stored object as this resource serves it (the object may be modified). */
+  #read(kv: KeyValue): KubeObject {
+    return this.withTypeMeta(this.strategy.fromStorage(decodeObject(kv)));
   }
 
   /** The bytes to store for `obj`: its JSON with the storage version as apiVersion. */
@@ -156,7 +160,7 @@ export class GenericStore {
 
   async get(namespace: string, name: string): Promise<KubeObject> {
     const kv = await this.#getKv(namespace, name);
-    return this.withTypeMeta(decodeObject(kv));
+    return this.#read(kv);
   }
 
   async #getKv(namespace: string, name: string): Promise<KeyValue> {
@@ -246,7 +250,7 @@ export class GenericStore {
       atRevision = result.revision;
       for (const kv of result.kvs) {
         const obj = decodeObject(kv);
-        if (filter(obj)) items.push(this.withTypeMeta(obj));
+        if (filter(obj)) items.push(this.withTypeMeta(this.strategy.fromStorage(obj)));
       }
       const last = result.kvs[result.kvs.length - 1];
       if (!result.more || last === undefined) return { items, revision: result.revision, nextKey: undefined };
@@ -374,7 +378,7 @@ export class GenericStore {
     const type = this.strategy.type;
     for (let attempt = 0; attempt < MAX_UPDATE_ATTEMPTS; attempt++) {
       const kv = await this.#getKv(namespace, name);
-      const current = this.withTypeMeta(decodeObject(kv));
+      const current = this.#read(kv);
       if (precondition !== undefined && precondition !== current.metadata.resourceVersion) {
         throw modifiedConflict(type, name);
       }
@@ -472,7 +476,7 @@ export class GenericStore {
     const type = this.strategy.type;
     for (let attempt = 0; attempt < MAX_UPDATE_ATTEMPTS; attempt++) {
       const kv = await this.#getKv(namespace, name);
-      const current = this.withTypeMeta(decodeObject(kv));
+      const current = this.#read(kv);
       const pre = opts.preconditions;
       if (pre?.uid !== undefined && pre.uid !== current.metadata.uid) {
         throw conflict(type, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${current.metadata.uid}`);

@@ -57,6 +57,13 @@ export interface ResourceStrategy {
    */
   gracePeriodSeconds(obj: KubeObject, requested: number | undefined): number;
 
+  /**
+   * The object as served, given the stored one (on every read and watch event). Must not modify
+   * `stored`, which may be shared by the watch cache: returns it as it is when nothing changes.
+   * Built-in kinds keep it; custom resources prune and default it by the served version's
+   * schema, so a schema change or another version's write is seen through this version's schema.
+   */
+  fromStorage(stored: KubeObject): KubeObject;
   /** Fills defaults in place (called on create and update, before validation). */
   applyDefaults(obj: KubeObject): void;
   /** Clears what a client may not set on create (e.g. status when hasStatus). */

@@ -58,7 +58,7 @@ describe('custom resource schema validation', () => {
       value: 'string',
       detail: 'spec.replicas in body must be of type integer: "string"',
     });
-    assert.equal(formatFieldError(errs[0]!), 'spec.replicas: Invalid value: "string": spec.replicas in body must be of type integer: "string"');
+    assert.equal(formatFieldError(errs[0]), 'spec.replicas: Invalid value: "string": spec.replicas in body must be of type integer: "string"');
   });
 
   it('reports required fields, enums, patterns and bounds', () => {

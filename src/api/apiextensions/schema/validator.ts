@@ -103,7 +103,7 @@ function enumValues(values: unknown): string[] {
 function toFieldError(e: ErrorObject, root: unknown): FieldError[] {
   const p = fieldPath(root, e.instancePath);
   const data: unknown = e.data;
-  const params = e.params as Record<string, any>;
+  const params = e.params;
   const inBody = `${p} in body`;
   switch (e.keyword) {
     case 'type': {

@@ -10,7 +10,7 @@ import { storageVersionOf, type CustomResourceDefinition } from './types.ts';
 
 export function defaultCrd(obj: KubeObject): void {
   if (!isObject(obj.spec)) return;
-  const spec = obj.spec as JsonObject;
+  const spec = obj.spec;
   if (isObject(spec['names'])) {
     const names = spec['names'];
     if ((names['singular'] === undefined || names['singular'] === '') && typeof names['kind'] === 'string') names['singular'] = names['kind'].toLowerCase();

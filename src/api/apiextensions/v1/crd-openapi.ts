@@ -11,7 +11,7 @@
  */
 import { isObject, type JsonObject } from '../../meta/shape.ts';
 import type { GroupVersionKind } from '../../meta/types.ts';
-import type { OpenApiSchema, SchemaSet } from '../../openapi/schema-types.ts';
+import type { SchemaSet } from '../../openapi/schema-types.ts';
 import { COMPONENT_REF_PREFIX } from '../../openapi/schema-types.ts';
 import { META } from '../../openapi/schemas/dsl.ts';
 import type { ResourceType } from '../../resource-type.ts';
@@ -62,5 +62,5 @@ export function customResourceSchemas(type: ResourceType, schema: unknown, descr
     required: ['items'],
     'x-kubernetes-group-version-kind': [{ ...gvk, kind: type.listKind }],
   };
-  return { [`${prefix}${type.kind}`]: kindSchema as OpenApiSchema, [`${prefix}${type.listKind}`]: list as OpenApiSchema };
+  return { [`${prefix}${type.kind}`]: kindSchema, [`${prefix}${type.listKind}`]: list };
 }

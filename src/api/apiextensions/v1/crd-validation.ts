@@ -346,7 +346,7 @@ export function validateCrd(obj: KubeObject): FieldError[] {
   errs.push(...validateVersions(spec));
   if (spec['preserveUnknownFields'] === true) errs.push(invalid('spec.preserveUnknownFields', true, 'must be false'));
   errs.push(...validateConversion(spec));
-  errs.push(...validateStatus(obj as JsonObject));
+  errs.push(...validateStatus(obj));
   return errs;
 }
 

@@ -160,7 +160,7 @@ function cell(type: string, values: unknown[], now: Date): unknown {
       return typeof v === 'string' ? translateTimestampSince(v, now) : null;
     default:
       if (v === null || v === undefined) return null;
-      return typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v);
+      return typeof v === 'string' ? v : JSON.stringify(v);
   }
 }
 
@@ -194,7 +194,7 @@ export function customResourceFieldSelectors(version: CustomResourceDefinitionVe
     if (fields === undefined) continue;
     out[fields.join('.')] = (obj) => {
       const v = nested(obj, fields);
-      return v === undefined || v === null ? undefined : typeof v === 'string' ? v : String(v);
+      return v === undefined || v === null ? undefined : typeof v === 'string' ? v : JSON.stringify(v);
     };
   }
   return out;
