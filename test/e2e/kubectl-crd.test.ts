@@ -268,6 +268,16 @@ describe('CustomResourceDefinitions with kubectl and client-node', () => {
     }
   });
 
+  it('empties a deleted namespace of its custom resources', async () => {
+    const ns = await cluster.kubectl(['apply', '-f', '-'], { input: 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: crons\n' });
+    assert.equal(ns.code, 0, ns.stderr);
+    await ok(['apply', '-n', 'crons', '-f', join(dir, 'crontab.yaml')]);
+    assert.match(await ok(['get', 'ct', '-n', 'crons', '-o', 'name']), /crontab\.stable\.example\.com\/my-cron/);
+    assert.match(await ok(['delete', 'namespace', 'crons', '--timeout=60s']), /namespace "crons" deleted/);
+    const gone = await cluster.kubectl(['get', 'ns', 'crons']);
+    assert.match(gone.stderr, /NotFound/);
+  });
+
   it('deletes the custom resources with their CRD', async () => {
     assert.match(await ok(['delete', 'crd', 'crontabs.stable.example.com', '--timeout=60s']), /customresourcedefinition\.apiextensions\.k8s\.io "crontabs\.stable\.example\.com" deleted/);
     assert.doesNotMatch(await ok(['api-resources']), /crontabs/);

@@ -326,6 +326,26 @@ describe('CustomResourceDefinitions on two apiservers sharing one storage', () =
     assert.deepEqual(crdTable.columnDefinitions.map((c: any) => c.name), ['Name', 'Created At']);
   });
 
+  it('answers malformed CRDs and custom resources with a 4xx, never a 5xx', async () => {
+    const bodies: unknown[] = [
+      { metadata: { name: 'x.example.com' }, spec: 'nope' },
+      { metadata: { name: 'xs.example.com' }, spec: { group: 'example.com', names: { plural: 'xs', kind: 'X' }, scope: 'Cluster', versions: null } },
+      { metadata: { name: 'xs.example.com' }, spec: { group: 'example.com', names: 'X', scope: 'Cluster', versions: [{ name: 'v1', served: true, storage: true, schema: 7 }] } },
+      { metadata: { name: 'xs.example.com' }, spec: { group: 'example.com', names: { plural: 'xs', kind: 'X' }, scope: 'Cluster', versions: [{ name: 'v1', served: 'yes', storage: true, schema: { openAPIV3Schema: { type: 'object', properties: { a: { type: 'array', items: [] } } } } }] } },
+      { metadata: { name: 'xs.example.com' }, spec: { group: 'example.com', names: { plural: 'xs', kind: 'X' }, scope: 'Cluster', versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', properties: { a: { type: 'integer', default: { deep: [1] } } } } }, additionalPrinterColumns: 'all' }] } },
+    ];
+    for (const body of bodies) {
+      const r = await a.request('POST', CRDS, { body });
+      assert.equal(r.status, 422, `${JSON.stringify(body)} → ${r.text}`);
+    }
+    const notAnObject = await a.request('POST', CRONTABS, { body: '[1, 2]' });
+    assert.equal(notAnObject.status, 400);
+    const wrongKind = await a.request('POST', CRONTABS, { body: { ...cronTab('wrong'), kind: 'Other' } });
+    assert.equal(wrongKind.status, 400);
+    const badPatch = await a.request('PATCH', `${CRONTABS}/nightly`, { body: '{"spec":', headers: MERGE });
+    assert.equal(badPatch.status, 400);
+  });
+
   it('serves existing CRDs from the start on an apiserver that starts later', async () => {
     const c = await startTestApiServer({ storage });
     try {

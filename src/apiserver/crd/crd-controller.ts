@@ -224,7 +224,14 @@ export class CrdController {
     if (current?.fingerprint === fingerprint) return;
     const types: ResourceType[] = [];
     for (const version of crd.spec.versions.filter((v) => v.served)) {
-      const strategy = customResourceStrategy(crd, version);
+      let strategy;
+      try {
+        strategy = customResourceStrategy(crd, version);
+      } catch (err) {
+        // Only a CRD stored under other rules can get here; retrying would not help.
+        this.#log(`customresourcedefinition ${name}: version ${version.name} cannot be served: ${err instanceof Error ? err.message : String(err)}`);
+        continue;
+      }
       const type = customResourceType(crd, version.name);
       await this.#registry.add(strategy, [], {
         schemas: customResourceSchemas(type, versionSchema(version)),

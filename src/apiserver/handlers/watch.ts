@@ -42,7 +42,7 @@ export function serveWatch(req: IncomingMessage, res: ServerResponse, w: WatchRe
   let tableColumnsSent = false;
   const encodeObject = (obj: KubeObject): string => {
     if (w.table === undefined) return serialize(store.present(obj));
-    const table = buildTable(strategy, [store.withTypeMeta(structuredClone(obj))], { resourceVersion: obj.metadata.resourceVersion ?? '' }, {
+    const table = buildTable(strategy, [store.present(obj)], { resourceVersion: obj.metadata.resourceVersion ?? '' }, {
       include: w.table.include,
       version: w.table.version,
       withColumns: !tableColumnsSent,
