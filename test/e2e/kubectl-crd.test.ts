@@ -188,6 +188,16 @@ describe('CustomResourceDefinitions with kubectl and client-node', () => {
     assert.equal(await ok(['get', 'ct', 'my-cron', '-o', 'jsonpath={.spec.replicas}']), '3');
   });
 
+  it('applies an updated CRD, which takes effect at once', async () => {
+    writeFileSync(join(dir, 'crd.yaml'), CRD.replace('      priority: 1\n', ''));
+    assert.match(await ok(['apply', '-f', join(dir, 'crd.yaml')]), /customresourcedefinition\.apiextensions\.k8s\.io\/crontabs\.stable\.example\.com configured/);
+    const out = await eventually('the Image column', async () => {
+      const r = await cluster.kubectl(['get', 'crontabs']);
+      return /^NAME\s+SPEC\s+REPLICAS\s+IMAGE\s+AGE$/m.test(r.stdout) ? r.stdout : undefined;
+    });
+    assert.match(out, /^my-cron\s+\* \* \* \* \*\/5\s+3\s+cron:2\s+/m);
+  });
+
   it('prints a custom resource as YAML', async () => {
     const out = await ok(['get', 'crontab', 'my-cron', '-o', 'yaml']);
     assert.match(out, /^apiVersion: stable\.example\.com\/v1$/m);

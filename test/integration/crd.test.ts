@@ -327,7 +327,7 @@ describe('CustomResourceDefinitions on two apiservers sharing one storage', () =
   });
 
   it('answers malformed CRDs and custom resources with a 4xx, never a 5xx', async () => {
-    const bodies: unknown[] = [
+    const bodies: object[] = [
       { metadata: { name: 'x.example.com' }, spec: 'nope' },
       { metadata: { name: 'xs.example.com' }, spec: { group: 'example.com', names: { plural: 'xs', kind: 'X' }, scope: 'Cluster', versions: null } },
       { metadata: { name: 'xs.example.com' }, spec: { group: 'example.com', names: 'X', scope: 'Cluster', versions: [{ name: 'v1', served: true, storage: true, schema: 7 }] } },

@@ -45,6 +45,11 @@ function checkFields(ctx: RequestContext, store: GenericStore, obj: KubeObject, 
   for (const w of warnings) addWarning(ctx.res, w);
 }
 
+/** What the kind has to say about an object just written (e.g. a CRD feature k8ts ignores). */
+function addStrategyWarnings(ctx: RequestContext, store: GenericStore, obj: KubeObject): void {
+  for (const w of store.strategy.warnings(obj)) addWarning(ctx.res, w);
+}
+
 function dryRun(ctx: RequestContext): boolean {
   return parseDryRun(ctx.url.searchParams.getAll('dryRun'));
 }
@@ -126,6 +131,7 @@ async function handleMain(ctx: RequestContext, info: ResourceRequestInfo, store:
       const { obj, raw } = await readObjectBodyWithText(ctx);
       checkFields(ctx, store, obj, raw);
       const created = await store.create(namespace, obj, { dryRun: dryRun(ctx) });
+      addStrategyWarnings(ctx, store, created);
       return writeJson(ctx.res, 201, created);
     }
     case 'update': {
@@ -133,6 +139,7 @@ async function handleMain(ctx: RequestContext, info: ResourceRequestInfo, store:
       const { obj, raw } = await readObjectBodyWithText(ctx);
       checkFields(ctx, store, obj, raw);
       const updated = await store.update(namespace, info.name, obj, 'main', { dryRun: dryRun(ctx) });
+      addStrategyWarnings(ctx, store, updated);
       return writeJson(ctx.res, 200, updated);
     }
     case 'patch':
@@ -177,6 +184,7 @@ async function patchObject(ctx: RequestContext, info: ResourceRequestInfo, store
     checkFields(ctx, store, next, undefined);
     return next;
   });
+  if (target === 'main') addStrategyWarnings(ctx, store, patched);
   writeJson(ctx.res, 200, patched);
 }
 

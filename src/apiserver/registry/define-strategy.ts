@@ -66,6 +66,7 @@ export function defineStrategy(parts: StrategyParts): ResourceStrategy {
     validateUpdate: parts.validateUpdate ?? (() => []),
     deletionBlockers: parts.deletionBlockers ?? (() => []),
     beginDeletion: parts.beginDeletion ?? (() => undefined),
+    warnings: parts.warnings ?? (() => []),
     changesGeneration: parts.changesGeneration ?? specChanged,
     tableColumns: parts.tableColumns ?? [CREATED_AT_COLUMN],
     tableRow: parts.tableRow ?? ((obj) => [obj.metadata.creationTimestamp ?? '']),

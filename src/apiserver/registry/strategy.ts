@@ -83,6 +83,11 @@ export interface ResourceStrategy {
   deletionBlockers(obj: KubeObject): string[];
   /** Marks an object whose deletion is starting (namespaces: status.phase Terminating). Default: nothing. */
   beginDeletion(obj: KubeObject): void;
+  /**
+   * Warnings for a client about an object it just created or updated (sent as `Warning`
+   * headers), e.g. a part of a CRD that k8ts accepts but does not act on. Default: none.
+   */
+  warnings(obj: KubeObject): string[];
   /** Whether a change from old to obj bumps metadata.generation (default: spec changed). */
   changesGeneration(obj: KubeObject, old: KubeObject): boolean;
 

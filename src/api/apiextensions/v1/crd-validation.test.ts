@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { KubeObject } from '../../meta/types.ts';
 import { formatFieldError } from '../../validation/field-errors.ts';
 import { defaultCrd, recordStoredVersion } from './crd-defaults.ts';
-import { validateCrd, validateCrdUpdate } from './crd-validation.ts';
+import { crdWarnings, validateCrd, validateCrdUpdate } from './crd-validation.ts';
 
 function crontabs(): KubeObject {
   return {
@@ -199,5 +199,14 @@ describe('CustomResourceDefinition validation', () => {
       defaultCrd(obj);
       assert.ok(validateCrd(obj).length > 0);
     }
+  });
+
+  it('warns that CEL rules are not evaluated', () => {
+    assert.deepEqual(crdWarnings(crontabs()), []);
+    const withRules = edit((spec) => (spec.versions[0].schema.openAPIV3Schema.properties.spec['x-kubernetes-validations'] = [{ rule: 'self.replicas < 5' }]));
+    assert.deepEqual(problems(withRules), []);
+    assert.deepEqual(crdWarnings(withRules), [
+      'x-kubernetes-validations rules are not evaluated by k8ts, objects are not checked against them: spec.versions[0].schema.openAPIV3Schema.properties[spec]',
+    ]);
   });
 });

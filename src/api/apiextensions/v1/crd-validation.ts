@@ -373,3 +373,29 @@ export function validateCrdUpdate(obj: KubeObject, old: KubeObject): FieldError[
   }
   return errs;
 }
+
+/** Paths of the schema nodes (under `path`) that carry CEL rules. */
+function celRulePaths(node: unknown, path: string): string[] {
+  if (!isObject(node)) return [];
+  const found = Array.isArray(node['x-kubernetes-validations']) && node['x-kubernetes-validations'].length > 0 ? [path] : [];
+  if (isObject(node['properties'])) {
+    for (const [name, prop] of Object.entries(node['properties'])) found.push(...celRulePaths(prop, key(child(path, 'properties'), name)));
+  }
+  for (const k of ['items', 'additionalProperties', 'not']) found.push(...celRulePaths(node[k], child(path, k)));
+  for (const junctor of ['allOf', 'anyOf', 'oneOf']) strings(node[junctor]).forEach((s, i) => found.push(...celRulePaths(s, index(child(path, junctor), i))));
+  return found;
+}
+
+/**
+ * What a client should know about a CRD it wrote: k8ts accepts `x-kubernetes-validations`
+ * (CEL rules) but does not evaluate them.
+ */
+export function crdWarnings(obj: KubeObject): string[] {
+  if (!isObject(obj.spec)) return [];
+  const paths = strings(obj.spec['versions']).flatMap((v, i) => {
+    const schema = isObject(v) && isObject(v['schema']) ? v['schema']['openAPIV3Schema'] : undefined;
+    return celRulePaths(schema, `spec.versions[${i}].schema.openAPIV3Schema`);
+  });
+  if (paths.length === 0) return [];
+  return [`x-kubernetes-validations rules are not evaluated by k8ts, objects are not checked against them: ${paths.join(', ')}`];
+}

@@ -7,7 +7,7 @@
  */
 import { defaultCrd, recordStoredVersion } from '../../../api/apiextensions/v1/crd-defaults.ts';
 import { setCondition, terminating } from '../../../api/apiextensions/v1/crd-naming.ts';
-import { validateCrd, validateCrdUpdate } from '../../../api/apiextensions/v1/crd-validation.ts';
+import { crdWarnings, validateCrd, validateCrdUpdate } from '../../../api/apiextensions/v1/crd-validation.ts';
 import { CLEANUP_FINALIZER, crdType, type CustomResourceDefinition } from '../../../api/apiextensions/v1/types.ts';
 import { defineStrategy, keepStatus } from '../define-strategy.ts';
 import type { ResourceStrategy } from '../strategy.ts';
@@ -26,6 +26,7 @@ export const customResourceDefinitionStrategy: ResourceStrategy = defineStrategy
   },
   validateCreate: validateCrd,
   validateUpdate: validateCrdUpdate,
+  warnings: crdWarnings,
   // Until its deletion starts, a CRD is held back by the cleanup it will need; see beginDeletion.
   deletionBlockers: (obj) => (obj.metadata.deletionTimestamp === undefined ? [CLEANUP_FINALIZER] : []),
   beginDeletion: (obj) => {
