@@ -6,6 +6,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { request as httpsRequest } from 'node:https';
 import { MemoryStorage } from '../../src/storage/memory/memory-storage.ts';
 import { startTestApiServer, type Response, type TestApiServer } from '../support/test-apiserver.ts';
 
@@ -93,6 +94,31 @@ async function condition(server: TestApiServer, crd: string, type: string): Prom
   return r.json?.status?.conditions?.find((c: any) => c.type === type);
 }
 
+/** A watch request to `server`: its decoded events, whether the server ended it, and a way to close it. */
+function openWatch(server: TestApiServer, path: string): { events: any[]; started: () => boolean; ended: () => boolean; close: () => void } {
+  const url = new URL(server.server.url);
+  const events: any[] = [];
+  let started = false;
+  let ended = false;
+  const req = httpsRequest({ host: url.hostname, port: url.port, path, agent: server.agent, headers: { Accept: 'application/json' } });
+  let buffer = '';
+  req.on('response', (res) => {
+    started = true;
+    res.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString();
+      let nl: number;
+      while ((nl = buffer.indexOf('\n')) >= 0) {
+        events.push(JSON.parse(buffer.slice(0, nl)));
+        buffer = buffer.slice(nl + 1);
+      }
+    });
+    res.on('end', () => (ended = true));
+  });
+  req.on('error', () => (ended = true));
+  req.end();
+  return { events, started: () => started, ended: () => ended, close: () => req.destroy() };
+}
+
 describe('CustomResourceDefinitions on two apiservers sharing one storage', () => {
   let storage: MemoryStorage;
   let a: TestApiServer;
@@ -169,39 +195,18 @@ describe('CustomResourceDefinitions on two apiservers sharing one storage', () =
   });
 
   it('streams watch events in the version watched', async () => {
-    const { request } = await import('node:https');
-    const url = new URL(b.server.url);
-    const events: any[] = [];
-    const req = request({
-      host: url.hostname,
-      port: url.port,
-      path: '/apis/stable.example.com/v1beta1/namespaces/default/crontabs?watch=true&fieldSelector=metadata.name%3Dwatched',
-      agent: b.agent,
-      headers: { Accept: 'application/json' },
-    });
-    let buffer = '';
-    req.on('response', (res) => {
-      res.on('data', (chunk: Buffer) => {
-        buffer += chunk.toString();
-        let nl: number;
-        while ((nl = buffer.indexOf('\n')) >= 0) {
-          events.push(JSON.parse(buffer.slice(0, nl)));
-          buffer = buffer.slice(nl + 1);
-        }
-      });
-    });
-    req.end();
+    const watch = openWatch(b, '/apis/stable.example.com/v1beta1/namespaces/default/crontabs?watch=true&fieldSelector=metadata.name%3Dwatched');
     try {
-      await waitFor('the watch to start', async () => (req.socket !== null && req.socket !== undefined ? true : undefined));
+      await waitFor('the watch to start', async () => (watch.started() ? true : undefined));
       ok(await a.request('POST', CRONTABS, { body: cronTab('watched') }), 201);
       ok(await a.request('PATCH', `${CRONTABS}/watched`, { body: { spec: { image: 'cron:2' } }, headers: MERGE }));
       ok(await a.request('DELETE', `${CRONTABS}/watched`));
-      await waitFor('three watch events', async () => (events.length >= 3 ? true : undefined));
-      assert.deepEqual(events.map((e) => e.type), ['ADDED', 'MODIFIED', 'DELETED']);
-      for (const e of events) assert.equal(e.object.apiVersion, 'stable.example.com/v1beta1');
-      assert.equal(events[1].object.spec.image, 'cron:2');
+      await waitFor('three watch events', async () => (watch.events.length >= 3 ? true : undefined));
+      assert.deepEqual(watch.events.map((e) => e.type), ['ADDED', 'MODIFIED', 'DELETED']);
+      for (const e of watch.events) assert.equal(e.object.apiVersion, 'stable.example.com/v1beta1');
+      assert.equal(watch.events[1].object.spec.image, 'cron:2');
     } finally {
-      req.destroy();
+      watch.close();
     }
   });
 
@@ -357,6 +362,8 @@ describe('CustomResourceDefinitions on two apiservers sharing one storage', () =
 
   it('deletes the objects of a deleted CRD, waiting for their finalizers, then stops serving it everywhere', async () => {
     ok(await a.request('POST', CRONTABS, { body: { ...cronTab('held'), metadata: { name: 'held', finalizers: ['example.com/hold'] } } }), 201);
+    const watch = openWatch(b, `${CRONTABS}?watch=true`);
+    await waitFor('the watch to start', async () => (watch.started() ? true : undefined));
     const deleting = ok(await b.request('DELETE', `${CRDS}/crontabs.stable.example.com`));
     assert.ok(deleting.metadata.deletionTimestamp);
     assert.deepEqual(deleting.metadata.finalizers, ['customresourcecleanup.apiextensions.k8s.io']);
@@ -381,6 +388,8 @@ describe('CustomResourceDefinitions on two apiservers sharing one storage', () =
       const agg = ok(await server.request('GET', '/apis', { headers: AGGREGATED }));
       assert.equal(agg.items.find((g: any) => g.metadata.name === 'stable.example.com'), undefined);
     }
+    await waitFor('the watch of the deleted resource to end', async () => (watch.ended() ? true : undefined));
+    assert.ok(watch.events.some((e) => e.type === 'DELETED' && e.object.metadata.name === 'held'));
     const left = await storage.list('/registry/stable.example.com/crontabs/');
     assert.equal(left.kvs.length, 0);
   });

@@ -97,6 +97,7 @@ export class CrdController {
     this.#registration = cache.watch(undefined, {
       deliver: (event) => this.#onChange(event.object as CustomResourceDefinition),
       expire: () => this.#resyncAll(),
+      end: () => {},
     });
     for (const event of this.#registration.initial) this.#enqueue(event.object.metadata.name ?? '');
     await this.whenIdle();

@@ -114,7 +114,7 @@ export function serveWatch(req: IncomingMessage, res: ServerResponse, w: WatchRe
   const fromRevision = options.resourceVersion === undefined || options.resourceVersion === 0 ? undefined : options.resourceVersion;
   let registration;
   try {
-    registration = store.cache.watch(fromRevision, { deliver, expire: () => sendExpired('too old resource version: the watch cache was reset') });
+    registration = store.cache.watch(fromRevision, { deliver, expire: () => sendExpired('too old resource version: the watch cache was reset'), end: finish });
   } catch (err) {
     if (err instanceof TooOldRevisionError) {
       sendExpired(err.message);

@@ -102,7 +102,10 @@ export class ApiRegistry {
     return served;
   }
 
-  /** Stops serving a resource (its stored objects are the caller's business). */
+  /**
+   * Stops serving a resource (its stored objects are the caller's business). When it was the
+   * last resource on its storage prefix, its watches end and its watch cache stops.
+   */
   async remove(t: Pick<ResourceType, 'group' | 'version' | 'resource'>): Promise<void> {
     const key = keyOf(t.group, t.version, t.resource);
     if (!this.#resources.delete(key)) return;
@@ -112,6 +115,7 @@ export class ApiRegistry {
     entry?.users.delete(key);
     if (entry !== undefined && entry.users.size === 0) {
       this.#caches.delete(prefix);
+      entry.cache.endWatches();
       await entry.cache.stop();
     }
   }
