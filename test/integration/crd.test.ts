@@ -351,6 +351,38 @@ describe('CustomResourceDefinitions on two apiservers sharing one storage', () =
     assert.equal(badPatch.status, 400);
   });
 
+  it('serves cluster-scoped custom resources without a status subresource', async () => {
+    const widgets = {
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: 'widgets.example.com' },
+      spec: {
+        group: 'example.com',
+        scope: 'Cluster',
+        names: { plural: 'widgets', kind: 'Widget' },
+        versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }],
+      },
+    };
+    ok(await b.request('POST', CRDS, { body: widgets }), 201);
+    await waitFor('widgets to be served', () => served(a, '/apis/example.com/v1/widgets'));
+    const created = ok(await a.request('POST', '/apis/example.com/v1/widgets', { body: { metadata: { name: 'w1' }, spec: { size: 1 }, status: { ok: true } } }), 201);
+    assert.deepEqual([created.metadata.namespace, created.status], [undefined, { ok: true }], 'no status subresource: status is written like any field');
+    assert.equal((await a.request('GET', '/apis/example.com/v1/namespaces/default/widgets/w1')).status, 404);
+    assert.equal((await a.request('GET', '/apis/example.com/v1/widgets/w1/status')).status, 404);
+    const statusChange = ok(await b.request('PATCH', '/apis/example.com/v1/widgets/w1', { body: { status: { ok: false } }, headers: MERGE }));
+    assert.equal(statusChange.metadata.generation, 2, 'without a status subresource any change but metadata bumps the generation');
+    const labelled = ok(await b.request('PATCH', '/apis/example.com/v1/widgets/w1', { body: { metadata: { labels: { a: 'b' } } }, headers: MERGE }));
+    assert.equal(labelled.metadata.generation, 2);
+    const withCel = structuredClone(widgets) as any;
+    withCel.spec.versions[0].schema.openAPIV3Schema = { type: 'object', properties: { spec: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true, 'x-kubernetes-validations': [{ rule: 'has(self.size)' }] } } };
+    withCel.metadata.resourceVersion = undefined;
+    const updated = await b.request('PUT', `${CRDS}/widgets.example.com`, { body: withCel });
+    assert.equal(updated.status, 200, updated.text);
+    assert.match(String(updated.headers['warning']), /x-kubernetes-validations rules are not evaluated by k8ts/);
+    ok(await a.request('DELETE', `${CRDS}/widgets.example.com`));
+    await waitFor('widgets to go', async () => ((await b.request('GET', '/apis/example.com/v1/widgets')).status === 404 ? true : undefined));
+  });
+
   it('serves existing CRDs from the start on an apiserver that starts later', async () => {
     const c = await startTestApiServer({ storage });
     try {
