@@ -37,7 +37,8 @@ export function serveWatch(req: IncomingMessage, res: ServerResponse, w: WatchRe
   const strategy = store.strategy;
   const selectorFilter = buildObjectFilter(strategy, options.labelSelector, options.fieldSelector);
   const inNamespace = (obj: KubeObject): boolean => namespace === '' || obj.metadata.namespace === namespace;
-  const matches = (obj: KubeObject | undefined): boolean => obj !== undefined && inNamespace(obj) && selectorFilter(obj);
+  // Selectors see objects as this version serves them (defaults included).
+  const matches = (obj: KubeObject | undefined): boolean => obj !== undefined && inNamespace(obj) && selectorFilter(store.present(obj));
 
   let tableColumnsSent = false;
   const encodeObject = (obj: KubeObject): string => {

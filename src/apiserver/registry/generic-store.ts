@@ -104,7 +104,7 @@ export class GenericStore {
   readonly #cache: WatchCache;
   readonly #namespaceState: (namespace: string) => Promise<NamespaceState>;
   readonly #now: () => Date;
-  /** Objects of another version presented as this one (see `present`). */
+  /** What `present` made of each stored object (weakly held, so it goes with the object). */
   readonly #presented = new WeakMap<KubeObject, KubeObject>();
 
   constructor(strategy: ResourceStrategy, deps: GenericStoreDeps) {
@@ -142,7 +142,7 @@ export class GenericStore {
     out = this.strategy.fromStorage(obj);
     const apiVersion = apiVersionOf(this.strategy.type);
     if (out.apiVersion !== apiVersion || out.kind !== this.strategy.type.kind) out = { ...out, apiVersion, kind: this.strategy.type.kind };
-    if (out !== obj) this.#presented.set(obj, out);
+    this.#presented.set(obj, out);
     return out;
   }
 
@@ -189,7 +189,7 @@ export class GenericStore {
       (opts.resourceVersion === 0 || this.#cache.revision >= opts.resourceVersion);
     if (fromCache) {
       // Served from the watch cache: already at least as new as asked; pagination does not apply.
-      items = this.#cache.list(prefix).filter(filter).map((obj) => this.present(obj));
+      items = this.#cache.list(prefix).map((obj) => this.present(obj)).filter(filter);
       listMeta.resourceVersion = String(this.#cache.revision);
     } else {
       let revision: number | undefined;
@@ -249,8 +249,8 @@ export class GenericStore {
       }
       atRevision = result.revision;
       for (const kv of result.kvs) {
-        const obj = decodeObject(kv);
-        if (filter(obj)) items.push(this.withTypeMeta(this.strategy.fromStorage(obj)));
+        const obj = this.#read(kv);
+        if (filter(obj)) items.push(obj);
       }
       const last = result.kvs[result.kvs.length - 1];
       if (!result.more || last === undefined) return { items, revision: result.revision, nextKey: undefined };
