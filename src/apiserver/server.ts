@@ -24,6 +24,7 @@ import { loadTokenFile } from './authn/token-file.ts';
 import { requestAttributes, forbiddenError } from './authz/attributes.ts';
 import { allowAllAuthorizer, type Authorizer } from './authz/authorizer.ts';
 import { ensureSystemNamespaces } from './bootstrap.ts';
+import { CrdController } from './crd/crd-controller.ts';
 import { aggregatedContentType, aggregatedDiscovery, apiGroupDocument, apiGroupList, apiResourceList, apiVersions } from './discovery.ts';
 import { ApiError, internalError, pathNotFound, timeout, tooManyRequests, unauthorized } from './errors.ts';
 import { handleCreateOnly } from './handlers/create-only.ts';
@@ -113,6 +114,9 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
     await registry.add(strategy, extra);
   }
   await ensureSystemNamespaces(registry);
+  // Serves what the stored CRDs define before the first request, then follows their changes.
+  const crdController = new CrdController(registry, { log: (m) => log(`crd controller: ${m}`) });
+  await crdController.start();
 
   const authenticator = createAuthenticator(
     opts.tokenFile !== undefined ? loadTokenFile(opts.tokenFile) : undefined,
@@ -262,6 +266,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       await Promise.race([Promise.allSettled([...inFlight]), new Promise((r) => setTimeout(r, SHUTDOWN_DRAIN_MS))]);
+      await crdController.stop();
       await registry.stop();
       for (const socket of sockets) socket.destroy();
       await closed;

@@ -32,6 +32,7 @@ export interface TestApiServer {
   readonly certs: TestCerts;
   readonly agent: Agent;
   request(method: string, path: string, options?: RequestOptions): Promise<Response>;
+  /** Stops the server, and the storage too unless it was given (several servers may share one). */
   close(): Promise<void>;
 }
 
@@ -43,6 +44,7 @@ function serviceAccountKey(): { privateKeyPem: string; publicKeyPem: string } {
 
 export async function startTestApiServer(overrides: Partial<ApiServerOptions> = {}): Promise<TestApiServer> {
   const certs = await generateTestCerts();
+  const ownsStorage = overrides.storage === undefined;
   const storage = overrides.storage ?? new MemoryStorage();
   const server = await startApiServer({
     storage,
@@ -100,7 +102,7 @@ export async function startTestApiServer(overrides: Partial<ApiServerOptions> = 
       agent.destroy();
       anonymousAgent.destroy();
       await server.close();
-      await storage.close();
+      if (ownsStorage) await storage.close();
     },
   };
 }

@@ -30,7 +30,7 @@ export async function handleCreateOnly(ctx: RequestContext, info: ResourceReques
   if (info.verb !== 'create' || info.name !== '') throw methodNotAllowed(ctx.req.method ?? '');
   const { obj, raw } = await readObjectBodyWithText(ctx);
   checkTypeMeta(obj, resource);
-  const warnings = validateFields(parseFieldValidation(ctx.url.searchParams), obj, raw, schemaForType(resource.type));
+  const warnings = validateFields(parseFieldValidation(ctx.url.searchParams), obj, raw, schemaForType(ctx.registry, resource.type));
   if (warnings.length > 0) ctx.res.setHeader('Warning', warnings.map((w) => `299 - ${JSON.stringify(w)}`));
   const answer = await resource.create({ user: ctx.user, namespace: info.namespace, body: obj });
   writeJson(ctx.res, 201, answer);

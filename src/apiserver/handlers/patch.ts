@@ -57,6 +57,11 @@ function unprocessable(store: GenericStore, current: KubeObject, message: string
  */
 export function applyPatch(store: GenericStore, contentTypeHeader: string, body: Buffer, current: KubeObject): KubeObject {
   const contentType = contentTypeHeader.split(';')[0]!.trim().toLowerCase();
+  if (contentType === 'application/strategic-merge-patch+json' && !store.strategy.strategicMergePatch) {
+    throw unsupportedMediaType(
+      `the body of the request was in an unknown format - accepted media types include: ${PATCH_CONTENT_TYPES.filter((t) => t !== contentType).join(', ')}`,
+    );
+  }
   const patch = parsePatchJson(body);
   let result: unknown;
   switch (contentType) {

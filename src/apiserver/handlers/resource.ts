@@ -9,7 +9,7 @@ import { badRequest, methodNotAllowed, notFound, pathNotFound } from '../errors.
 import { tableContentType, wantsTable } from '../http/negotiation.ts';
 import { decodeObjectBody } from '../http/object-body.ts';
 import { readBody } from '../http/request-body.ts';
-import { successStatus, writeJson } from '../http/respond.ts';
+import { addWarning, successStatus, writeJson } from '../http/respond.ts';
 import type { ServedResource } from '../registry/api-registry.ts';
 import type { GenericStore, UpdateTarget } from '../registry/generic-store.ts';
 import { parseListOptions } from '../registry/list-options.ts';
@@ -45,8 +45,13 @@ export async function readObjectBody(ctx: RequestContext): Promise<KubeObject> {
 
 /** Field validation of a decoded object; Warn-mode findings become Warning headers. */
 function checkFields(ctx: RequestContext, store: GenericStore, obj: KubeObject, raw: string | undefined): void {
-  const warnings = validateFields(parseFieldValidation(ctx.url.searchParams), obj, raw, schemaForType(store.strategy.type));
-  if (warnings.length > 0) ctx.res.setHeader('Warning', warnings.map((w) => `299 - ${JSON.stringify(w)}`));
+  const warnings = validateFields(parseFieldValidation(ctx.url.searchParams), obj, raw, schemaForType(ctx.registry, store.strategy.type));
+  for (const w of warnings) addWarning(ctx.res, w);
+}
+
+/** What the kind has to say about an object just written (e.g. a CRD feature k8ts ignores). */
+function addStrategyWarnings(ctx: RequestContext, store: GenericStore, obj: KubeObject): void {
+  for (const w of store.strategy.warnings(obj)) addWarning(ctx.res, w);
 }
 
 function dryRun(ctx: RequestContext): boolean {
@@ -76,6 +81,7 @@ export async function handleResource(ctx: RequestContext, info: ResourceRequestI
   const namespace = type.namespaced ? info.namespace : '';
   if (type.namespaced && info.resource === 'namespaces') throw pathNotFound();
   if (!type.namespaced && info.namespace !== '' && info.resource !== 'namespaces') throw pathNotFound();
+  if (served.warning !== undefined) addWarning(ctx.res, served.warning);
 
   switch (info.subresource) {
     case '':
@@ -134,6 +140,7 @@ async function handleMain(ctx: RequestContext, info: ResourceRequestInfo, store:
       const { obj, raw } = await readObjectBodyWithText(ctx);
       checkFields(ctx, store, obj, raw);
       const created = await store.create(namespace, obj, { dryRun: dryRun(ctx) });
+      addStrategyWarnings(ctx, store, created);
       return writeJson(ctx.res, 201, created);
     }
     case 'update': {
@@ -141,6 +148,7 @@ async function handleMain(ctx: RequestContext, info: ResourceRequestInfo, store:
       const { obj, raw } = await readObjectBodyWithText(ctx);
       checkFields(ctx, store, obj, raw);
       const updated = await store.update(namespace, info.name, obj, 'main', { dryRun: dryRun(ctx) });
+      addStrategyWarnings(ctx, store, updated);
       return writeJson(ctx.res, 200, updated);
     }
     case 'patch':
@@ -185,6 +193,7 @@ async function patchObject(ctx: RequestContext, info: ResourceRequestInfo, store
     checkFields(ctx, store, next, undefined);
     return next;
   });
+  if (target === 'main') addStrategyWarnings(ctx, store, patched);
   writeJson(ctx.res, 200, patched);
 }
 

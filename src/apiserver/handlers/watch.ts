@@ -37,12 +37,13 @@ export function serveWatch(req: IncomingMessage, res: ServerResponse, w: WatchRe
   const strategy = store.strategy;
   const selectorFilter = buildObjectFilter(strategy, options.labelSelector, options.fieldSelector);
   const inNamespace = (obj: KubeObject): boolean => namespace === '' || obj.metadata.namespace === namespace;
-  const matches = (obj: KubeObject | undefined): boolean => obj !== undefined && inNamespace(obj) && selectorFilter(obj);
+  // Selectors see objects as this version serves them (defaults included).
+  const matches = (obj: KubeObject | undefined): boolean => obj !== undefined && inNamespace(obj) && selectorFilter(store.present(obj));
 
   let tableColumnsSent = false;
   const encodeObject = (obj: KubeObject): string => {
-    if (w.table === undefined) return serialize(obj);
-    const table = buildTable(strategy, [store.withTypeMeta(structuredClone(obj))], { resourceVersion: obj.metadata.resourceVersion ?? '' }, {
+    if (w.table === undefined) return serialize(store.present(obj));
+    const table = buildTable(strategy, [store.present(obj)], { resourceVersion: obj.metadata.resourceVersion ?? '' }, {
       include: w.table.include,
       version: w.table.version,
       withColumns: !tableColumnsSent,
@@ -114,7 +115,7 @@ export function serveWatch(req: IncomingMessage, res: ServerResponse, w: WatchRe
   const fromRevision = options.resourceVersion === undefined || options.resourceVersion === 0 ? undefined : options.resourceVersion;
   let registration;
   try {
-    registration = store.cache.watch(fromRevision, { deliver, expire: () => sendExpired('too old resource version: the watch cache was reset') });
+    registration = store.cache.watch(fromRevision, { deliver, expire: () => sendExpired('too old resource version: the watch cache was reset'), end: finish });
   } catch (err) {
     if (err instanceof TooOldRevisionError) {
       sendExpired(err.message);

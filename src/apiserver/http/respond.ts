@@ -3,6 +3,17 @@ import type { ServerResponse } from 'node:http';
 import type { Status } from '../../api/meta/types.ts';
 import type { ApiError } from '../errors.ts';
 
+/**
+ * Adds a `Warning: 299 - "<text>"` header (kubectl prints each as `Warning: <text>`), keeping
+ * warnings added before it (and adding each text once).
+ */
+export function addWarning(res: ServerResponse, text: string): void {
+  const previous = res.getHeader('Warning');
+  const list = previous === undefined ? [] : Array.isArray(previous) ? previous : [String(previous)];
+  const value = `299 - ${JSON.stringify(text)}`;
+  if (!list.includes(value)) res.setHeader('Warning', [...list, value]);
+}
+
 /** Writes `body` as JSON with `code` (default 200). */
 export function writeJson(res: ServerResponse, code: number, body: unknown, contentType = 'application/json'): void {
   const text = typeof body === 'string' ? body : JSON.stringify(body);

@@ -1,10 +1,16 @@
 /**
- * The set of resources this server serves: one GenericStore and WatchCache per resource type,
- * looked up by group/version/resource, plus the subresources each exposes (for discovery).
- * Resources can be added while running (custom resources), so discovery is computed on demand.
+ * The set of resources this server serves: one GenericStore per group/version/resource, plus
+ * the subresources each exposes (for discovery). Resources can be added, replaced and removed
+ * while running (custom resources), so discovery and OpenAPI are computed on demand.
+ *
+ * Watch caches belong to storage prefixes, not to registrations: the versions of one custom
+ * resource share a prefix and so share one cache, and replacing a resource (a CRD that changed)
+ * keeps its cache, its history and its watchers. A cache stops when its last resource goes.
  */
 import type { Storage } from '../../storage/storage.ts';
 import type { KubeObject } from '../../api/meta/types.ts';
+import type { SchemaSet } from '../../api/openapi/schema-types.ts';
+import { compareVersionPriority } from '../../api/meta/version-priority.ts';
 import type { ResourceType } from '../../api/resource-type.ts';
 import type { UserInfo } from '../authn/authenticator.ts';
 import { GenericStore, type NamespaceState } from './generic-store.ts';
@@ -22,9 +28,21 @@ export interface SubresourceInfo {
   readonly verbs: readonly string[];
 }
 
+/** What a resource registered at run time brings besides its strategy. */
+export interface ServedResourceOptions {
+  /** OpenAPI component schemas of the resource's kinds (built-in kinds have theirs in the built-in registry). */
+  readonly schemas?: SchemaSet;
+  /** A `Warning` every request to the resource gets (a deprecated custom resource version). */
+  readonly warning?: string;
+}
+
 export interface ServedResource {
   readonly store: GenericStore;
   readonly subresources: readonly SubresourceInfo[];
+  /** OpenAPI component schemas this resource adds to the published documents ({} for built-ins). */
+  readonly schemas: SchemaSet;
+  /** A `Warning` header value every request to this resource gets, if any. */
+  readonly warning: string | undefined;
 }
 
 /**
@@ -55,6 +73,8 @@ export class ApiRegistry {
   readonly #storage: Storage;
   readonly #resources = new Map<string, ServedResource>();
   readonly #createOnly = new Map<string, CreateOnlyResource>();
+  /** Watch caches by storage prefix, with the keys of the resources using each. */
+  readonly #caches = new Map<string, { cache: WatchCache; users: Set<string> }>();
   readonly #onError: (err: unknown) => void;
   readonly #watchCacheSize: number | undefined;
   #namespaces: GenericStore | undefined;
@@ -67,24 +87,38 @@ export class ApiRegistry {
     this.#watchCacheSize = watchCacheSize;
   }
 
-  /** Adds a resource (its watch cache starts loading at once); extra subresources are for discovery. */
-  async add(strategy: ResourceStrategy, extraSubresources: readonly SubresourceInfo[] = []): Promise<ServedResource> {
+  /**
+   * Serves a resource, or replaces the one served under the same group/version/resource (its
+   * watch cache is kept). Resolves once the resource's watch cache has loaded, so a resource is
+   * never served from an empty cache. Extra subresources are for discovery.
+   */
+  async add(strategy: ResourceStrategy, extraSubresources: readonly SubresourceInfo[] = [], options: ServedResourceOptions = {}): Promise<ServedResource> {
     const t = strategy.type;
-    const cache = new WatchCache(this.#storage, { prefix: resourcePrefix(t), onError: this.#onError, historySize: this.#watchCacheSize });
+    const key = keyOf(t.group, t.version, t.resource);
+    const prefix = resourcePrefix(t);
+    let entry = this.#caches.get(prefix);
+    if (entry === undefined) {
+      entry = {
+        cache: new WatchCache(this.#storage, { prefix, onError: this.#onError, historySize: this.#watchCacheSize }),
+        users: new Set(),
+      };
+      this.#caches.set(prefix, entry);
+    }
+    entry.users.add(key);
+    await entry.cache.start();
     const store = new GenericStore(strategy, {
       storage: this.#storage,
-      cache,
+      cache: entry.cache,
       namespaceState: (ns) => this.namespaceState(ns),
     });
     const subresources: SubresourceInfo[] = [];
     if (strategy.hasStatus) subresources.push({ name: 'status', kind: t.kind, verbs: ['get', 'patch', 'update'] });
     if (strategy.scale !== null) subresources.push({ name: 'scale', kind: 'Scale', group: 'autoscaling', version: 'v1', verbs: ['get', 'patch', 'update'] });
     subresources.push(...extraSubresources);
-    const served = { store, subresources };
-    this.#resources.set(keyOf(t.group, t.version, t.resource), served);
+    const served: ServedResource = { store, subresources, schemas: options.schemas ?? {}, warning: options.warning };
+    this.#resources.set(key, served);
     this.#generation++;
     if (t.group === '' && t.resource === 'namespaces') this.#namespaces = store;
-    await cache.start();
     return served;
   }
 
@@ -104,16 +138,25 @@ export class ApiRegistry {
     return [...this.#createOnly.values()];
   }
 
-  /** Stops serving a resource (its stored objects are the caller's business). */
+  /**
+   * Stops serving a resource (its stored objects are the caller's business). When it was the
+   * last resource on its storage prefix, its watches end and its watch cache stops.
+   */
   async remove(t: Pick<ResourceType, 'group' | 'version' | 'resource'>): Promise<void> {
     const key = keyOf(t.group, t.version, t.resource);
-    const served = this.#resources.get(key);
-    this.#resources.delete(key);
+    if (!this.#resources.delete(key)) return;
     this.#generation++;
-    await served?.store.cache.stop();
+    const prefix = resourcePrefix(t);
+    const entry = this.#caches.get(prefix);
+    entry?.users.delete(key);
+    if (entry !== undefined && entry.users.size === 0) {
+      this.#caches.delete(prefix);
+      entry.cache.endWatches();
+      await entry.cache.stop();
+    }
   }
 
-  /** Changes whenever a resource is added or removed (for caches of derived documents). */
+  /** Changes whenever a resource is added, replaced or removed (for caches of derived documents). */
   get generation(): number {
     return this.#generation;
   }
@@ -127,7 +170,10 @@ export class ApiRegistry {
     return [...this.#resources.values()];
   }
 
-  /** Group → versions (in registration order; the first is preferred). Core group is ''. */
+  /**
+   * Group → versions, in Kubernetes' version priority order (the first is preferred), groups in
+   * registration order. Core group is ''.
+   */
   groupVersions(): Map<string, string[]> {
     const out = new Map<string, string[]>();
     const types = [...[...this.#resources.values()].map((r) => r.store.strategy.type), ...[...this.#createOnly.values()].map((r) => r.type)];
@@ -136,6 +182,7 @@ export class ApiRegistry {
       if (!versions.includes(version)) versions.push(version);
       out.set(group, versions);
     }
+    for (const versions of out.values()) versions.sort(compareVersionPriority);
     return out;
   }
 
@@ -163,6 +210,8 @@ export class ApiRegistry {
   }
 
   async stop(): Promise<void> {
-    await Promise.all([...this.#resources.values()].map((r) => r.store.cache.stop()));
+    const caches = [...this.#caches.values()].map((e) => e.cache);
+    this.#caches.clear();
+    await Promise.all(caches.map((c) => c.stop()));
   }
 }

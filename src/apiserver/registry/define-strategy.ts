@@ -51,10 +51,13 @@ export function defineStrategy(parts: StrategyParts): ResourceStrategy {
   const hasStatus = parts.hasStatus ?? false;
   return {
     type: parts.type,
+    storageVersion: parts.storageVersion ?? parts.type.version,
+    strategicMergePatch: parts.strategicMergePatch ?? true,
     nameValidator: parts.nameValidator ?? nameIsDNSSubdomain,
     hasStatus,
     scale: parts.scale ?? null,
     gracePeriodSeconds: parts.gracePeriodSeconds ?? (() => 0),
+    fromStorage: parts.fromStorage ?? ((stored) => stored),
     applyDefaults: parts.applyDefaults ?? (() => undefined),
     prepareForCreate: parts.prepareForCreate ?? ((obj) => (hasStatus ? resetStatus(obj) : undefined)),
     prepareForUpdate: parts.prepareForUpdate ?? ((obj, old) => (hasStatus ? keepStatus(obj, old) : undefined)),
@@ -63,6 +66,7 @@ export function defineStrategy(parts: StrategyParts): ResourceStrategy {
     validateUpdate: parts.validateUpdate ?? (() => []),
     deletionBlockers: parts.deletionBlockers ?? (() => []),
     beginDeletion: parts.beginDeletion ?? (() => undefined),
+    warnings: parts.warnings ?? (() => []),
     changesGeneration: parts.changesGeneration ?? specChanged,
     tableColumns: parts.tableColumns ?? [CREATED_AT_COLUMN],
     tableRow: parts.tableRow ?? ((obj) => [obj.metadata.creationTimestamp ?? '']),

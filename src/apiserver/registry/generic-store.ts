@@ -104,6 +104,8 @@ export class GenericStore {
   readonly #cache: WatchCache;
   readonly #namespaceState: (namespace: string) => Promise<NamespaceState>;
   readonly #now: () => Date;
+  /** What `present` made of each stored object (weakly held, so it goes with the object). */
+  readonly #presented = new WeakMap<KubeObject, KubeObject>();
 
   constructor(strategy: ResourceStrategy, deps: GenericStoreDeps) {
     this.strategy = strategy;
@@ -128,9 +130,37 @@ export class GenericStore {
     return obj;
   }
 
+  /**
+   * A stored (or cached) object as this resource's version presents it, without modifying it:
+   * the object itself when the strategy's `fromStorage` keeps it and its apiVersion is already
+   * this version's, otherwise a copy (the versions of a custom resource share their objects; the
+   * copy is made once per object, so watch events are still serialised once per version).
+   */
+  present(obj: KubeObject): KubeObject {
+    let out = this.#presented.get(obj);
+    if (out !== undefined) return out;
+    out = this.strategy.fromStorage(obj);
+    const apiVersion = apiVersionOf(this.strategy.type);
+    if (out.apiVersion !== apiVersion || out.kind !== this.strategy.type.kind) out = { ...out, apiVersion, kind: this.strategy.type.kind };
+    this.#presented.set(obj, out);
+    return out;
+  }
+
+  /** A freshly decoded stored object as this resource serves it (the object may be modified). */
+  #read(kv: KeyValue): KubeObject {
+    return this.withTypeMeta(this.strategy.fromStorage(decodeObject(kv)));
+  }
+
+  /** The bytes to store for `obj`: its JSON with the storage version as apiVersion. */
+  #encode(obj: KubeObject): Uint8Array {
+    const t = this.strategy.type;
+    if (this.strategy.storageVersion === t.version) return encodeObject(obj);
+    return encodeObject({ ...obj, apiVersion: apiVersionOf({ group: t.group, version: this.strategy.storageVersion }) });
+  }
+
   async get(namespace: string, name: string): Promise<KubeObject> {
     const kv = await this.#getKv(namespace, name);
-    return this.withTypeMeta(decodeObject(kv));
+    return this.#read(kv);
   }
 
   async #getKv(namespace: string, name: string): Promise<KeyValue> {
@@ -159,7 +189,7 @@ export class GenericStore {
       (opts.resourceVersion === 0 || this.#cache.revision >= opts.resourceVersion);
     if (fromCache) {
       // Served from the watch cache: already at least as new as asked; pagination does not apply.
-      items = this.#cache.list(prefix).filter(filter);
+      items = this.#cache.list(prefix).map((obj) => this.present(obj)).filter(filter);
       listMeta.resourceVersion = String(this.#cache.revision);
     } else {
       let revision: number | undefined;
@@ -219,7 +249,7 @@ export class GenericStore {
       }
       atRevision = result.revision;
       for (const kv of result.kvs) {
-        const obj = decodeObject(kv);
+        const obj = this.#read(kv);
         if (filter(obj)) items.push(obj);
       }
       const last = result.kvs[result.kvs.length - 1];
@@ -294,7 +324,7 @@ export class GenericStore {
         return candidate;
       }
       try {
-        const result = await this.#storage.create(this.#key(namespace, name), encodeObject(candidate));
+        const result = await this.#storage.create(this.#key(namespace, name), this.#encode(candidate));
         candidate.metadata.resourceVersion = String(result.revision);
         return candidate;
       } catch (err) {
@@ -348,7 +378,7 @@ export class GenericStore {
     const type = this.strategy.type;
     for (let attempt = 0; attempt < MAX_UPDATE_ATTEMPTS; attempt++) {
       const kv = await this.#getKv(namespace, name);
-      const current = this.withTypeMeta(decodeObject(kv));
+      const current = this.#read(kv);
       if (precondition !== undefined && precondition !== current.metadata.resourceVersion) {
         throw modifiedConflict(type, name);
       }
@@ -387,7 +417,7 @@ export class GenericStore {
         }
       }
       try {
-        const result = await this.#storage.update(kv.key, encodeObject(next), kv.modRevision);
+        const result = await this.#storage.update(kv.key, this.#encode(next), kv.modRevision);
         next.metadata.resourceVersion = String(result.revision);
         return next;
       } catch (err) {
@@ -446,7 +476,7 @@ export class GenericStore {
     const type = this.strategy.type;
     for (let attempt = 0; attempt < MAX_UPDATE_ATTEMPTS; attempt++) {
       const kv = await this.#getKv(namespace, name);
-      const current = this.withTypeMeta(decodeObject(kv));
+      const current = this.#read(kv);
       const pre = opts.preconditions;
       if (pre?.uid !== undefined && pre.uid !== current.metadata.uid) {
         throw conflict(type, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${current.metadata.uid}`);
@@ -496,7 +526,7 @@ export class GenericStore {
         }
       }
       try {
-        const result = await this.#storage.update(kv.key, encodeObject(next), kv.modRevision);
+        const result = await this.#storage.update(kv.key, this.#encode(next), kv.modRevision);
         next.metadata.resourceVersion = String(result.revision);
         return { object: next, deleted: false };
       } catch (err) {

@@ -33,6 +33,16 @@ export interface ScaleMapping {
 
 export interface ResourceStrategy {
   readonly type: ResourceType;
+  /**
+   * The version objects are stored in (their apiVersion in storage). Reads and watches present
+   * them in `type.version`; only custom resources with several versions make the two differ.
+   */
+  readonly storageVersion: string;
+  /**
+   * Whether PATCH takes strategic merge patches. Custom resources do not (415, as upstream), so
+   * kubectl falls back to JSON merge patches for them.
+   */
+  readonly strategicMergePatch: boolean;
   /** The rule for metadata.name (DNS-1123 subdomain for most kinds; labels for namespaces, DNS-1035 for services). */
   readonly nameValidator: NameValidator;
 
@@ -47,6 +57,13 @@ export interface ResourceStrategy {
    */
   gracePeriodSeconds(obj: KubeObject, requested: number | undefined): number;
 
+  /**
+   * The object as served, given the stored one (on every read and watch event). Must not modify
+   * `stored`, which may be shared by the watch cache: returns it as it is when nothing changes.
+   * Built-in kinds keep it; custom resources prune and default it by the served version's
+   * schema, so a schema change or another version's write is seen through this version's schema.
+   */
+  fromStorage(stored: KubeObject): KubeObject;
   /** Fills defaults in place (called on create and update, before validation). */
   applyDefaults(obj: KubeObject): void;
   /** Clears what a client may not set on create (e.g. status when hasStatus). */
@@ -66,6 +83,11 @@ export interface ResourceStrategy {
   deletionBlockers(obj: KubeObject): string[];
   /** Marks an object whose deletion is starting (namespaces: status.phase Terminating). Default: nothing. */
   beginDeletion(obj: KubeObject): void;
+  /**
+   * Warnings for a client about an object it just created or updated (sent as `Warning`
+   * headers), e.g. a part of a CRD that k8ts accepts but does not act on. Default: none.
+   */
+  warnings(obj: KubeObject): string[];
   /** Whether a change from old to obj bumps metadata.generation (default: spec changed). */
   changesGeneration(obj: KubeObject, old: KubeObject): boolean;
 

@@ -23,7 +23,7 @@ describe('WatchCache', () => {
     const start = cache.revision;
 
     const seen: CacheEvent[] = [];
-    const reg = cache.watch(start, { deliver: (e) => seen.push(e), expire: () => assert.fail('not expired') });
+    const reg = cache.watch(start, { deliver: (e) => seen.push(e), expire: () => assert.fail('not expired'), end: () => {} });
     assert.deepEqual(reg.initial, []);
     const b = await storage.create('/r/b', obj('b', '1'));
     const a = await storage.get('/r/a');
@@ -37,14 +37,14 @@ describe('WatchCache', () => {
     reg.unsubscribe();
 
     // A late watcher resuming from the first event's revision gets the rest, in order.
-    const late = cache.watch(b.revision, { deliver: () => {}, expire: () => {} });
+    const late = cache.watch(b.revision, { deliver: () => {}, expire: () => {}, end: () => {} });
     assert.deepEqual(late.initial.map((e) => e.type), ['MODIFIED', 'DELETED']);
     late.unsubscribe();
     // A watcher without a revision starts from the current state.
-    const fresh = cache.watch(undefined, { deliver: () => {}, expire: () => {} });
+    const fresh = cache.watch(undefined, { deliver: () => {}, expire: () => {}, end: () => {} });
     assert.deepEqual(fresh.initial.map((e) => `${e.type} ${e.object.metadata.name}`), ['ADDED a']);
     fresh.unsubscribe();
-    assert.throws(() => cache.watch(start - 1, { deliver: () => {}, expire: () => {} }), TooOldRevisionError);
+    assert.throws(() => cache.watch(start - 1, { deliver: () => {}, expire: () => {}, end: () => {} }), TooOldRevisionError);
     await cache.stop();
   });
 
@@ -54,8 +54,8 @@ describe('WatchCache', () => {
     const first = await storage.create('/h/0', obj('0', '0'));
     for (let i = 1; i < 10; i++) await storage.create(`/h/${i}`, obj(String(i), '0'));
     await until('all events', () => cache.list('/h/').length === 10);
-    assert.throws(() => cache.watch(first.revision, { deliver: () => {}, expire: () => {} }), TooOldRevisionError);
-    const recent = cache.watch(cache.revision - 1, { deliver: () => {}, expire: () => {} });
+    assert.throws(() => cache.watch(first.revision, { deliver: () => {}, expire: () => {}, end: () => {} }), TooOldRevisionError);
+    const recent = cache.watch(cache.revision - 1, { deliver: () => {}, expire: () => {}, end: () => {} });
     assert.equal(recent.initial.length, 1);
     recent.unsubscribe();
     await cache.stop();

@@ -34,6 +34,8 @@ export interface CacheWatcher {
   deliver(event: CacheEvent): void;
   /** The cache lost its history (storage compaction outran it): the watch must end with 410. */
   expire(): void;
+  /** The resource is no longer served (its CRD was deleted): the watch ends, as upstream closes it. */
+  end(): void;
 }
 
 export interface WatchRegistration {
@@ -153,6 +155,19 @@ export class WatchCache {
   /** Number of registered watchers (for metrics and tests). */
   get watcherCount(): number {
     return this.#watchers.size;
+  }
+
+  /** Ends every registered watch (the resource stopped being served); see CacheWatcher.end. */
+  endWatches(): void {
+    const watchers = [...this.#watchers];
+    this.#watchers.clear();
+    for (const w of watchers) {
+      try {
+        w.end();
+      } catch (err) {
+        this.#onError(err);
+      }
+    }
   }
 
   /** Stops following storage; registered watchers are left to their owners. */

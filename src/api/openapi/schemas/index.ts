@@ -1,6 +1,7 @@
 /** The registry of every built-in schema k8ts publishes. */
 import { createSchemaRegistry, type SchemaRegistry } from '../registry.ts';
 import { accessReviewSchemas } from './access-review.ts';
+import { apiextensionsV1Schemas } from './apiextensions-v1.ts';
 import { appsV1Schemas } from './apps-v1.ts';
 import { batchV1Schemas } from './batch-v1.ts';
 import { clusterKindSchemas } from './cluster-kinds.ts';
@@ -30,4 +31,5 @@ export const builtinSchemaRegistry: SchemaRegistry = createSchemaRegistry(
   clusterKindSchemas,
   rbacV1Schemas,
   accessReviewSchemas,
+  apiextensionsV1Schemas,
 );

@@ -34,6 +34,15 @@ const SAMPLES: Record<string, Record<string, unknown>> = {
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'view' },
     subjects: [{ kind: 'ServiceAccount', name: 'robot', namespace: 'default' }],
   },
+  'apiextensions.k8s.io/v1/customresourcedefinitions': {
+    metadata: { name: 'crontabs.stable.example.com' },
+    spec: {
+      group: 'stable.example.com',
+      scope: 'Namespaced',
+      names: { plural: 'crontabs', kind: 'CronTab' },
+      versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object' } } } } }],
+    },
+  },
 };
 
 function sample(s: ResourceStrategy): Record<string, unknown> {
@@ -42,9 +51,10 @@ function sample(s: ResourceStrategy): Record<string, unknown> {
 
 /** Create the way the generic store does: server metadata, prepare, defaults, validation. */
 function create(s: ResourceStrategy, body: Record<string, unknown>): KubeObject {
+  const name = (body['metadata'] as { name?: string } | undefined)?.name ?? 'web';
   const obj: KubeObject = {
     ...structuredClone(body),
-    metadata: { name: 'web', uid: 'uid-1', creationTimestamp: '2024-05-01T11:00:00Z', generation: 1, ...(s.type.namespaced ? { namespace: 'default' } : {}) },
+    metadata: { name, uid: 'uid-1', creationTimestamp: '2024-05-01T11:00:00Z', generation: 1, ...(s.type.namespaced ? { namespace: 'default' } : {}) },
   };
   s.prepareForCreate(obj);
   s.applyDefaults(obj);
@@ -85,6 +95,7 @@ void test('resource type data: short names and the all category', () => {
     clusterroles: '',
     rolebindings: '',
     clusterrolebindings: '',
+    customresourcedefinitions: 'crd,crds',
   });
   const all = [...byResource].filter(([, t]) => t.categories.includes('all')).map(([r]) => r);
   assert.deepEqual(all.sort(), ['cronjobs', 'daemonsets', 'deployments', 'jobs', 'pods', 'replicasets', 'services', 'statefulsets']);

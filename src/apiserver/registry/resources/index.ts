@@ -5,6 +5,7 @@
 import type { ResourceStrategy } from '../strategy.ts';
 import { configMapStrategy } from './configmaps.ts';
 import { cronJobStrategy } from './cronjobs.ts';
+import { customResourceDefinitionStrategy } from './customresourcedefinitions.ts';
 import { daemonSetStrategy } from './daemonsets.ts';
 import { deploymentStrategy } from './deployments.ts';
 import { endpointSliceStrategy } from './endpointslices.ts';
@@ -45,5 +46,6 @@ export function builtinStrategies(): ResourceStrategy[] {
     clusterRoleStrategy,
     roleBindingStrategy,
     clusterRoleBindingStrategy,
+    customResourceDefinitionStrategy,
   ];
 }

@@ -1,0 +1,63 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { ResourceType } from '../../api/resource-type.ts';
+import { MemoryStorage } from '../../storage/memory/memory-storage.ts';
+import { ApiRegistry } from './api-registry.ts';
+import { defineStrategy } from './define-strategy.ts';
+import { parseListOptions } from './list-options.ts';
+import { namespaceStrategy } from './resources/namespaces.ts';
+
+function widgets(version: string): ResourceType {
+  return { group: 'example.com', version, kind: 'Widget', resource: 'widgets', singular: 'widget', listKind: 'WidgetList', namespaced: false, shortNames: [], categories: [] };
+}
+
+describe('ApiRegistry at run time', () => {
+  it('adds, replaces and removes resources; versions of one resource share a watch cache', async () => {
+    const storage = new MemoryStorage();
+    const registry = new ApiRegistry(storage, () => {});
+    await registry.add(namespaceStrategy);
+    const a = await registry.add(defineStrategy({ type: widgets('v1beta1'), storageVersion: 'v1' }));
+    const b = await registry.add(defineStrategy({ type: widgets('v1') }));
+    assert.equal(a.store.cache, b.store.cache);
+    assert.deepEqual(registry.groupVersions().get('example.com'), ['v1', 'v1beta1']);
+
+    const generation = registry.generation;
+    const replaced = await registry.add(defineStrategy({ type: widgets('v1'), hasStatus: true }), [], { warning: 'w' });
+    assert.ok(registry.generation > generation);
+    assert.equal(registry.lookup('example.com', 'v1', 'widgets'), replaced);
+    assert.equal(replaced.store.cache, a.store.cache, 'a replacement keeps the watch cache');
+    assert.deepEqual(replaced.subresources.map((s) => s.name), ['status']);
+    assert.equal(replaced.warning, 'w');
+
+    await registry.remove(widgets('v1beta1'));
+    assert.equal(registry.lookup('example.com', 'v1beta1', 'widgets'), undefined);
+    assert.deepEqual(registry.groupVersions().get('example.com'), ['v1']);
+    await registry.remove(widgets('v1'));
+    assert.equal(registry.groupVersions().get('example.com'), undefined);
+    await registry.stop();
+    await storage.close();
+  });
+
+  it('presents objects stored in another version with the version asked for', async () => {
+    const storage = new MemoryStorage();
+    const registry = new ApiRegistry(storage, () => {});
+    await registry.add(namespaceStrategy);
+    const beta = (await registry.add(defineStrategy({ type: widgets('v1beta1'), storageVersion: 'v1' }))).store;
+    const ga = (await registry.add(defineStrategy({ type: widgets('v1') }))).store;
+    const created = await beta.create('', { metadata: { name: 'w' } }, { dryRun: false });
+    assert.equal(created.apiVersion, 'example.com/v1beta1');
+    const raw = await storage.get('/registry/example.com/widgets/w');
+    assert.equal(JSON.parse(new TextDecoder().decode(raw.kv!.value)).apiVersion, 'example.com/v1');
+    assert.equal((await beta.get('', 'w')).apiVersion, 'example.com/v1beta1');
+    assert.equal((await ga.get('', 'w')).apiVersion, 'example.com/v1');
+    const list = await beta.list('', parseListOptions(new URLSearchParams()));
+    assert.deepEqual(list.items.map((i) => i.apiVersion), ['example.com/v1beta1']);
+    // The watch cache follows storage asynchronously: wait (bounded) until it has the object.
+    for (let i = 0; i < 500 && ga.cache.list('/registry/example.com/widgets/').length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    const cached = await beta.list('', parseListOptions(new URLSearchParams('resourceVersion=0')));
+    assert.deepEqual(cached.items.map((i) => i.apiVersion), ['example.com/v1beta1']);
+    assert.equal(ga.cache.list('/registry/example.com/widgets/')[0]?.apiVersion, 'example.com/v1', 'the shared cached object is left as stored');
+    await registry.stop();
+    await storage.close();
+  });
+});
