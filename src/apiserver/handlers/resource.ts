@@ -7,7 +7,7 @@ import type { KubeObject } from '../../api/meta/types.ts';
 import { apiVersionOf } from '../../api/resource-type.ts';
 import { badRequest, methodNotAllowed, notFound, pathNotFound } from '../errors.ts';
 import { tableContentType, wantsTable } from '../http/negotiation.ts';
-import { parseJsonObject, readBody, requireJsonContent } from '../http/request-body.ts';
+import { mediaType, parseJsonObject, readBody, requireJsonContent } from '../http/request-body.ts';
 import { successStatus, writeJson } from '../http/respond.ts';
 import type { ServedResource } from '../registry/api-registry.ts';
 import type { GenericStore, UpdateTarget } from '../registry/generic-store.ts';
@@ -15,14 +15,17 @@ import { parseListOptions } from '../registry/list-options.ts';
 import { buildTable, parseIncludeObject } from '../registry/table.ts';
 import type { ResourceRequestInfo } from '../request-info.ts';
 import { readDeleteOptions } from './delete-options.ts';
-import { applyPatch } from './patch.ts';
+import { handleApply } from './apply.ts';
+import { updateTracker } from './field-ownership.ts';
+import { APPLY_PATCH, applyParsedPatch, parsePatch } from './patch.ts';
 import { handlePodBinding } from './pod-binding.ts';
 import { handleScale } from './scale.ts';
 import { handleNamespaceFinalize } from './namespace-finalize.ts';
-import { parseDryRun, parseFieldValidation, type RequestContext } from './request-context.ts';
+import { parseDryRun, parseFieldValidation, parseForce, type RequestContext } from './request-context.ts';
 import { serveWatch } from './watch.ts';
-import { validateFields } from './field-validation.ts';
-import { schemaForType } from '../openapi.ts';
+import { addWarnings, validateFields } from './field-validation.ts';
+import { openApiCatalog } from '../openapi-catalog.ts';
+import { findDuplicateKeys } from '../../util/json-duplicate-keys.ts';
 
 /** Reads a JSON object body for create/update; `raw` is its text (for duplicate-key checks). */
 export async function readObjectBodyWithText(ctx: RequestContext): Promise<{ obj: KubeObject; raw: string }> {
@@ -39,10 +42,10 @@ export async function readObjectBody(ctx: RequestContext): Promise<KubeObject> {
   return (await readObjectBodyWithText(ctx)).obj;
 }
 
-/** Field validation of a decoded object; Warn-mode findings become Warning headers. */
-function checkFields(ctx: RequestContext, store: GenericStore, obj: KubeObject, raw: string | undefined): void {
-  const warnings = validateFields(parseFieldValidation(ctx.url.searchParams), obj, raw, schemaForType(store.strategy.type));
-  if (warnings.length > 0) ctx.res.setHeader('Warning', warnings.map((w) => `299 - ${JSON.stringify(w)}`));
+/** Field validation of a decoded body (`raw` its text); Warn-mode findings become Warning headers. */
+function checkFields(ctx: RequestContext, store: GenericStore, obj: KubeObject, raw: string): void {
+  const kindSchema = openApiCatalog(ctx.registry).kindSchema(store.strategy.type);
+  addWarnings(ctx.res, validateFields(parseFieldValidation(ctx.url.searchParams), obj, findDuplicateKeys(raw), kindSchema));
 }
 
 function dryRun(ctx: RequestContext): boolean {
@@ -122,16 +125,18 @@ async function handleMain(ctx: RequestContext, info: ResourceRequestInfo, store:
     }
     case 'create': {
       if (info.name !== '') throw methodNotAllowed('POST');
+      const trackFields = updateTracker(ctx, store, '', 'CreateOptions');
       const { obj, raw } = await readObjectBodyWithText(ctx);
       checkFields(ctx, store, obj, raw);
-      const created = await store.create(namespace, obj, { dryRun: dryRun(ctx) });
+      const created = await store.create(namespace, obj, { dryRun: dryRun(ctx), trackFields });
       return writeJson(ctx.res, 201, created);
     }
     case 'update': {
       if (info.name === '') throw methodNotAllowed('PUT');
+      const trackFields = updateTracker(ctx, store, '', 'UpdateOptions');
       const { obj, raw } = await readObjectBodyWithText(ctx);
       checkFields(ctx, store, obj, raw);
-      const updated = await store.update(namespace, info.name, obj, 'main', { dryRun: dryRun(ctx) });
+      const updated = await store.update(namespace, info.name, obj, 'main', { dryRun: dryRun(ctx), trackFields });
       return writeJson(ctx.res, 200, updated);
     }
     case 'patch':
@@ -170,12 +175,21 @@ function returnsDeletedObject(store: GenericStore): boolean {
 async function patchObject(ctx: RequestContext, info: ResourceRequestInfo, store: GenericStore, namespace: string, target: UpdateTarget): Promise<void> {
   if (info.name === '') throw methodNotAllowed('PATCH');
   const body = await readBody(ctx.req);
-  const contentType = ctx.req.headers['content-type'] ?? '';
-  const patched = await store.guaranteedUpdate(namespace, info.name, target, { dryRun: dryRun(ctx) }, undefined, (current) => {
-    const next = applyPatch(store, contentType, body, current);
-    checkFields(ctx, store, next, undefined);
+  if (mediaType(ctx.req) === APPLY_PATCH) return handleApply(ctx, store, namespace, info.name, target, body);
+  const q = ctx.url.searchParams;
+  parseForce(q, false);
+  const type = store.strategy.type;
+  const catalog = openApiCatalog(ctx.registry);
+  const trackFields = updateTracker(ctx, store, target === 'status' ? 'status' : '', 'PatchOptions');
+  const mode = parseFieldValidation(q);
+  const patch = parsePatch(ctx.req.headers['content-type'] ?? '', body, catalog.strategicMergePatch(type));
+  let warnings: string[] = [];
+  const patched = await store.guaranteedUpdate(namespace, info.name, target, { dryRun: dryRun(ctx), trackFields }, undefined, (current) => {
+    const next = applyParsedPatch(store, patch, current, catalog.patchSchema(type));
+    warnings = validateFields(mode, next, patch.duplicates, catalog.kindSchema(type));
     return next;
   });
+  addWarnings(ctx.res, warnings);
   writeJson(ctx.res, 200, patched);
 }
 
@@ -187,8 +201,9 @@ async function handleStatus(ctx: RequestContext, info: ResourceRequestInfo, stor
     case 'get':
       return writeJson(ctx.res, 200, await store.get(namespace, info.name));
     case 'update': {
+      const trackFields = updateTracker(ctx, store, 'status', 'UpdateOptions');
       const obj = await readObjectBody(ctx);
-      const updated = await store.update(namespace, info.name, obj, 'status', { dryRun: dryRun(ctx) });
+      const updated = await store.update(namespace, info.name, obj, 'status', { dryRun: dryRun(ctx), trackFields });
       return writeJson(ctx.res, 200, updated);
     }
     case 'patch':
