@@ -104,7 +104,7 @@ function emptyObject(type: TypeNode, next: KubeObject): KubeObject {
   for (const [key, value] of Object.entries(next)) {
     if (key === 'metadata' || key === 'apiVersion' || key === 'kind') continue;
     const child = type.child(key);
-    if (type.isField(key) && child.kind === 'object' && !child.atomic && typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    if (type.isField(key) && child.kind === 'object' && child.structured && !child.atomic && typeof value === 'object' && value !== null && !Array.isArray(value)) {
       empty[key] = {};
     }
   }

@@ -30,6 +30,8 @@ export interface ObjectNode {
   readonly kind: 'object';
   /** Owned and replaced as a whole. */
   readonly atomic: boolean;
+  /** A structure with declared fields (as opposed to a map of arbitrary keys). */
+  readonly structured: boolean;
   /** Whether `name` is a declared field (as opposed to a map key, or an undeclared field). */
   isField(name: string): boolean;
   /** The type of field or map key `name`. */
@@ -48,7 +50,7 @@ export interface ListNode {
 
 export const UNTYPED: UntypedNode = { kind: 'untyped' };
 const SCALAR: ScalarNode = { kind: 'scalar' };
-const DEDUCED_OBJECT: ObjectNode = { kind: 'object', atomic: false, isField: () => false, child: () => UNTYPED };
+const DEDUCED_OBJECT: ObjectNode = { kind: 'object', atomic: false, structured: false, isField: () => false, child: () => UNTYPED };
 const DEDUCED_LIST: ListNode = { kind: 'list', relation: 'atomic', keys: [], keyDefaults: {}, items: UNTYPED };
 
 /** The concrete node for `value` at a position typed `node` (untyped positions deduce it). */
@@ -140,6 +142,7 @@ export class TypeNodes {
     return {
       kind: 'object',
       atomic: s['x-kubernetes-map-type'] === 'atomic',
+      structured: Object.keys(properties).length > 0,
       isField: (name) => Object.prototype.hasOwnProperty.call(properties, name),
       child: (name) => {
         if (Object.prototype.hasOwnProperty.call(properties, name)) {
