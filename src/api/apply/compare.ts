@@ -8,9 +8,9 @@
  */
 import { deepEqual } from '../../util/deep-equal.ts';
 import { FieldSetBuilder, type FieldSet } from './field-set.ts';
-import { keyedElements, type KeyedElement } from './list-elements.ts';
+import { keyedElements } from './list-elements.ts';
 import { fieldElement, type PathElement } from './path-element.ts';
-import { nodeFor, type ListNode, type ObjectNode, type ScalarNode, type TypeNode } from './type-node.ts';
+import { nodeFor, type TypeNode } from './type-node.ts';
 
 export interface Comparison {
   readonly added: FieldSet;
@@ -25,69 +25,97 @@ function isObject(value: unknown): value is Record<string, unknown> {
 function isEmpty(value: unknown): boolean {
   if (value === undefined || value === null) return true;
   if (Array.isArray(value)) return value.length === 0;
-  return isObject(value) && Object.keys(value).length === 0;
+  if (!isObject(value)) return false;
+  for (const key in value) if (Object.prototype.hasOwnProperty.call(value, key)) return false;
+  return true;
 }
 
-function shape(value: unknown): 'object' | 'array' | 'scalar' | 'null' {
+type Shape = 'object' | 'array' | 'scalar' | 'null' | 'absent';
+
+function shape(value: unknown): Shape {
+  if (value === undefined) return 'absent';
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'array';
-  return isObject(value) ? 'object' : 'scalar';
+  return typeof value === 'object' ? 'object' : 'scalar';
 }
+
+const hasOwn = (o: Record<string, unknown>, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
 
 /** Compares `older` with `newer` (undefined: absent). Lists that cannot be keyed compare whole. */
 export function compareObjects(older: unknown, newer: unknown, node: TypeNode): Comparison {
   const added = new FieldSetBuilder();
   const modified = new FieldSetBuilder();
   const removed = new FieldSetBuilder();
+  // One path, extended and shortened as the walk descends (builders copy what they keep).
+  const path: PathElement[] = [];
 
-  const leaf = (l: unknown, r: unknown, path: PathElement[]): void => {
+  const leaf = (l: unknown, r: unknown): void => {
     if (l === undefined) added.insert(path);
     else if (r === undefined) removed.insert(path);
     else if (!deepEqual(l, r)) modified.insert(path);
   };
 
-  const walk = (l: unknown, r: unknown, n: TypeNode, path: PathElement[]): void => {
-    const t: ScalarNode | ObjectNode | ListNode = nodeFor(n, l !== undefined && l !== null ? l : r);
+  const walk = (l: unknown, r: unknown, n: TypeNode): void => {
     const ls = shape(l);
     const rs = shape(r);
-    const mismatched = l !== undefined && r !== undefined && ls !== 'null' && rs !== 'null' && ls !== rs;
-    const bothEmpty = isEmpty(l) && isEmpty(r);
-    if (t.kind === 'scalar' || (t.kind === 'object' && t.atomic) || (t.kind === 'list' && t.relation === 'atomic') || mismatched || bothEmpty) {
-      leaf(l, r, path);
+    const t = nodeFor(n, ls === 'absent' || ls === 'null' ? r : l);
+    const present = (s: Shape): boolean => s !== 'absent' && s !== 'null';
+    if (
+      t.kind === 'scalar' ||
+      (t.kind === 'object' && t.atomic) ||
+      (t.kind === 'list' && t.relation === 'atomic') ||
+      (present(ls) && present(rs) && ls !== rs) ||
+      (isEmpty(l) && isEmpty(r))
+    ) {
+      leaf(l, r);
+      return;
+    }
+    const wanted = t.kind === 'list' ? 'array' : 'object';
+    if ((present(ls) && ls !== wanted) || (present(rs) && rs !== wanted)) {
+      leaf(l, r);
       return;
     }
     if (t.kind === 'list') {
-      if ((l !== undefined && l !== null && !Array.isArray(l)) || (r !== undefined && r !== null && !Array.isArray(r))) {
-        leaf(l, r, path);
-        return;
-      }
-      const le = Array.isArray(l) ? keyedElements(t, l, false, path) : [];
-      const re = Array.isArray(r) ? keyedElements(t, r, false, path) : [];
+      const le = ls === 'array' ? keyedElements(t, l as unknown[], false, path) : [];
+      const re = rs === 'array' ? keyedElements(t, r as unknown[], false, path) : [];
       if (le === undefined || re === undefined) {
-        leaf(l, r, path);
+        leaf(l, r);
         return;
       }
-      const lm = new Map(le.map((e: KeyedElement) => [e.pe, e.value]));
-      const rm = new Map(re.map((e: KeyedElement) => [e.pe, e.value]));
-      for (const pe of new Set([...lm.keys(), ...rm.keys()])) walk(lm.get(pe), rm.get(pe), t.items, [...path, pe]);
-    } else {
-      if ((l !== undefined && l !== null && !isObject(l)) || (r !== undefined && r !== null && !isObject(r))) {
-        leaf(l, r, path);
-        return;
+      const rm = new Map(re.map((e) => [e.pe, e.value]));
+      const seen = new Set<PathElement>();
+      for (const e of le) {
+        seen.add(e.pe);
+        path.push(e.pe);
+        walk(e.value, rm.get(e.pe), t.items);
+        path.pop();
       }
-      const lo = isObject(l) ? l : {};
-      const ro = isObject(r) ? r : {};
-      for (const key of new Set([...Object.keys(lo), ...Object.keys(ro)])) {
-        const lv = Object.prototype.hasOwnProperty.call(lo, key) ? lo[key] : undefined;
-        const rv = Object.prototype.hasOwnProperty.call(ro, key) ? ro[key] : undefined;
-        walk(lv, rv, t.child(key), [...path, fieldElement(key)]);
+      for (const e of re) {
+        if (seen.has(e.pe)) continue;
+        path.push(e.pe);
+        walk(undefined, e.value, t.items);
+        path.pop();
+      }
+    } else if (t.kind === 'object') {
+      const lo = ls === 'object' ? (l as Record<string, unknown>) : {};
+      const ro = rs === 'object' ? (r as Record<string, unknown>) : {};
+      for (const key of Object.keys(lo)) {
+        path.push(fieldElement(key));
+        walk(lo[key], hasOwn(ro, key) ? ro[key] : undefined, t.child(key));
+        path.pop();
+      }
+      for (const key of Object.keys(ro)) {
+        if (hasOwn(lo, key)) continue;
+        path.push(fieldElement(key));
+        walk(undefined, ro[key], t.child(key));
+        path.pop();
       }
     }
     if (l === undefined) added.insert(path);
     else if (r === undefined) removed.insert(path);
   };
 
-  walk(older, newer, node, []);
+  walk(older, newer, node);
   return { added: added.build(), modified: modified.build(), removed: removed.build() };
 }
 

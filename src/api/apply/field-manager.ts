@@ -81,10 +81,12 @@ export interface ApplyRequest extends OwnershipContext {
   readonly force: boolean;
 }
 
+/** `obj` without metadata.managedFields: a shallow copy, to read (never to modify). */
 function withoutManagedFields(obj: KubeObject): KubeObject {
-  const copy = cloneJson(obj);
-  delete copy.metadata.managedFields;
-  return copy;
+  if (obj.metadata.managedFields === undefined) return obj;
+  const metadata = { ...obj.metadata };
+  delete metadata.managedFields;
+  return { ...obj, metadata };
 }
 
 function writeManaged(obj: KubeObject, managed: Managed): void {

@@ -4,7 +4,8 @@
  * paths below it are independent members: `metadata.labels` may be in a set that also holds
  * `metadata.labels.app`, or not. This is what managedFields record per manager, serialized as
  * FieldsV1 (`{"f:metadata":{"f:labels":{".":{},"f:app":{}}}}`: `.` marks a node that is itself a
- * member). Sets are immutable once built; operations return new sets.
+ * member). Sets are immutable once built; operations return new sets. Invariant: a child set is
+ * never empty (operations drop emptied children), so emptiness is a local check.
  * Upstream: sigs.k8s.io/structured-merge-diff fieldpath/set.go, fieldpath/serialize.go.
  */
 import { comparePathElements, isPathElement, type FieldPath, type PathElement } from './path-element.ts';
@@ -28,9 +29,7 @@ export class FieldSet {
   }
 
   isEmpty(): boolean {
-    if (this.members.size > 0) return false;
-    for (const child of this.children.values()) if (!child.isEmpty()) return false;
-    return true;
+    return this.members.size === 0 && this.children.size === 0;
   }
 
   has(path: FieldPath): boolean {
@@ -120,8 +119,8 @@ export class FieldSet {
     const elements = new Set([...this.members, ...this.children.keys()]);
     for (const pe of [...elements].sort(comparePathElements)) {
       const child = this.children.get(pe);
-      if (child === undefined || child.isEmpty()) {
-        if (this.members.has(pe)) out[pe] = {};
+      if (child === undefined) {
+        out[pe] = {};
         continue;
       }
       const inner = child.toFieldsV1();

@@ -85,6 +85,7 @@ function parseJson(text: string): unknown {
  * then values, then indexes, as upstream sorts them.
  */
 export function comparePathElements(a: PathElement, b: PathElement): number {
+  if (a[0] === 'f' && b[0] === 'f') return a < b ? -1 : a > b ? 1 : 0;
   const ka = KIND_ORDER[a[0]!] ?? 4;
   const kb = KIND_ORDER[b[0]!] ?? 4;
   if (ka !== kb) return ka - kb;

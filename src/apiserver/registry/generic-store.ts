@@ -258,11 +258,20 @@ export class GenericStore {
     delete meta.resourceVersion;
     delete meta.deletionTimestamp;
     delete meta.deletionGracePeriodSeconds;
+    const requested = opts.trackFields === undefined ? undefined : structuredClone(obj);
     this.strategy.prepareForCreate(obj);
     this.strategy.applyDefaults(obj);
     const errors: FieldError[] = [...validateNewObjectMeta(this.strategy, obj), ...this.strategy.validateCreate(obj)];
     if (errors.length > 0) throw invalid(type.group, type.kind, meta.name ?? '', errors);
-    opts.trackFields?.(obj, undefined);
+    if (requested !== undefined) {
+      // The writer owns what it sent, defaults included, but not what the server generates on
+      // create (a job's selector, a pod's service account), as upstream records ownership
+      // before the strategy prepares the object.
+      this.strategy.applyDefaults(requested);
+      opts.trackFields!(requested, undefined);
+      if (requested.metadata.managedFields === undefined) delete obj.metadata.managedFields;
+      else obj.metadata.managedFields = requested.metadata.managedFields;
+    }
     if (type.namespaced) {
       const state = await this.#namespaceState(namespace);
       if (state === 'missing') throw notFound({ group: '', resource: 'namespaces' }, namespace);
