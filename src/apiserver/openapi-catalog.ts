@@ -18,7 +18,7 @@
 import type { GroupVersionKind } from '../api/meta/types.ts';
 import { buildOpenApi, type OpenApiSet } from '../api/openapi/document.ts';
 import { patchSchemaForKind } from '../api/openapi/patch-schema.ts';
-import { extendSchemaRegistry, gvkKey, kindSchemaOf, resolveSchema, type KindSchema, type SchemaRegistry } from '../api/openapi/registry.ts';
+import { extendSchemaRegistry, gvkKey, kindSchemaOf, resolveSchema, schemaNameForKind, type KindSchema, type SchemaRegistry } from '../api/openapi/registry.ts';
 import type { SchemaSet } from '../api/openapi/schema-types.ts';
 import { builtinSchemaRegistry } from '../api/openapi/schemas/index.ts';
 import type { PatchSchema } from '../api/patch/patch-schema.ts';
@@ -111,9 +111,12 @@ export class OpenApiCatalog {
   documents(registry: ApiRegistry): OpenApiSet {
     const cached = this.#documents;
     if (cached !== undefined && cached.version === this.#version && cached.registryGeneration === registry.generation) return cached.set;
+    // A kind without a schema does not advertise strategic merge patch either: kubectl would
+    // look for the schema to compute one, so it must send a JSON merge patch instead.
     const resources = registry.all().map((r) => {
       const type = r.store.strategy.type;
-      return { type, subresources: r.subresources, strategicMergePatch: this.strategicMergePatch(type) };
+      const strategicMergePatch = this.strategicMergePatch(type) && schemaNameForKind(this.#registry, type) !== undefined;
+      return { type, subresources: r.subresources, strategicMergePatch };
     });
     const set = buildOpenApi(resources, this.#registry, { version: K8TS_VERSION });
     this.#documents = { version: this.#version, registryGeneration: registry.generation, set };
