@@ -202,7 +202,8 @@ async function handleStatus(ctx: RequestContext, info: ResourceRequestInfo, stor
       return writeJson(ctx.res, 200, await store.get(namespace, info.name));
     case 'update': {
       const trackFields = updateTracker(ctx, store, 'status', 'UpdateOptions');
-      const obj = await readObjectBody(ctx);
+      const { obj, raw } = await readObjectBodyWithText(ctx);
+      checkFields(ctx, store, obj, raw);
       const updated = await store.update(namespace, info.name, obj, 'status', { dryRun: dryRun(ctx), trackFields });
       return writeJson(ctx.res, 200, updated);
     }
