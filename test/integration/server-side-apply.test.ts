@@ -147,6 +147,24 @@ void describe('server-side apply through the API server', () => {
     assert.equal(tooLong.status, 422);
   });
 
+  void it('applies status through the status subresource only, and ignores status on the main resource', async () => {
+    const PODS = '/api/v1/namespaces/default/pods';
+    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'c', image: 'x' }] }, status: { phase: 'Running' } };
+    const created = await t.request('PATCH', `${PODS}/p?fieldManager=ci`, { body: pod, headers: APPLY });
+    assert.equal(created.status, 201, created.text);
+    assert.equal(created.json.status.phase, 'Pending', 'status is not written through the main resource');
+    assert.equal(JSON.stringify(created.json.metadata.managedFields[0].fieldsV1).includes('f:status'), false);
+    const status = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, status: { phase: 'Running', podIP: '10.0.0.1' } };
+    const applied = await t.request('PATCH', `${PODS}/p/status?fieldManager=kubelet`, { body: status, headers: APPLY });
+    assert.equal(applied.status, 200, applied.text);
+    assert.equal(applied.json.status.phase, 'Running');
+    const entry = (applied.json.metadata.managedFields as Entry[]).find((e) => e.manager === 'kubelet')!;
+    assert.equal(entry.subresource, 'status');
+    assert.deepEqual(Object.keys(entry.fieldsV1), ['f:status']);
+    const missing = await t.request('PATCH', `${PODS}/nope/status?fieldManager=kubelet`, { body: { ...status, metadata: { name: 'nope' } }, headers: APPLY });
+    assert.equal(missing.status, 404);
+  });
+
   void it('checks a resourceVersion in a patch as a precondition', async () => {
     const live = (await t.request('GET', `${CMS}/upd`)).json;
     const stale = await t.request('PATCH', `${CMS}/upd`, {

@@ -8,6 +8,8 @@
 import { ApplyError } from '../../api/apply/apply-error.ts';
 import { ApplyConflictError } from '../../api/apply/conflicts.ts';
 import { applyConfiguration } from '../../api/apply/field-manager.ts';
+import { FieldSet } from '../../api/apply/field-set.ts';
+import { fieldElement } from '../../api/apply/path-element.ts';
 import type { KubeObject } from '../../api/meta/types.ts';
 import { apiVersionOf } from '../../api/resource-type.ts';
 import { ApiError, badRequest } from '../errors.ts';
@@ -79,7 +81,13 @@ export async function handleApply(ctx: RequestContext, store: GenericStore, name
   const catalog = openApiCatalog(ctx.registry);
   const warnings = validateFields(mode, config, duplicates, catalog.kindSchema(store.strategy.type));
   const subresource: WriteSubresource = target === 'status' ? 'status' : '';
-  const { type, ignored } = ownershipOf(ctx, store, subresource);
+  const ownership = ownershipOf(ctx, store, subresource);
+  const type = ownership.type;
+  // Through the status subresource only the status is written: nothing else is gained.
+  const ignored =
+    subresource === 'status'
+      ? FieldSet.of(...Object.keys(config).filter((k) => k !== 'status').map((k) => [fieldElement(k)]))
+      : ownership.ignored;
   const identity = {
     manager,
     operation: 'Apply' as const,
@@ -87,17 +95,26 @@ export async function handleApply(ctx: RequestContext, store: GenericStore, name
     ...(subresource === '' ? {} : { subresource }),
   };
   const precondition = typeof config.metadata.resourceVersion === 'string' && config.metadata.resourceVersion !== '' ? config.metadata.resourceVersion : undefined;
+  // The managedFields the apply computed; written again once the strategy has prepared the
+  // object, since a status write keeps everything but the status from the stored object.
+  let managedFields: KubeObject['metadata']['managedFields'];
   const apply = (live: KubeObject | undefined): KubeObject => {
     try {
-      return applyConfiguration({ live, config, manager: identity, force, type, ignored, now: ownershipTime() });
+      const result = applyConfiguration({ live, config, manager: identity, force, type, ignored, now: ownershipTime() });
+      managedFields = result.metadata.managedFields;
+      return result;
     } catch (err) {
       throw asApiError(store, name, err);
     }
   };
+  const trackFields = (next: KubeObject): void => {
+    if (managedFields === undefined) delete next.metadata.managedFields;
+    else next.metadata.managedFields = managedFields;
+  };
 
   for (let attempt = 0; ; attempt++) {
     try {
-      const updated = await store.guaranteedUpdate(namespace, name, target, { dryRun }, precondition, (current) => apply(current));
+      const updated = await store.guaranteedUpdate(namespace, name, target, { dryRun, trackFields }, precondition, (current) => apply(current));
       addWarnings(ctx.res, warnings);
       return writeJson(ctx.res, 200, updated);
     } catch (err) {
