@@ -165,6 +165,26 @@ void describe('server-side apply through the API server', () => {
     assert.equal(missing.status, 404);
   });
 
+  void it('does not give the creator what the server generates on create, so applies never prune it', async () => {
+    const JOBS = '/apis/batch/v1/namespaces/default/jobs';
+    const job = {
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: { name: 'j' },
+      spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'x' }] } } },
+    };
+    const created = await t.request('POST', `${JOBS}?fieldManager=kubectl-client-side-apply`, { body: job });
+    assert.equal(created.status, 201, created.text);
+    assert.ok(created.json.spec.selector, 'the server generated a selector');
+    const owned = JSON.stringify(created.json.metadata.managedFields[0].fieldsV1);
+    assert.equal(owned.includes('f:selector'), false, owned);
+    assert.ok(owned.includes('f:backoffLimit'), 'defaults belong to the creator, as upstream');
+    for (let i = 0; i < 2; i++) {
+      const applied = await t.request('PATCH', `${JOBS}/j?fieldManager=ci&force=true`, { body: job, headers: APPLY });
+      assert.equal(applied.status, 200, applied.text);
+    }
+  });
+
   void it('checks a resourceVersion in a patch as a precondition', async () => {
     const live = (await t.request('GET', `${CMS}/upd`)).json;
     const stale = await t.request('PATCH', `${CMS}/upd`, {
