@@ -1,96 +1,53 @@
 /**
- * Serving OpenAPI v3 (`/openapi/v3` and `/openapi/v3/<api/v1|apis/g/v>`), generated from the
- * project's own schemas for exactly the resources the registry serves; rebuilt when the set of
- * served resources changes. The same schemas drive field validation and strategic merge patch.
- * `/openapi/v2` is not served (kubectl asks for it only as protobuf and copes with a 404).
+ * Serving OpenAPI v3: `/openapi/v3` (the index) and `/openapi/v3/<api/v1|apis/g/v>` (one
+ * document per group/version), generated from the server's schema catalog for exactly the
+ * resources it serves. `/openapi/v2` is not served: kubectl asks for it only as protobuf, and a
+ * 404 sends it to v3.
  *
- * Custom resources plug in through the registry: each served resource may carry component
- * schemas (`ServedResource.schemas`, from its CRD) that extend the built-in schema registry for
- * that ApiRegistry only, and a strategy that refuses strategic merge patches, which its PATCH
- * operations then do not list.
+ * Caching follows upstream's handler: every document has an ETag (its content hash) and
+ * honours If-None-Match; a URL whose `?hash=` is the current one may be cached for good
+ * (`Cache-Control: public, immutable`); a URL with a stale hash is redirected (301) to the
+ * current one, so a client holding an old index still reaches today's document.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { buildOpenApi, type OpenApiSet } from '../api/openapi/document.ts';
-import { patchSchemaForKind } from '../api/openapi/patch-schema.ts';
-import { extendSchemaRegistry, resolveSchema, schemaNameForKind, type SchemaRegistry } from '../api/openapi/registry.ts';
-import { builtinSchemaRegistry } from '../api/openapi/schemas/index.ts';
-import type { PatchSchema } from '../api/patch/patch-schema.ts';
-import type { ResourceType } from '../api/resource-type.ts';
 import { writeJson } from './http/respond.ts';
+import { openApiCatalog } from './openapi-catalog.ts';
 import type { ApiRegistry } from './registry/api-registry.ts';
-import type { KindSchema } from './handlers/field-validation.ts';
-import { K8TS_VERSION } from './version.ts';
 
-let schemas: SchemaRegistry = builtinSchemaRegistry;
-const built = new WeakMap<ApiRegistry, { generation: number; schemas: SchemaRegistry; set: OpenApiSet }>();
-const extended = new WeakMap<ApiRegistry, { generation: number; base: SchemaRegistry; schemas: SchemaRegistry }>();
-
-/** The schema registry in use (custom resources extend it). */
-export function currentSchemas(): SchemaRegistry {
-  return schemas;
-}
-
-/** Replaces the schema registry (e.g. when a custom resource definition changes). */
-export function setSchemas(next: SchemaRegistry): void {
-  schemas = next;
-}
-
-/** The schema registry of `registry`: the current one plus the schemas its served resources bring. */
-function schemasOf(registry: ApiRegistry): SchemaRegistry {
-  const cached = extended.get(registry);
-  if (cached !== undefined && cached.generation === registry.generation && cached.base === schemas) return cached.schemas;
-  const sets = registry.all().map((r) => r.schemas).filter((set) => Object.keys(set).length > 0);
-  const result = sets.length === 0 ? schemas : extendSchemaRegistry(schemas, ...sets);
-  extended.set(registry, { generation: registry.generation, base: schemas, schemas: result });
-  return result;
-}
-
-function openApiFor(registry: ApiRegistry): OpenApiSet {
-  const registrySchemas = schemasOf(registry);
-  const cached = built.get(registry);
-  if (cached !== undefined && cached.generation === registry.generation && cached.schemas === registrySchemas) return cached.set;
-  const resources = registry.all().map((r) => ({
-    type: r.store.strategy.type,
-    subresources: r.subresources,
-    strategicMergePatch: r.store.strategy.strategicMergePatch,
-  }));
-  const set = buildOpenApi(resources, registrySchemas, { version: K8TS_VERSION });
-  built.set(registry, { generation: registry.generation, schemas: registrySchemas, set });
-  return set;
-}
+const PREFIX = '/openapi/v3/';
+const ONE_YEAR_MS = 365 * 24 * 3600 * 1000;
 
 /** Serves an OpenAPI path; returns false when `url` is not one this server has. */
 export async function serveOpenApi(registry: ApiRegistry, req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
   const path = url.pathname;
-  if (path === '/openapi/v3' || path === '/openapi/v3/') {
-    writeJson(res, 200, openApiFor(registry).index);
+  const set = openApiCatalog(registry).documents(registry);
+  if (path === '/openapi/v3' || path === PREFIX) {
+    writeJson(res, 200, set.index);
     return true;
   }
-  if (!path.startsWith('/openapi/v3/')) return false;
-  const doc = openApiFor(registry).documents.get(path.slice('/openapi/v3/'.length));
+  if (!path.startsWith(PREFIX)) return false;
+  const doc = set.documents.get(path.slice(PREFIX.length));
   if (doc === undefined) return false;
-  res.setHeader('ETag', `"${doc.hash}"`);
-  res.setHeader('Vary', 'Accept');
-  if (url.searchParams.get('hash') === doc.hash) res.setHeader('Cache-Control', 'public, immutable');
-  if (req.headers['if-none-match'] === `"${doc.hash}"`) {
-    res.writeHead(304);
+  const etag = `"${doc.hash}"`;
+  const hash = url.searchParams.get('hash');
+  if (hash !== null && hash !== '' && hash !== doc.hash) {
+    res.writeHead(301, { Location: `${PREFIX}${doc.path}?hash=${doc.hash}`, 'Content-Length': 0 });
     res.end();
     return true;
   }
-  writeJson(res, 200, doc.json);
+  const headers: Record<string, string | number> = { ETag: etag, Vary: 'Accept' };
+  if (hash === doc.hash) {
+    headers['Cache-Control'] = 'public, immutable';
+    headers['Expires'] = new Date(Date.now() + ONE_YEAR_MS).toUTCString();
+  } else {
+    headers['Cache-Control'] = 'no-cache, private';
+  }
+  if (req.headers['if-none-match'] === etag) {
+    res.writeHead(304, headers);
+    res.end();
+    return true;
+  }
+  res.writeHead(200, { ...headers, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(doc.json) });
+  res.end(req.method === 'HEAD' ? undefined : doc.json);
   return true;
-}
-
-/** The schema of a resource's kind, for field validation (undefined when none is registered). */
-export function schemaForType(registry: ApiRegistry, type: ResourceType): KindSchema | undefined {
-  const all = schemasOf(registry);
-  const name = schemaNameForKind(all, type);
-  const schema = name === undefined ? undefined : all.schemas.get(name);
-  if (schema === undefined) return undefined;
-  return { schema, resolve: (s) => resolveSchema(all, s) };
-}
-
-/** The strategic-merge-patch view of a resource's kind (undefined: plain merge semantics). */
-export function patchSchemaForType(type: ResourceType): PatchSchema | undefined {
-  return patchSchemaForKind(schemas, type);
 }

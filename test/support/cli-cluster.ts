@@ -23,8 +23,8 @@ export interface CliCluster {
   readonly env: NodeJS.ProcessEnv;
   /** Runs `k8ts <args>`. */
   k8ts(args: readonly string[], timeoutMs?: number): Promise<CommandResult>;
-  /** Runs `kubectl <args>` against the cluster (input on stdin when given). */
-  kubectl(args: readonly string[], options?: { input?: string; timeoutMs?: number }): Promise<CommandResult>;
+  /** Runs `kubectl <args>` against the cluster (input on stdin when given, extra environment variables in `env`). */
+  kubectl(args: readonly string[], options?: { input?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv }): Promise<CommandResult>;
   /** Starts a long-running kubectl (e.g. `get -w`); the caller kills it. */
   spawnKubectl(args: readonly string[]): ChildProcess;
   stop(): Promise<void>;
@@ -62,7 +62,8 @@ export async function startCliCluster(name: string, upArgs: readonly string[] = 
     kubeconfig,
     env,
     k8ts: (args, timeoutMs = 120_000) => run(process.execPath, [K8TS, ...args], env, timeoutMs),
-    kubectl: (args, options = {}) => run('kubectl', ['--context', `k8ts-${name}`, ...args], env, options.timeoutMs ?? 60_000, options.input),
+    kubectl: (args, options = {}) =>
+      run('kubectl', ['--context', `k8ts-${name}`, ...args], { ...env, ...options.env }, options.timeoutMs ?? 60_000, options.input),
     spawnKubectl: (args) => spawn('kubectl', ['--context', `k8ts-${name}`, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] }),
     async stop() {
       await run(process.execPath, [K8TS, 'down', '--name', name, '--delete'], env, 60_000);

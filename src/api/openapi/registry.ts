@@ -119,3 +119,17 @@ export function referencedSchemas(registry: SchemaRegistry, roots: unknown): Map
   }
   return new Map([...found.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
+
+/** A kind's schema and how the `$ref`s within it resolve (undefined: a dangling reference). */
+export interface KindSchema {
+  readonly schema: OpenApiSchema;
+  readonly resolve: (schema: OpenApiSchema) => OpenApiSchema | undefined;
+}
+
+/** The schema describing `gvk` with its resolver, or undefined when the registry has none. */
+export function kindSchemaOf(registry: SchemaRegistry, gvk: GroupVersionKind): KindSchema | undefined {
+  const name = schemaNameForKind(registry, gvk);
+  const schema = name === undefined ? undefined : registry.schemas.get(name);
+  if (schema === undefined) return undefined;
+  return { schema, resolve: (s) => resolveSchema(registry, s) };
+}

@@ -574,3 +574,71 @@ void describe('strategicMergePatch: without a schema', () => {
     assert.deepEqual(out, { a: { b: 1, d: 3 }, list: [3], gone: {} });
   });
 });
+
+void describe('strategicMergePatch: more lists of the built-in kinds', () => {
+  void it('merges imagePullSecrets by name and keeps tolerations atomic', () => {
+    const original = podWith({
+      imagePullSecrets: [{ name: 'a' }, { name: 'b' }],
+      tolerations: [{ key: 'x', operator: 'Exists' }],
+      containers: [{ name: 'c' }],
+    });
+    const patched = strategicMergePatch(original, { spec: { imagePullSecrets: [{ name: 'c' }], tolerations: [{ key: 'y', operator: 'Exists' }] } }, pod);
+    assert.deepEqual(patched['spec'], {
+      imagePullSecrets: [{ name: 'c' }, { name: 'a' }, { name: 'b' }],
+      tolerations: [{ key: 'y', operator: 'Exists' }],
+      containers: [{ name: 'c' }],
+    });
+  });
+
+  void it('merges status conditions by type', () => {
+    const original = { ...podWith({ containers: [{ name: 'c' }] }), status: { conditions: [{ type: 'Ready', status: 'False' }, { type: 'PodScheduled', status: 'True' }] } };
+    const patched = strategicMergePatch(original, { status: { conditions: [{ type: 'Ready', status: 'True' }] } }, pod);
+    assert.deepEqual(patched['status'], { conditions: [{ type: 'Ready', status: 'True' }, { type: 'PodScheduled', status: 'True' }] });
+  });
+
+  void it('orders env inside a container with a nested $setElementOrder', () => {
+    const original = podWith({ containers: [{ name: 'c', env: [{ name: 'A', value: '1' }, { name: 'B', value: '2' }] }] });
+    const patch = { spec: { containers: [{ name: 'c', '$setElementOrder/env': [{ name: 'B' }, { name: 'N' }, { name: 'A' }], env: [{ name: 'N', value: 'new' }] }] } };
+    const patched = strategicMergePatch(original, patch, pod) as { spec: { containers: { env: unknown }[] } };
+    assert.deepEqual(patched.spec.containers[0]!.env, [
+      { name: 'B', value: '2' },
+      { name: 'N', value: 'new' },
+      { name: 'A', value: '1' },
+    ]);
+  });
+
+  void it('"$patch": "delete" on a nested object empties only that object, as upstream', () => {
+    const original = podWith({ containers: [{ name: 'c', resources: { limits: { cpu: '1' } }, image: 'x' }] });
+    const patched = strategicMergePatch(original, { spec: { containers: [{ name: 'c', resources: { $patch: 'delete' } }] } }, pod) as {
+      spec: { containers: Record<string, unknown>[] };
+    };
+    assert.deepEqual(patched.spec.containers[0], { name: 'c', resources: {}, image: 'x' });
+  });
+
+  void it('service ports merge on port alone: a UDP port of the same number merges into the TCP one, as upstream', () => {
+    const original = { apiVersion: 'v1', kind: 'Service', metadata: { name: 's' }, spec: { ports: [{ port: 53, protocol: 'TCP', name: 'dns-tcp' }] } };
+    const patched = strategicMergePatch(original, { spec: { ports: [{ port: 53, protocol: 'UDP', name: 'dns-udp' }] } }, service) as {
+      spec: { ports: unknown[] };
+    };
+    assert.deepEqual(patched.spec.ports, [{ port: 53, protocol: 'UDP', name: 'dns-udp' }]);
+  });
+
+  void it('switching a volume source with $retainKeys keeps the name and the new source only', () => {
+    const original = podWith({ containers: [{ name: 'c' }], volumes: [{ name: 'v', emptyDir: {} }, { name: 'w', hostPath: { path: '/x' } }] });
+    const patch = { spec: { volumes: [{ name: 'v', $retainKeys: ['configMap', 'name'], configMap: { name: 'cm' } }] } };
+    const patched = strategicMergePatch(original, patch, pod) as { spec: { volumes: unknown[] } };
+    assert.deepEqual(patched.spec.volumes, [{ name: 'v', configMap: { name: 'cm' } }, { name: 'w', hostPath: { path: '/x' } }]);
+  });
+
+  void it('merges init containers by name, like containers', () => {
+    const original = podWith({ initContainers: [{ name: 'i1', image: 'a' }, { name: 'i2', image: 'b' }], containers: [{ name: 'c' }] });
+    const patched = strategicMergePatch(original, { spec: { initContainers: [{ name: 'i2', image: 'z' }] } }, pod) as { spec: { initContainers: unknown[] } };
+    assert.deepEqual(patched.spec.initContainers, [{ name: 'i1', image: 'a' }, { name: 'i2', image: 'z' }]);
+  });
+
+  void it('a Deployment strategy switch to Recreate drops rollingUpdate through $retainKeys', () => {
+    const original = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd' }, spec: { strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1 } } } };
+    const patched = strategicMergePatch(original, { spec: { strategy: { $retainKeys: ['type'], type: 'Recreate' } } }, deployment) as { spec: unknown };
+    assert.deepEqual(patched.spec, { strategy: { type: 'Recreate' } });
+  });
+});

@@ -7,11 +7,10 @@ import type { KubeObject } from '../../api/meta/types.ts';
 import { apiVersionOf } from '../../api/resource-type.ts';
 import { badRequest, methodNotAllowed, pathNotFound } from '../errors.ts';
 import { writeJson } from '../http/respond.ts';
-import { schemaForType } from '../openapi.ts';
 import type { CreateOnlyResource } from '../registry/api-registry.ts';
 import type { ResourceRequestInfo } from '../request-info.ts';
-import { validateFields } from './field-validation.ts';
-import { parseFieldValidation, type RequestContext } from './request-context.ts';
+import { checkBodyFields } from './field-validation.ts';
+import type { RequestContext } from './request-context.ts';
 import { readObjectBodyWithText } from './resource.ts';
 
 function checkTypeMeta(obj: KubeObject, resource: CreateOnlyResource): void {
@@ -30,8 +29,7 @@ export async function handleCreateOnly(ctx: RequestContext, info: ResourceReques
   if (info.verb !== 'create' || info.name !== '') throw methodNotAllowed(ctx.req.method ?? '');
   const { obj, raw } = await readObjectBodyWithText(ctx);
   checkTypeMeta(obj, resource);
-  const warnings = validateFields(parseFieldValidation(ctx.url.searchParams), obj, raw, schemaForType(ctx.registry, resource.type));
-  if (warnings.length > 0) ctx.res.setHeader('Warning', warnings.map((w) => `299 - ${JSON.stringify(w)}`));
+  checkBodyFields(ctx, resource.type, obj, raw);
   const answer = await resource.create({ user: ctx.user, namespace: info.namespace, body: obj });
   writeJson(ctx.res, 201, answer);
 }

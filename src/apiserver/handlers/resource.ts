@@ -8,23 +8,25 @@ import { apiVersionOf } from '../../api/resource-type.ts';
 import { badRequest, methodNotAllowed, notFound, pathNotFound } from '../errors.ts';
 import { tableContentType, wantsTable } from '../http/negotiation.ts';
 import { decodeObjectBody } from '../http/object-body.ts';
-import { readBody } from '../http/request-body.ts';
-import { addWarning, successStatus, writeJson } from '../http/respond.ts';
+import { mediaType, readBody } from '../http/request-body.ts';
+import { addWarnings, successStatus, writeJson } from '../http/respond.ts';
 import type { ServedResource } from '../registry/api-registry.ts';
 import type { GenericStore, UpdateTarget } from '../registry/generic-store.ts';
 import { parseListOptions } from '../registry/list-options.ts';
 import { buildTable, parseIncludeObject } from '../registry/table.ts';
 import type { ResourceRequestInfo } from '../request-info.ts';
 import { readDeleteOptions } from './delete-options.ts';
-import { applyPatch } from './patch.ts';
+import { handleApply } from './apply.ts';
+import { updateTracker } from './field-ownership.ts';
+import { APPLY_PATCH, applyParsedPatch, parsePatch } from './patch.ts';
 import { handlePodBinding } from './pod-binding.ts';
 import { handleScale } from './scale.ts';
 import { handleNamespaceFinalize } from './namespace-finalize.ts';
 import { handleTokenRequest } from './token-request.ts';
-import { parseDryRun, parseFieldValidation, type RequestContext } from './request-context.ts';
+import { parseDryRun, parseFieldValidation, parseForce, type RequestContext } from './request-context.ts';
 import { serveWatch } from './watch.ts';
-import { validateFields } from './field-validation.ts';
-import { schemaForType } from '../openapi.ts';
+import { checkBodyFields, validateFields } from './field-validation.ts';
+import { openApiCatalog } from '../openapi-catalog.ts';
 
 /**
  * Reads an object body (JSON or protobuf) for create/update; `raw` is its JSON text (for
@@ -43,15 +45,17 @@ export async function readObjectBody(ctx: RequestContext): Promise<KubeObject> {
   return (await readObjectBodyWithText(ctx)).obj;
 }
 
-/** Field validation of a decoded object; Warn-mode findings become Warning headers. */
+/**
+ * Field validation of a decoded body (`raw` its JSON text; undefined for protobuf, which cannot
+ * repeat a field); Warn-mode findings become Warning headers.
+ */
 function checkFields(ctx: RequestContext, store: GenericStore, obj: KubeObject, raw: string | undefined): void {
-  const warnings = validateFields(parseFieldValidation(ctx.url.searchParams), obj, raw, schemaForType(ctx.registry, store.strategy.type));
-  for (const w of warnings) addWarning(ctx.res, w);
+  checkBodyFields(ctx, store.strategy.type, obj, raw);
 }
 
 /** What the kind has to say about an object just written (e.g. a CRD feature k8ts ignores). */
 function addStrategyWarnings(ctx: RequestContext, store: GenericStore, obj: KubeObject): void {
-  for (const w of store.strategy.warnings(obj)) addWarning(ctx.res, w);
+  addWarnings(ctx.res, store.strategy.warnings(obj));
 }
 
 function dryRun(ctx: RequestContext): boolean {
@@ -81,7 +85,7 @@ export async function handleResource(ctx: RequestContext, info: ResourceRequestI
   const namespace = type.namespaced ? info.namespace : '';
   if (type.namespaced && info.resource === 'namespaces') throw pathNotFound();
   if (!type.namespaced && info.namespace !== '' && info.resource !== 'namespaces') throw pathNotFound();
-  if (served.warning !== undefined) addWarning(ctx.res, served.warning);
+  if (served.warning !== undefined) addWarnings(ctx.res, [served.warning]);
 
   switch (info.subresource) {
     case '':
@@ -137,17 +141,19 @@ async function handleMain(ctx: RequestContext, info: ResourceRequestInfo, store:
     }
     case 'create': {
       if (info.name !== '') throw methodNotAllowed('POST');
+      const trackFields = updateTracker(ctx, store, '', 'CreateOptions');
       const { obj, raw } = await readObjectBodyWithText(ctx);
       checkFields(ctx, store, obj, raw);
-      const created = await store.create(namespace, obj, { dryRun: dryRun(ctx) });
+      const created = await store.create(namespace, obj, { dryRun: dryRun(ctx), trackFields });
       addStrategyWarnings(ctx, store, created);
       return writeJson(ctx.res, 201, created);
     }
     case 'update': {
       if (info.name === '') throw methodNotAllowed('PUT');
+      const trackFields = updateTracker(ctx, store, '', 'UpdateOptions');
       const { obj, raw } = await readObjectBodyWithText(ctx);
       checkFields(ctx, store, obj, raw);
-      const updated = await store.update(namespace, info.name, obj, 'main', { dryRun: dryRun(ctx) });
+      const updated = await store.update(namespace, info.name, obj, 'main', { dryRun: dryRun(ctx), trackFields });
       addStrategyWarnings(ctx, store, updated);
       return writeJson(ctx.res, 200, updated);
     }
@@ -187,12 +193,21 @@ function returnsDeletedObject(store: GenericStore): boolean {
 async function patchObject(ctx: RequestContext, info: ResourceRequestInfo, store: GenericStore, namespace: string, target: UpdateTarget): Promise<void> {
   if (info.name === '') throw methodNotAllowed('PATCH');
   const body = await readBody(ctx.req);
-  const contentType = ctx.req.headers['content-type'] ?? '';
-  const patched = await store.guaranteedUpdate(namespace, info.name, target, { dryRun: dryRun(ctx) }, undefined, (current) => {
-    const next = applyPatch(store, contentType, body, current);
-    checkFields(ctx, store, next, undefined);
+  if (mediaType(ctx.req) === APPLY_PATCH) return handleApply(ctx, store, namespace, info.name, target, body);
+  const q = ctx.url.searchParams;
+  parseForce(q, false);
+  const type = store.strategy.type;
+  const catalog = openApiCatalog(ctx.registry);
+  const trackFields = updateTracker(ctx, store, target === 'status' ? 'status' : '', 'PatchOptions');
+  const mode = parseFieldValidation(q);
+  const patch = parsePatch(ctx.req.headers['content-type'] ?? '', body, catalog.strategicMergePatch(type));
+  let warnings: string[] = [];
+  const patched = await store.guaranteedUpdate(namespace, info.name, target, { dryRun: dryRun(ctx), trackFields }, undefined, (current) => {
+    const next = applyParsedPatch(store, patch, current, catalog.patchSchema(type));
+    warnings = validateFields(mode, next, patch.duplicates, catalog.kindSchema(type));
     return next;
   });
+  addWarnings(ctx.res, warnings);
   if (target === 'main') addStrategyWarnings(ctx, store, patched);
   writeJson(ctx.res, 200, patched);
 }
@@ -205,8 +220,10 @@ async function handleStatus(ctx: RequestContext, info: ResourceRequestInfo, stor
     case 'get':
       return writeJson(ctx.res, 200, await store.get(namespace, info.name));
     case 'update': {
-      const obj = await readObjectBody(ctx);
-      const updated = await store.update(namespace, info.name, obj, 'status', { dryRun: dryRun(ctx) });
+      const trackFields = updateTracker(ctx, store, 'status', 'UpdateOptions');
+      const { obj, raw } = await readObjectBodyWithText(ctx);
+      checkFields(ctx, store, obj, raw);
+      const updated = await store.update(namespace, info.name, obj, 'status', { dryRun: dryRun(ctx), trackFields });
       return writeJson(ctx.res, 200, updated);
     }
     case 'patch':

@@ -7,6 +7,7 @@ import { badRequest, invalid, methodNotAllowed, modifiedConflict } from '../erro
 import { writeJson } from '../http/respond.ts';
 import type { GenericStore } from '../registry/generic-store.ts';
 import type { ResourceRequestInfo } from '../request-info.ts';
+import { updateTracker } from './field-ownership.ts';
 import { applyPatch } from './patch.ts';
 import { readBody } from '../http/request-body.ts';
 import { parseDryRun, type RequestContext } from './request-context.ts';
@@ -36,9 +37,10 @@ export async function handleScale(ctx: RequestContext, info: ResourceRequestInfo
   if (info.verb === 'get') return writeJson(ctx.res, 200, scaleOf(store, await store.get(namespace, info.name)));
   if (info.verb !== 'update' && info.verb !== 'patch') throw methodNotAllowed(ctx.req.method ?? '');
   const dryRun = parseDryRun(ctx.url.searchParams.getAll('dryRun'));
+  const trackFields = updateTracker(ctx, store, 'scale', info.verb === 'update' ? 'UpdateOptions' : 'PatchOptions');
   const putBody = info.verb === 'update' ? await readObjectBody(ctx) : undefined;
   const patchBody = info.verb === 'patch' ? await readBody(ctx.req) : undefined;
-  const updated = await store.guaranteedUpdate(namespace, info.name, 'main', { dryRun }, undefined, (current) => {
+  const updated = await store.guaranteedUpdate(namespace, info.name, 'main', { dryRun, trackFields }, undefined, (current) => {
     const scale = scaleOf(store, current);
     let next: KubeObject;
     if (putBody !== undefined) {

@@ -4,14 +4,15 @@ import type { Status } from '../../api/meta/types.ts';
 import type { ApiError } from '../errors.ts';
 
 /**
- * Adds a `Warning: 299 - "<text>"` header (kubectl prints each as `Warning: <text>`), keeping
+ * Adds a `Warning: 299 - "<text>"` header per text (kubectl prints each as `Warning: <text>`), keeping
  * warnings added before it (and adding each text once).
  */
-export function addWarning(res: ServerResponse, text: string): void {
+export function addWarnings(res: ServerResponse, warnings: readonly string[]): void {
+  if (warnings.length === 0) return;
   const previous = res.getHeader('Warning');
   const list = previous === undefined ? [] : Array.isArray(previous) ? previous : [String(previous)];
-  const value = `299 - ${JSON.stringify(text)}`;
-  if (!list.includes(value)) res.setHeader('Warning', [...list, value]);
+  const added = warnings.map((w) => `299 - ${JSON.stringify(w)}`).filter((v, i, all) => !list.includes(v) && all.indexOf(v) === i);
+  if (added.length > 0) res.setHeader('Warning', [...list, ...added]);
 }
 
 /** Writes `body` as JSON with `code` (default 200). */

@@ -11,6 +11,7 @@ import type { Storage } from '../../storage/storage.ts';
 import type { KubeObject } from '../../api/meta/types.ts';
 import type { SchemaSet } from '../../api/openapi/schema-types.ts';
 import { compareVersionPriority } from '../../api/meta/version-priority.ts';
+import { openApiCatalog } from '../openapi-catalog.ts';
 import type { ResourceType } from '../../api/resource-type.ts';
 import type { UserInfo } from '../authn/authenticator.ts';
 import { GenericStore, type NamespaceState } from './generic-store.ts';
@@ -69,6 +70,11 @@ function keyOf(group: string, version: string, resource: string): string {
   return `${group}/${version}/${resource}`;
 }
 
+/** The catalog source name of the schemas a served resource brings. */
+function schemaSource(key: string): string {
+  return `resource:${key}`;
+}
+
 export class ApiRegistry {
   readonly #storage: Storage;
   readonly #resources = new Map<string, ServedResource>();
@@ -116,6 +122,11 @@ export class ApiRegistry {
     if (strategy.scale !== null) subresources.push({ name: 'scale', kind: 'Scale', group: 'autoscaling', version: 'v1', verbs: ['get', 'patch', 'update'] });
     subresources.push(...extraSubresources);
     const served: ServedResource = { store, subresources, schemas: options.schemas ?? {}, warning: options.warning };
+    // Schemas a resource brings (a custom resource's) join the server's catalog, which drives
+    // its OpenAPI documents, field validation, patches and server-side apply.
+    const catalog = openApiCatalog(this);
+    if (Object.keys(served.schemas).length > 0) catalog.putSchemas(schemaSource(key), served.schemas, { strategicMergePatch: strategy.strategicMergePatch });
+    else catalog.removeSchemas(schemaSource(key));
     this.#resources.set(key, served);
     this.#generation++;
     if (t.group === '' && t.resource === 'namespaces') this.#namespaces = store;
@@ -145,6 +156,7 @@ export class ApiRegistry {
   async remove(t: Pick<ResourceType, 'group' | 'version' | 'resource'>): Promise<void> {
     const key = keyOf(t.group, t.version, t.resource);
     if (!this.#resources.delete(key)) return;
+    openApiCatalog(this).removeSchemas(schemaSource(key));
     this.#generation++;
     const prefix = resourcePrefix(t);
     const entry = this.#caches.get(prefix);

@@ -49,6 +49,12 @@ export interface GenericStoreDeps {
 export interface WriteOptions {
   /** dryRun=All: run everything but do not persist. */
   readonly dryRun: boolean;
+  /**
+   * Records who changed what in `next.metadata.managedFields` (server-side apply's field
+   * ownership): called with the object about to be stored, once defaulted and validated, and
+   * the stored one (undefined on create). Without it, managedFields stay as the object has them.
+   */
+  readonly trackFields?: (next: KubeObject, current: KubeObject | undefined) => void;
 }
 
 export interface DeleteOptions extends WriteOptions {
@@ -260,7 +266,7 @@ export class GenericStore {
   }
 
   /** Fills server-owned metadata and checks a new object; returns it ready to store. */
-  async #prepareCreate(namespace: string, obj: KubeObject): Promise<KubeObject> {
+  async #prepareCreate(namespace: string, obj: KubeObject, opts: WriteOptions): Promise<KubeObject> {
     const type = this.strategy.type;
     this.#checkTypeMeta(obj);
     this.withTypeMeta(obj);
@@ -282,10 +288,20 @@ export class GenericStore {
     delete meta.resourceVersion;
     delete meta.deletionTimestamp;
     delete meta.deletionGracePeriodSeconds;
+    const requested = opts.trackFields === undefined ? undefined : structuredClone(obj);
     this.strategy.prepareForCreate(obj);
     this.strategy.applyDefaults(obj);
     const errors: FieldError[] = [...validateNewObjectMeta(this.strategy, obj), ...this.strategy.validateCreate(obj)];
     if (errors.length > 0) throw invalid(type.group, type.kind, meta.name ?? '', errors);
+    if (requested !== undefined) {
+      // The writer owns what it sent, defaults included, but not what the server generates on
+      // create (a job's selector, a pod's service account), as upstream records ownership
+      // before the strategy prepares the object.
+      this.strategy.applyDefaults(requested);
+      opts.trackFields!(requested, undefined);
+      if (requested.metadata.managedFields === undefined) delete obj.metadata.managedFields;
+      else obj.metadata.managedFields = requested.metadata.managedFields;
+    }
     if (type.namespaced) {
       const state = await this.#namespaceState(namespace);
       if (state === 'missing') throw notFound({ group: '', resource: 'namespaces' }, namespace);
@@ -317,7 +333,7 @@ export class GenericStore {
   async create(namespace: string, obj: KubeObject, opts: WriteOptions): Promise<KubeObject> {
     const generated = (obj.metadata.name === undefined || obj.metadata.name === '') && obj.metadata.generateName !== undefined;
     for (let attempt = 0; ; attempt++) {
-      const candidate = await this.#prepareCreate(namespace, attempt === 0 ? obj : { ...obj, metadata: { ...obj.metadata, name: '' } });
+      const candidate = await this.#prepareCreate(namespace, attempt === 0 ? obj : { ...obj, metadata: { ...obj.metadata, name: '' } }, opts);
       const name = candidate.metadata.name!;
       if (opts.dryRun) {
         if (await this.#exists(namespace, name)) throw alreadyExists(this.strategy.type, name);
@@ -400,6 +416,7 @@ export class GenericStore {
       }
 
       next.metadata.resourceVersion = current.metadata.resourceVersion;
+      opts.trackFields?.(next, current);
       if (deepEqual(next, current)) return current;
       if (opts.dryRun) return next;
 

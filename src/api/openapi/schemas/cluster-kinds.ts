@@ -12,7 +12,7 @@ const discovery = apiPrefix('discovery.k8s.io', 'v1');
 const autoscaling = apiPrefix('autoscaling', 'v1');
 const core = apiPrefix('', 'v1');
 
-export const clusterKindSchemas: SchemaSet = {
+export const coordinationV1Schemas: SchemaSet = {
   ...kindWithList({ group: 'coordination.k8s.io', version: 'v1', kind: 'Lease' }, 'A lease held by one holder at a time: leader election and node heartbeats.', {
     spec: ref(`${coordination}LeaseSpec`, 'The holder and the timing of the lease.'),
   }),
@@ -25,7 +25,9 @@ export const clusterKindSchemas: SchemaSet = {
     strategy: str('How the next holder is chosen, for coordinated election.'),
     preferredHolder: str('The holder the coordinator prefers next.'),
   }),
+};
 
+export const discoveryV1Schemas: SchemaSet = {
   ...kindWithList(
     { group: 'discovery.k8s.io', version: 'v1', kind: 'EndpointSlice' },
     'A slice of the endpoints behind a service.',
@@ -71,7 +73,9 @@ export const clusterKindSchemas: SchemaSet = {
     },
     { mapType: 'atomic' },
   ),
+};
 
+export const autoscalingV1Schemas: SchemaSet = {
   [`${autoscaling}Scale`]: kind({ group: 'autoscaling', version: 'v1', kind: 'Scale' }, 'The replica count of a scalable object (its scale subresource).', {
     spec: ref(`${autoscaling}ScaleSpec`, 'The wanted replica count.'),
     status: ref(`${autoscaling}ScaleStatus`, 'The current replica count.'),

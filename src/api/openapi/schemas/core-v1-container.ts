@@ -52,7 +52,7 @@ export const coreV1ContainerSchemas: SchemaSet = {
       name: str('Name of the port (an IANA service name), referable from services and probes.'),
       hostPort: int32('Port to expose on the node, if any.'),
       containerPort: int32('The port number the container listens on.'),
-      protocol: str('`TCP` (default), `UDP` or `SCTP`.'),
+      protocol: str('`TCP` (default), `UDP` or `SCTP`.', { default: 'TCP' }),
       hostIP: str('Node IP to bind the host port to.'),
     },
     { required: ['containerPort'] },

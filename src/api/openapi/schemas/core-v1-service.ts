@@ -37,7 +37,7 @@ export const coreV1ServiceSchemas: SchemaSet = {
     'A port of a service.',
     {
       name: str('Name of the port; required when there are several.'),
-      protocol: str('`TCP` (default), `UDP` or `SCTP`.'),
+      protocol: str('`TCP` (default), `UDP` or `SCTP`.', { default: 'TCP' }),
       appProtocol: str('Application protocol, such as `http`.'),
       port: int32('The port the service listens on.'),
       targetPort: intOrString('Port number or name on the pods. Defaults to `port`.'),

@@ -26,7 +26,7 @@ function describe(description: string | undefined): { description?: string } {
   return description === undefined ? {} : { description };
 }
 
-export function str(description?: string, extra: { format?: string; enum?: readonly string[] } = {}): OpenApiSchema {
+export function str(description?: string, extra: { format?: string; enum?: readonly string[]; default?: string } = {}): OpenApiSchema {
   return { type: 'string', ...describe(description), ...extra };
 }
 

@@ -1,10 +1,21 @@
-/** The registry of every built-in schema k8ts publishes. */
+/**
+ * The built-in schemas k8ts publishes, by the group/version they belong to.
+ *
+ * Registration point for built-in kinds: write the kind's schemas in a file of this folder
+ * (`kindWithList(...)` gives the kind and its list, tagged with x-kubernetes-group-version-kind)
+ * and add the set under its group/version in BUILTIN_SCHEMAS. Every served resource whose kind
+ * has a schema here gets it in its /openapi/v3 document, and the same schema drives field
+ * validation, strategic merge patch and server-side apply for it. Kinds added while the server
+ * runs (custom resources) register through the server's OpenApiCatalog instead
+ * (src/apiserver/openapi-catalog.ts).
+ */
 import { createSchemaRegistry, type SchemaRegistry } from '../registry.ts';
+import type { SchemaSet } from '../schema-types.ts';
 import { accessReviewSchemas } from './access-review.ts';
 import { apiextensionsV1Schemas } from './apiextensions-v1.ts';
 import { appsV1Schemas } from './apps-v1.ts';
 import { batchV1Schemas } from './batch-v1.ts';
-import { clusterKindSchemas } from './cluster-kinds.ts';
+import { autoscalingV1Schemas, coordinationV1Schemas, discoveryV1Schemas } from './cluster-kinds.ts';
 import { coreV1ConfigSchemas } from './core-v1-config.ts';
 import { coreV1ContainerSchemas } from './core-v1-container.ts';
 import { coreV1EventSchemas } from './core-v1-event.ts';
@@ -16,20 +27,32 @@ import { coreV1VolumeSchemas } from './core-v1-volume.ts';
 import { metaV1Schemas } from './meta-v1.ts';
 import { rbacV1Schemas } from './rbac-v1.ts';
 
-export const builtinSchemaRegistry: SchemaRegistry = createSchemaRegistry(
-  metaV1Schemas,
-  coreV1PodSchemas,
-  coreV1ContainerSchemas,
-  coreV1VolumeSchemas,
-  coreV1SchedulingSchemas,
-  coreV1ServiceSchemas,
-  coreV1ConfigSchemas,
-  coreV1NodeSchemas,
-  coreV1EventSchemas,
-  appsV1Schemas,
-  batchV1Schemas,
-  clusterKindSchemas,
-  rbacV1Schemas,
-  accessReviewSchemas,
-  apiextensionsV1Schemas,
-);
+/**
+ * Schema sets by group/version (`v1` for the core group, `meta/v1` for the shared metadata
+ * types). The keys document ownership; documents pick the schemas their paths reach.
+ */
+export const BUILTIN_SCHEMAS: Readonly<Record<string, readonly SchemaSet[]>> = {
+  'meta/v1': [metaV1Schemas],
+  v1: [
+    coreV1PodSchemas,
+    coreV1ContainerSchemas,
+    coreV1VolumeSchemas,
+    coreV1SchedulingSchemas,
+    coreV1ServiceSchemas,
+    coreV1ConfigSchemas,
+    coreV1NodeSchemas,
+    coreV1EventSchemas,
+  ],
+  'apps/v1': [appsV1Schemas],
+  'batch/v1': [batchV1Schemas],
+  'autoscaling/v1': [autoscalingV1Schemas],
+  'coordination.k8s.io/v1': [coordinationV1Schemas],
+  'discovery.k8s.io/v1': [discoveryV1Schemas],
+  'rbac.authorization.k8s.io/v1': [rbacV1Schemas],
+  // The access reviews of authorization.k8s.io/v1 and SelfSubjectReview of authentication.k8s.io/v1.
+  'authorization.k8s.io/v1': [accessReviewSchemas],
+  'apiextensions.k8s.io/v1': [apiextensionsV1Schemas],
+};
+
+/** Every built-in schema in one registry. */
+export const builtinSchemaRegistry: SchemaRegistry = createSchemaRegistry(...Object.values(BUILTIN_SCHEMAS).flat());
