@@ -19,7 +19,7 @@ import type { Storage } from '../storage/storage.ts';
 import { createAuthenticator } from './authn/authenticator.ts';
 import { loadTokenFile } from './authn/token-file.ts';
 import { allowAllAuthorizer, type Authorizer } from './authz/authorizer.ts';
-import { ensureSystemNamespaces } from './bootstrap.ts';
+import { ensureKubernetesService, ensureSystemNamespaces } from './bootstrap.ts';
 import { aggregatedContentType, aggregatedDiscovery, apiGroupDocument, apiGroupList, apiResourceList, apiVersions } from './discovery.ts';
 import { ApiError, forbidden, internalError, pathNotFound, timeout, tooManyRequests, unauthorized } from './errors.ts';
 import { handleResource } from './handlers/resource.ts';
@@ -28,6 +28,7 @@ import { wantsAggregatedDiscovery } from './http/negotiation.ts';
 import { writeError, writeJson } from './http/respond.ts';
 import { serveOpenApi } from './openapi.ts';
 import { ApiRegistry } from './registry/api-registry.ts';
+import { DEFAULT_NODE_PORT_RANGE, ServiceAllocator } from './registry/allocation/service-allocator.ts';
 import { builtinStrategies } from './registry/resources/index.ts';
 import { parseRequestInfo, type RequestInfo } from './request-info.ts';
 import { versionInfo } from './version.ts';
@@ -55,9 +56,19 @@ export interface ApiServerOptions {
   readonly shutdownDelayMs?: number;
   /** Events each resource's watch cache keeps, so watches can resume from them (default 10,000). */
   readonly watchCacheSize?: number;
+  /**
+   * The Service ClusterIP range (IPv4 CIDR, at most /30). Default `127.11.0.0/24`: a loopback
+   * range, so the k8ts kube-proxy can listen on every ClusterIP without privileges.
+   */
+  readonly serviceClusterIpRange?: string;
+  /** The NodePort range, `FIRST-LAST` (default `30000-32767`). */
+  readonly serviceNodePortRange?: string;
   /** Where internal errors go (default: stderr). */
   readonly log?: (message: string) => void;
 }
+
+/** The ClusterIP range of an apiserver that was given none. */
+export const DEFAULT_SERVICE_CLUSTER_IP_RANGE = '127.11.0.0/24';
 
 export interface RunningApiServer {
   /** `https://<address>:<port>`. */
@@ -91,7 +102,13 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
   const log = opts.log ?? ((m: string) => process.stderr.write(`${new Date().toISOString()} apiserver: ${m}\n`));
   const storage = opts.storage;
   const registry = new ApiRegistry(storage, (err) => log(`watch cache: ${String(err)}`), opts.watchCacheSize);
-  for (const strategy of builtinStrategies()) {
+  const serviceAllocator = new ServiceAllocator({
+    storage,
+    clusterIpRange: opts.serviceClusterIpRange ?? DEFAULT_SERVICE_CLUSTER_IP_RANGE,
+    nodePortRange: opts.serviceNodePortRange ?? DEFAULT_NODE_PORT_RANGE,
+    log: (m) => log(`service allocator: ${m}`),
+  });
+  for (const strategy of builtinStrategies({ serviceAllocator })) {
     const extra =
       strategy.type.group === '' && strategy.type.resource === 'pods'
         ? [{ name: 'binding', kind: 'Binding', verbs: ['create'] }]
@@ -230,6 +247,13 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : opts.port;
   serverAddress = `${opts.bindAddress}:${port}`;
+  try {
+    await ensureKubernetesService(registry, { clusterIP: serviceAllocator.kubernetesServiceIP, apiServerPort: port });
+  } catch (err) {
+    server.close();
+    await registry.stop();
+    throw err;
+  }
   const host = opts.bindAddress.includes(':') ? `[${opts.bindAddress}]` : opts.bindAddress;
 
   return {
