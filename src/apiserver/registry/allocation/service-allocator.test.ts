@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import type { KubeObject } from '../../../api/meta/types.ts';
 import { MemoryStorage } from '../../../storage/memory/memory-storage.ts';
 import { ApiError } from '../../errors.ts';
-import { NODE_PORT_PREFIX, SERVICE_IP_PREFIX, ServiceAllocator, parsePortRange } from './service-allocator.ts';
+import { parsePortRange } from '../../../util/port-range.ts';
+import { NODE_PORT_PREFIX, SERVICE_IP_PREFIX, ServiceAllocator } from './service-allocator.ts';
 
 function service(name: string, spec: Record<string, unknown>, uid = `uid-${name}`): KubeObject {
   return { apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: 'default', uid }, spec: { type: 'ClusterIP', ports: [{ port: 80, protocol: 'TCP' }], ...spec } };

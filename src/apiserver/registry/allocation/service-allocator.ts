@@ -17,6 +17,7 @@
 import { isObject, objects, str, type JsonObject } from '../../../api/meta/shape.ts';
 import type { FieldError, KubeObject } from '../../../api/meta/types.ts';
 import { formatIpv4, parseIpv4, parseIpv4Cidr, type Ipv4Range } from '../../../util/ipv4-range.ts';
+import { parsePortRange, type PortRange } from '../../../util/port-range.ts';
 import { internalError, invalid } from '../../errors.ts';
 import type { Reservation, ResourceAllocator } from '../strategy.ts';
 import { StoragePool, type PoolOwner } from './storage-pool.ts';
@@ -26,23 +27,6 @@ export const SERVICE_IP_PREFIX = '/registry/ranges/serviceips/';
 export const NODE_PORT_PREFIX = '/registry/ranges/servicenodeports/';
 /** Upstream's default --service-node-port-range. */
 export const DEFAULT_NODE_PORT_RANGE = '30000-32767';
-
-export interface PortRange {
-  readonly first: number;
-  readonly last: number;
-}
-
-/**
- * Parses `30000-32767` (or a single port).
- * @throws Error naming what is wrong
- */
-export function parsePortRange(text: string): PortRange {
-  const m = /^(\d{1,5})(?:-(\d{1,5}))?$/.exec(text.trim());
-  const first = m === null ? NaN : Number(m[1]);
-  const last = m === null ? NaN : Number(m[2] ?? m[1]);
-  if (!(first >= 1 && last <= 65535 && first <= last)) throw new Error(`invalid port range "${text}": expected FIRST-LAST within 1-65535, e.g. ${DEFAULT_NODE_PORT_RANGE}`);
-  return { first, last };
-}
 
 export interface ServiceAllocatorOptions {
   readonly storage: Storage;
