@@ -15,6 +15,7 @@
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { Storage } from '../storage/storage.ts';
 import { createAuthenticator } from './authn/authenticator.ts';
 import { loadTokenFile } from './authn/token-file.ts';
@@ -27,6 +28,9 @@ import { serveHealth, type HealthCheck } from './health.ts';
 import { wantsAggregatedDiscovery } from './http/negotiation.ts';
 import { writeError, writeJson } from './http/respond.ts';
 import { serveOpenApi } from './openapi.ts';
+import { writeSocketError } from './proxy/forward.ts';
+import { isConnectSubresource, isUpgradeRoute, serveConnect, serveConnectUpgrade } from './proxy/proxy-handler.ts';
+import type { KubeletClientTls } from './proxy/proxy-target.ts';
 import { ApiRegistry } from './registry/api-registry.ts';
 import { DEFAULT_NODE_PORT_RANGE, ServiceAllocator } from './registry/allocation/service-allocator.ts';
 import { builtinStrategies } from './registry/resources/index.ts';
@@ -63,6 +67,12 @@ export interface ApiServerOptions {
   readonly serviceClusterIpRange?: string;
   /** The NodePort range, `FIRST-LAST` (default `30000-32767`). */
   readonly serviceNodePortRange?: string;
+  /**
+   * The client certificate (CN=kube-apiserver-kubelet-client, O=system:masters) and the CA that
+   * kubelets' serving certificates chain to, for nodes/proxy and pods/portforward. Without it,
+   * those answer 503.
+   */
+  readonly kubeletClient?: KubeletClientTls;
   /** Where internal errors go (default: stderr). */
   readonly log?: (message: string) => void;
 }
@@ -80,6 +90,21 @@ export interface RunningApiServer {
    */
   close(): Promise<void>;
 }
+
+/** Verbs of the connect subresources in discovery (proxies take every method). */
+const CONNECT_VERBS = ['create', 'delete', 'get', 'patch', 'update'];
+
+/** Subresources of core resources served by dedicated handlers, for discovery. */
+const CORE_SUBRESOURCES: Readonly<Record<string, readonly { name: string; kind: string; verbs: readonly string[] }[]>> = {
+  pods: [
+    { name: 'binding', kind: 'Binding', verbs: ['create'] },
+    { name: 'portforward', kind: 'PodPortForwardOptions', verbs: ['create', 'get'] },
+    { name: 'proxy', kind: 'PodProxyOptions', verbs: CONNECT_VERBS },
+  ],
+  namespaces: [{ name: 'finalize', kind: 'Namespace', verbs: ['update'] }],
+  services: [{ name: 'proxy', kind: 'ServiceProxyOptions', verbs: CONNECT_VERBS }],
+  nodes: [{ name: 'proxy', kind: 'NodeProxyOptions', verbs: CONNECT_VERBS }],
+};
 
 const PUBLIC_PATHS = new Set(['/version', '/livez', '/readyz', '/healthz']);
 /** Drain window during shutdown: in-flight requests get this long to finish. */
@@ -109,13 +134,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
     log: (m) => log(`service allocator: ${m}`),
   });
   for (const strategy of builtinStrategies({ serviceAllocator })) {
-    const extra =
-      strategy.type.group === '' && strategy.type.resource === 'pods'
-        ? [{ name: 'binding', kind: 'Binding', verbs: ['create'] }]
-        : strategy.type.group === '' && strategy.type.resource === 'namespaces'
-          ? [{ name: 'finalize', kind: 'Namespace', verbs: ['update'] }]
-          : [];
-    await registry.add(strategy, extra);
+    await registry.add(strategy, strategy.type.group === '' ? (CORE_SUBRESOURCES[strategy.type.resource] ?? []) : []);
   }
   await ensureSystemNamespaces(registry);
 
@@ -157,6 +176,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
       case 'resource': {
         const served = registry.lookup(info.group, info.version, info.resource);
         if (served === undefined) throw pathNotFound();
+        if (isConnectSubresource(info)) return serveConnect(connectDeps, req, res, url, info);
         return handleResource({ req, res, url, user: userOf(req), registry }, info, served);
       }
     }
@@ -164,26 +184,38 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
 
   const users = new WeakMap<IncomingMessage, ReturnType<typeof authenticator.authenticate>>();
   const userOf = (req: IncomingMessage) => users.get(req)!;
+  const connectDeps = { registry, kubeletClient: opts.kubeletClient };
+
+  /** Steps 3-5 of the lifecycle: authenticate, parse, authorize. */
+  async function admit(req: IncomingMessage, url: URL): Promise<RequestInfo> {
+    const user = authenticator.authenticate(req);
+    if (user === undefined) throw unauthorized();
+    users.set(req, user);
+    const watchParam = url.searchParams.get('watch');
+    const path = url.pathname;
+    const info = parseRequestInfo(req.method ?? 'GET', path, watchParam === 'true' || watchParam === '1');
+    const decision = await authorizer.authorize(user, info);
+    if (!decision.allowed) {
+      throw forbidden(`${info.kind === 'resource' ? info.resource : path} is forbidden: User "${user.name}" cannot ${info.kind === 'resource' ? info.verb : 'get'} this: ${decision.reason ?? 'access denied'}`);
+    }
+    return info;
+  }
+
+  function shuttingDownError(): ApiError {
+    return tooManyRequests('The apiserver is shutting down, please try again later.', 5);
+  }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'https://k8ts.invalid');
     const path = url.pathname;
     if (shuttingDown && !isPublic(path)) {
       res.setHeader('Connection', 'close');
-      throw tooManyRequests('The apiserver is shutting down, please try again later.', 5);
+      throw shuttingDownError();
     }
     if (path === '/version') return writeJson(res, 200, versionInfo());
     if (isPublic(path) && (await serveHealth({ livez, readyz }, path, url.searchParams, res))) return;
 
-    const user = authenticator.authenticate(req);
-    if (user === undefined) throw unauthorized();
-    users.set(req, user);
-    const watchParam = url.searchParams.get('watch');
-    const info = parseRequestInfo(req.method ?? 'GET', path, watchParam === 'true' || watchParam === '1');
-    const decision = await authorizer.authorize(user, info);
-    if (!decision.allowed) {
-      throw forbidden(`${info.kind === 'resource' ? info.resource : path} is forbidden: User "${user.name}" cannot ${info.kind === 'resource' ? info.verb : 'get'} this: ${decision.reason ?? 'access denied'}`);
-    }
+    const info = await admit(req, url);
     if (isLongRunning(info, url.searchParams)) return route(req, res, url, info);
 
     const mutating = !['GET', 'HEAD', 'OPTIONS'].includes(req.method ?? 'GET');
@@ -204,6 +236,18 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
     }
   }
 
+  /**
+   * A connection upgrade (WebSocket, SPDY) to a connect subresource: the same admission as any
+   * request, then the connection is passed through. Errors are written on the raw socket.
+   */
+  async function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    if (shuttingDown) throw shuttingDownError();
+    const url = new URL(req.url ?? '/', 'https://k8ts.invalid');
+    const info = await admit(req, url);
+    if (info.kind !== 'resource' || !isConnectSubresource(info)) throw pathNotFound();
+    await serveConnectUpgrade(connectDeps, req, socket, head, url, info);
+  }
+
   const inFlight = new Set<Promise<void>>();
   const server: Server = createServer(
     {
@@ -213,6 +257,8 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
       requestCert: true,
       rejectUnauthorized: false,
       minVersion: 'TLSv1.2',
+      // Only connect subresources upgrade; any other request with Upgrade headers is served as a plain one.
+      shouldUpgradeCallback: (req: IncomingMessage) => isUpgradeRoute(new URL(req.url ?? '/', 'https://k8ts.invalid').pathname),
     },
     (req, res) => {
       const p = handle(req, res)
@@ -225,6 +271,17 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
       inFlight.add(p);
     },
   );
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    const p = handleUpgrade(req, socket, head)
+      .catch((err: unknown) => {
+        if (err instanceof ApiError) return writeSocketError(socket, err);
+        log(`internal error on upgrade ${req.method} ${req.url}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+        writeSocketError(socket, internalError(err instanceof Error ? err.message : String(err)));
+      })
+      .finally(() => inFlight.delete(p));
+    inFlight.add(p);
+  });
   server.keepAliveTimeout = 120_000;
   server.headersTimeout = 60_000;
   server.requestTimeout = 0;
