@@ -45,7 +45,7 @@ async function startBackend(ip: string, who: string): Promise<{ server: Server; 
     });
   });
   const wss = new WebSocketServer({ server });
-  wss.on('connection', (ws) => ws.on('message', (data) => ws.send(`${who}:${String(data)}`)));
+  wss.on('connection', (ws) => ws.on('message', (data) => ws.send(`${who}:${(data as Buffer).toString()}`)));
   await new Promise<void>((resolve) => server.listen(0, ip, () => resolve()));
   return { server, port: (server.address() as AddressInfo).port, wss };
 }
@@ -230,7 +230,7 @@ describe('proxy subresources', () => {
     });
     const reply = await new Promise<string>((resolve, reject) => {
       ws.on('open', () => ws.send('ping'));
-      ws.on('message', (data) => resolve(String(data)));
+      ws.on('message', (data) => resolve((data as Buffer).toString()));
       ws.on('error', reject);
     });
     assert.equal(reply, 'one:ping');

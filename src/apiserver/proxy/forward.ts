@@ -16,7 +16,8 @@ import { connect as netConnect, type Socket } from 'node:net';
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { connect as tlsConnect } from 'node:tls';
-import { ApiError, serviceUnavailable } from '../errors.ts';
+import type { ApiError} from '../errors.ts';
+import { serviceUnavailable } from '../errors.ts';
 import type { ProxyTarget } from './proxy-target.ts';
 
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'proxy-authorization', 'proxy-authenticate']);

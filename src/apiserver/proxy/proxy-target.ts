@@ -57,7 +57,7 @@ export function splitSchemeNamePort(id: string): { scheme: '' | 'http' | 'https'
   else if (parts.length === 3) [scheme, name, port] = parts as [string, string, string];
   else return undefined;
   if (name === '' || (scheme !== '' && scheme !== 'http' && scheme !== 'https')) return undefined;
-  return { scheme: scheme as '' | 'http' | 'https', name, port };
+  return { scheme: scheme, name, port };
 }
 
 function storeOf(registry: ApiRegistry, resource: string): GenericStore {
