@@ -38,7 +38,7 @@ void test('header blocks: lower-cased names, several values joined with NUL, rea
 void test('one zlib stream per direction: successive blocks depend on earlier ones and decode in order', async () => {
   const compressor = new HeaderCompressor();
   const decompressor = new HeaderDecompressor();
-  const blocks = [{ streamtype: 'error', port: '80', requestid: '0' }, { streamtype: 'data', port: '80', requestid: '0' }, {}];
+  const blocks: Record<string, string>[] = [{ streamtype: 'error', port: '80', requestid: '0' }, { streamtype: 'data', port: '80', requestid: '0' }, {}];
   const compressed = await Promise.all(blocks.map((b) => compressor.compress(encodeHeaderBlock(b))));
   // zlib header with a preset dictionary, whose id is the dictionary's Adler-32.
   assert.equal(compressed[0]![0], 0x78);

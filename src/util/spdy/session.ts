@@ -141,6 +141,8 @@ export class SpdySession extends EventEmitter {
     transport.on('end', () => this.#teardown());
     transport.on('close', () => this.#teardown());
     transport.on('error', () => this.#teardown());
+    // A transport handed over paused (an upgraded socket, a socket whose first bytes were read) flows from here.
+    transport.resume();
   }
 
   /** Whether the transport is gone. */
