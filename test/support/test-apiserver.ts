@@ -34,8 +34,9 @@ export interface TestApiServer {
   close(): Promise<void>;
 }
 
-export async function startTestApiServer(overrides: Partial<ApiServerOptions> = {}): Promise<TestApiServer> {
-  const certs = await generateTestCerts();
+/** `certs`: the TLS material to use (default: freshly generated), e.g. to sign a fake kubelet's with the same CA. */
+export async function startTestApiServer(overrides: Partial<ApiServerOptions> = {}, certs?: TestCerts): Promise<TestApiServer> {
+  certs ??= await generateTestCerts();
   const storage = overrides.storage ?? new MemoryStorage();
   const server = await startApiServer({
     storage,
