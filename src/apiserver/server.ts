@@ -32,6 +32,7 @@ import { writeSocketError } from './proxy/forward.ts';
 import { isConnectSubresource, isUpgradeRoute, serveConnect, serveConnectUpgrade } from './proxy/proxy-handler.ts';
 import type { KubeletClientTls } from './proxy/proxy-target.ts';
 import { ApiRegistry } from './registry/api-registry.ts';
+import { repairServiceAllocations } from './registry/allocation/allocation-repair.ts';
 import { DEFAULT_NODE_PORT_RANGE, ServiceAllocator } from './registry/allocation/service-allocator.ts';
 import { builtinStrategies } from './registry/resources/index.ts';
 import { parseRequestInfo, type RequestInfo } from './request-info.ts';
@@ -67,6 +68,8 @@ export interface ApiServerOptions {
   readonly serviceClusterIpRange?: string;
   /** The NodePort range, `FIRST-LAST` (default `30000-32767`). */
   readonly serviceNodePortRange?: string;
+  /** How often the allocation pools are repaired (allocation-repair.ts; default 3 min, 0 = never). */
+  readonly allocationRepairIntervalMs?: number;
   /**
    * The client certificate (CN=kube-apiserver-kubelet-client, O=system:masters) and the CA that
    * kubelets' serving certificates chain to, for nodes/proxy and pods/portforward. Without it,
@@ -301,12 +304,28 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
       resolve();
     });
   });
+  const repairEvery = opts.allocationRepairIntervalMs ?? 180_000;
+  let repairing = false;
+  const repairTimer =
+    repairEvery > 0
+      ? setInterval(() => {
+          if (repairing || shuttingDown) return;
+          repairing = true;
+          const services = registry.lookup('', 'v1', 'services')!.store;
+          repairServiceAllocations({ allocator: serviceAllocator, services, log: (m) => log(`allocation repair: ${m}`) })
+            .catch((err: unknown) => log(`allocation repair failed: ${err instanceof Error ? err.message : String(err)}`))
+            .finally(() => (repairing = false));
+        }, repairEvery)
+      : undefined;
+  repairTimer?.unref();
+
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : opts.port;
   serverAddress = `${opts.bindAddress}:${port}`;
   try {
     await ensureKubernetesService(registry, { clusterIP: serviceAllocator.kubernetesServiceIP, apiServerPort: port });
   } catch (err) {
+    clearInterval(repairTimer);
     server.close();
     await registry.stop();
     throw err;
@@ -319,6 +338,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
     async close() {
       if (shuttingDown) return;
       shuttingDown = true;
+      clearInterval(repairTimer);
       if ((opts.shutdownDelayMs ?? 0) > 0) await new Promise((r) => setTimeout(r, opts.shutdownDelayMs));
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();

@@ -118,9 +118,9 @@ describe('kubectl port-forward through the apiserver to the kubelet', () => {
     children.push(child);
     let stdout = '';
     let stderr = '';
-    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const localPort = await new Promise<number>((resolve, reject) => {
-      child.stdout!.on('data', (d: Buffer) => {
+      child.stdout.on('data', (d: Buffer) => {
         stdout += d.toString();
         const m = /Forwarding from 127\.0\.0\.1:(\d+) ->/.exec(stdout);
         if (m !== null) resolve(Number(m[1]));
