@@ -11,6 +11,11 @@
  *                                                       → 429 TooManyRequests, Retry-After: 1
  *   7. route: discovery, OpenAPI, or a resource handler (decode → strategy → validation → store)
  *   8. a request still running after 60 s (not long-running) → 504 Timeout
+ *
+ * Connection upgrades (WebSocket, SPDY) are accepted only for the connect subresources
+ * (proxy/proxy-handler.ts: pods|services|nodes/proxy, pods/portforward); they go through steps
+ * 1 and 3-5 like any request, errors are written on the raw socket, and the connection is then
+ * passed through. Upgrade requests to anything else are served as plain requests.
  */
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
