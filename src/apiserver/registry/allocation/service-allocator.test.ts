@@ -202,3 +202,23 @@ void test('ranges: prefixes longer than /30 and malformed port ranges are refuse
   assert.throws(() => parsePortRange('5-1'), /invalid port range/);
   assert.throws(() => parsePortRange('0-70000'), /invalid port range/);
 });
+
+void test('an update keeps values taken under earlier ranges without checking them again', async () => {
+  const storage = new MemoryStorage();
+  const old = allocator(storage, '127.11.1.0/24', '30000-30010');
+  const svc = service('a', { type: 'NodePort', ports: [{ port: 80, protocol: 'TCP', nodePort: 30005 }] });
+  await (await old.reserve(svc, undefined, false)).commit();
+  // The server restarts with other ranges: the stored service stays updatable.
+  const now = allocator(storage, '127.11.2.0/24', '31000-31010');
+  const next = structuredClone(svc);
+  (next.metadata.labels as unknown) = { changed: 'yes' };
+  await (await now.reserve(next, svc, false)).commit();
+  assert.equal((next.spec as Record<string, unknown>).clusterIP, (svc.spec as Record<string, unknown>).clusterIP);
+  // A new port on it gets a node port from the new range.
+  const more = structuredClone(next);
+  (more.spec as { ports: unknown[] }).ports.push({ name: 'b', port: 81, protocol: 'TCP' });
+  (more.spec as { ports: { name?: string }[] }).ports[0]!.name = 'a';
+  await (await now.reserve(more, next, false)).commit();
+  const added = (more.spec as { ports: { nodePort: number }[] }).ports[1]!.nodePort;
+  assert.ok(added >= 31000 && added <= 31010, String(added));
+});

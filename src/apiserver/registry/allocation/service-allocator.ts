@@ -45,6 +45,24 @@ interface Holdings {
   readonly ports: Set<number>;
 }
 
+/**
+ * What the stored object already has, in or out of the current ranges: an update that keeps a
+ * value is not checked against the pools again (the ranges may have changed since it was taken).
+ */
+interface Kept {
+  readonly ip: string;
+  readonly ports: ReadonlySet<number>;
+}
+
+function keptBy(current: KubeObject | undefined): Kept {
+  const spec = specOf(current);
+  if (current === undefined) return { ip: '', ports: new Set() };
+  const ports = new Set<number>();
+  if (hasNodePorts(spec)) for (const port of objects(spec.ports)) if (positive(port.nodePort) !== undefined) ports.add(port.nodePort as number);
+  if (needsHealthCheckNodePort(spec) && positive(spec.healthCheckNodePort) !== undefined) ports.add(spec.healthCheckNodePort as number);
+  return { ip: needsClusterIP(spec) ? str(spec.clusterIP) : '', ports };
+}
+
 const SERVICE_KIND = 'Service';
 
 function specOf(obj: KubeObject | undefined): JsonObject {
@@ -155,8 +173,9 @@ export class ServiceAllocator implements ResourceAllocator {
     };
     if (next !== undefined) {
       try {
-        await this.#reserveClusterIP(next, before, owner, taken, dryRun);
-        await this.#reserveNodePorts(next, before, owner, taken, dryRun);
+        const kept = keptBy(current);
+        await this.#reserveClusterIP(next, kept, owner, taken, dryRun);
+        await this.#reserveNodePorts(next, before, kept, owner, taken, dryRun);
       } catch (err) {
         await giveBack(taken);
         throw err;
@@ -186,7 +205,7 @@ export class ServiceAllocator implements ResourceAllocator {
   }
 
   /** Checks the IP families (IPv4 single-stack only), then takes the cluster IP. */
-  async #reserveClusterIP(obj: KubeObject, before: Holdings, owner: PoolOwner, taken: Holdings, dryRun: boolean): Promise<void> {
+  async #reserveClusterIP(obj: KubeObject, kept: Kept, owner: PoolOwner, taken: Holdings, dryRun: boolean): Promise<void> {
     const spec = specOf(obj);
     if (spec.type === 'ExternalName') return;
     if (spec.clusterIP === 'None') {
@@ -206,6 +225,7 @@ export class ServiceAllocator implements ResourceAllocator {
       errors.push({ type: 'FieldValueInvalid', field: 'spec.clusterIPs[1]', value: requested, detail: 'IPv6 is not configured on this cluster' });
     }
     if (errors.length > 0) throw this.#invalid(obj, errors);
+    if (kept.ip !== '' && str(spec.clusterIP) === kept.ip) return;
 
     const ipText = str(requested[0]) || str(spec.clusterIP);
     let ip: number;
@@ -222,11 +242,9 @@ export class ServiceAllocator implements ResourceAllocator {
         throw fail(`the provided IP (${ipText}) is not in the valid range. The range of valid IPs is ${this.range.cidr}`);
       }
       ip = n;
-      if (!before.ips.has(n)) {
-        const outcome = await this.#ips.take(n, owner, dryRun);
-        if (outcome === 'unavailable') throw fail('provided IP is already allocated');
-        if (outcome === 'taken' && !dryRun) taken.ips.add(n);
-      }
+      const outcome = await this.#ips.take(n, owner, dryRun);
+      if (outcome === 'unavailable') throw fail('provided IP is already allocated');
+      if (outcome === 'taken' && !dryRun) taken.ips.add(n);
     }
     spec.clusterIP = formatIpv4(ip);
     spec.clusterIPs = [formatIpv4(ip)];
@@ -234,8 +252,8 @@ export class ServiceAllocator implements ResourceAllocator {
     if (str(spec.ipFamilyPolicy) === '') spec.ipFamilyPolicy = 'SingleStack';
   }
 
-  async #takePort(obj: KubeObject, field: string, port: number, before: Holdings, owner: PoolOwner, taken: Holdings, dryRun: boolean): Promise<void> {
-    if (before.ports.has(port) || taken.ports.has(port)) return;
+  async #takePort(obj: KubeObject, field: string, port: number, kept: Kept, owner: PoolOwner, taken: Holdings, dryRun: boolean): Promise<void> {
+    if (kept.ports.has(port) || taken.ports.has(port)) return;
     const fail = (why: string): Error => this.#invalid(obj, [{ type: 'FieldValueInvalid', field, value: port, detail: why }]);
     if (!this.#ports.contains(port)) {
       throw fail(`provided port is not in the valid range. The range of valid ports is ${this.nodePortRange.first}-${this.nodePortRange.last}`);
@@ -252,7 +270,7 @@ export class ServiceAllocator implements ResourceAllocator {
     return port;
   }
 
-  async #reserveNodePorts(obj: KubeObject, before: Holdings, owner: PoolOwner, taken: Holdings, dryRun: boolean): Promise<void> {
+  async #reserveNodePorts(obj: KubeObject, before: Holdings, kept: Kept, owner: PoolOwner, taken: Holdings, dryRun: boolean): Promise<void> {
     const spec = specOf(obj);
     if (hasNodePorts(spec)) {
       const ports = objects(spec.ports);
@@ -261,7 +279,7 @@ export class ServiceAllocator implements ResourceAllocator {
       for (const [i, port] of ports.entries()) {
         const requested = positive(port.nodePort);
         if (requested !== undefined) {
-          await this.#takePort(obj, `spec.ports[${i}].nodePort`, requested, before, owner, taken, dryRun);
+          await this.#takePort(obj, `spec.ports[${i}].nodePort`, requested, kept, owner, taken, dryRun);
           if (!byServicePort.has(port.port)) byServicePort.set(port.port, requested);
         }
       }
@@ -281,7 +299,7 @@ export class ServiceAllocator implements ResourceAllocator {
     }
     if (needsHealthCheckNodePort(spec)) {
       const requested = positive(spec.healthCheckNodePort);
-      if (requested !== undefined) await this.#takePort(obj, 'spec.healthCheckNodePort', requested, before, owner, taken, dryRun);
+      if (requested !== undefined) await this.#takePort(obj, 'spec.healthCheckNodePort', requested, kept, owner, taken, dryRun);
       else spec.healthCheckNodePort = await this.#anyPort(owner, taken, dryRun, 'HealthCheck NodePort');
     }
   }
