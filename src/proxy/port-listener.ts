@@ -75,8 +75,13 @@ export class PortListener {
     if (this.#state === 'closed') return;
     const server = createServer({ allowHalfOpen: true, pauseOnConnect: true }, (socket) => this.#opts.onConnection(socket));
     this.#server = server;
-    server.once('error', (err: NodeJS.ErrnoException) => {
+    server.on('error', (err: NodeJS.ErrnoException) => {
       if (this.#server !== server) return;
+      if (server.listening) {
+        // Accepting failed (e.g. out of file descriptors); the socket still listens.
+        this.#opts.logger.warn('error on a listener', { listener: this.endpoint, error: err.code ?? err.message });
+        return;
+      }
       this.#server = undefined;
       server.close();
       if (this.#state === 'closed') return;
