@@ -22,15 +22,18 @@ export interface ProxyDeps {
   readonly kubeletClient: KubeletClientTls | undefined;
 }
 
-/** The kubelet endpoint that serves each pod subresource passed through to it. */
+/**
+ * The kubelet endpoint that serves each pod subresource passed through to it (upgrades to
+ * `pods/<name>/<subresource>` go to `/<endpoint>/<namespace>/<name>` on the pod's kubelet).
+ */
 const KUBELET_POD_PATHS: Readonly<Record<string, string>> = { portforward: 'portForward' };
 
 const PROXY_PATH = /^(\/api\/v1\/(?:namespaces\/[^/]+\/)?(?:pods|services|nodes)\/[^/]+\/proxy)(\/.*)?$/;
-const UPGRADABLE = /^\/api\/v1\/(?:(?:namespaces\/[^/]+\/)?(?:pods|services|nodes)\/[^/]+\/proxy(?:\/.*)?|namespaces\/[^/]+\/pods\/[^/]+\/portforward)$/;
+const KUBELET_POD_PATH = new RegExp(`^/api/v1/namespaces/[^/]+/pods/[^/]+/(?:${Object.keys(KUBELET_POD_PATHS).join('|')})$`);
 
 /** Whether a connection upgrade to `pathname` is served (everything else is answered as a plain request). */
 export function isUpgradeRoute(pathname: string): boolean {
-  return UPGRADABLE.test(pathname);
+  return PROXY_PATH.test(pathname) || KUBELET_POD_PATH.test(pathname);
 }
 
 /** Whether `info` names a subresource this module serves. */
