@@ -53,6 +53,10 @@ describe('service allocation across two apiservers sharing a store', () => {
       assert.deepEqual(r.json.spec.ipFamilies, ['IPv4']);
       assert.equal(r.json.spec.ipFamilyPolicy, 'SingleStack');
     }
+    // Deleting them gives every address and port back (and leaves the range free for the tests below).
+    for (let i = 0; i < 30; i++) assert.equal((await (i % 2 === 0 ? b : a).request('DELETE', `/api/v1/namespaces/default/services/c${i}`)).status, 200);
+    const left = await storage.list('/registry/ranges/');
+    assert.deepEqual(left.kvs.map((kv) => kv.key), ['/registry/ranges/serviceips/127.11.200.1']);
   });
 
   it('honours a requested clusterIP and refuses it on the other apiserver (422)', async () => {
