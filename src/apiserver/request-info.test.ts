@@ -31,6 +31,14 @@ describe('parseRequestInfo', () => {
     assert.deepEqual(parseRequestInfo('GET', '/apis/apps/v1', false), { kind: 'discovery', target: 'group-version', group: 'apps', version: 'v1' });
     assert.deepEqual(parseRequestInfo('GET', '/openapi/v3', false), { kind: 'nonresource', path: '/openapi/v3' });
   });
+  it('reads a proxy subresource with any path after it', () => {
+    assert.deepEqual(parseRequestInfo('POST', '/api/v1/namespaces/default/services/https:web:443/proxy/a/b/c', false), {
+      kind: 'resource', verb: 'create', group: '', version: 'v1', namespace: 'default', resource: 'services', name: 'https:web:443', subresource: 'proxy',
+    });
+    const node = parseRequestInfo('GET', '/api/v1/nodes/n1/proxy/', false);
+    assert.ok(node.kind === 'resource' && node.subresource === 'proxy' && node.name === 'n1' && node.verb === 'get');
+    assert.throws(() => parseRequestInfo('GET', '/api/v1/namespaces/default/pods/web/log/extra', false), /invalid path/);
+  });
   it('rejects paths that are too deep or badly encoded', () => {
     assert.throws(() => parseRequestInfo('GET', '/api/v1/namespaces/a/pods/b/c/d', false), /invalid path/);
     assert.throws(() => parseRequestInfo('GET', '/api/v1/namespaces/%E0%A4%A/pods', false), /invalid path segment/);

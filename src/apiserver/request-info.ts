@@ -25,7 +25,7 @@ export interface ResourceRequestInfo {
   readonly resource: string;
   /** Object name from the URL ('' for collections). */
   readonly name: string;
-  /** Subresource ('' when none), e.g. `status`, `scale`, `binding`. */
+  /** Subresource ('' when none), e.g. `status`, `scale`, `binding`, `proxy` (whatever path follows it). */
   readonly subresource: string;
 }
 
@@ -86,8 +86,10 @@ export function parseRequestInfo(method: string, pathname: string, isWatch: bool
   }
   const resource = rest[0]!;
   const name = rest[1] ?? '';
-  const subresource = rest.slice(2).join('/');
-  if (rest.length > 3) throw badRequest(`invalid path: ${pathname}`);
+  // A proxy subresource carries the path to pass on after it (`pods/x/proxy/a/b`).
+  const proxied = rest[2] === 'proxy';
+  const subresource = proxied ? 'proxy' : rest.slice(2).join('/');
+  if (rest.length > 3 && !proxied) throw badRequest(`invalid path: ${pathname}`);
 
   let verb: Verb;
   switch (method) {

@@ -11,10 +11,16 @@
  *                                                       → 429 TooManyRequests, Retry-After: 1
  *   7. route: discovery, OpenAPI, or a resource handler (decode → strategy → validation → store)
  *   8. a request still running after 60 s (not long-running) → 504 Timeout
+ *
+ * Connection upgrades (WebSocket, SPDY) are accepted only for the connect subresources
+ * (proxy/proxy-handler.ts: pods|services|nodes/proxy, pods/portforward); they go through steps
+ * 1 and 3-5 like any request, errors are written on the raw socket, and the connection is then
+ * passed through. Upgrade requests to anything else are served as plain requests.
  */
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import type { Storage } from '../storage/storage.ts';
 import { createAuthenticator, type UserInfo } from './authn/authenticator.ts';
@@ -23,7 +29,7 @@ import { tokenSubjectExists } from './authn/token-subject.ts';
 import { loadTokenFile } from './authn/token-file.ts';
 import { requestAttributes, forbiddenError } from './authz/attributes.ts';
 import { allowAllAuthorizer, type Authorizer } from './authz/authorizer.ts';
-import { ensureSystemNamespaces } from './bootstrap.ts';
+import { ensureKubernetesService, ensureSystemNamespaces } from './bootstrap.ts';
 import { CrdController } from './crd/crd-controller.ts';
 import { aggregatedContentType, aggregatedDiscovery, apiGroupDocument, apiGroupList, apiResourceList, apiVersions } from './discovery.ts';
 import { ApiError, internalError, pathNotFound, timeout, tooManyRequests, unauthorized } from './errors.ts';
@@ -33,7 +39,12 @@ import { serveHealth, type HealthCheck } from './health.ts';
 import { wantsAggregatedDiscovery } from './http/negotiation.ts';
 import { writeError, writeJson } from './http/respond.ts';
 import { serveOpenApi } from './openapi.ts';
+import { writeSocketError } from './proxy/forward.ts';
+import { isConnectSubresource, isUpgradeRoute, serveConnect, serveConnectUpgrade } from './proxy/proxy-handler.ts';
+import type { KubeletClientTls } from './proxy/proxy-target.ts';
 import { ApiRegistry } from './registry/api-registry.ts';
+import { repairServiceAllocations } from './registry/allocation/allocation-repair.ts';
+import { DEFAULT_NODE_PORT_RANGE, ServiceAllocator } from './registry/allocation/service-allocator.ts';
 import { builtinStrategies } from './registry/resources/index.ts';
 import { parseRequestInfo, type RequestInfo } from './request-info.ts';
 import { reviewResources } from './reviews/review-resources.ts';
@@ -64,9 +75,27 @@ export interface ApiServerOptions {
   readonly shutdownDelayMs?: number;
   /** Events each resource's watch cache keeps, so watches can resume from them (default 10,000). */
   readonly watchCacheSize?: number;
+  /**
+   * The Service ClusterIP range (IPv4 CIDR, at most /30). Default `127.11.0.0/24`: a loopback
+   * range, so the k8ts kube-proxy can listen on every ClusterIP without privileges.
+   */
+  readonly serviceClusterIpRange?: string;
+  /** The NodePort range, `FIRST-LAST` (default `30000-32767`). */
+  readonly serviceNodePortRange?: string;
+  /** How often the allocation pools are repaired (allocation-repair.ts; default 3 min, 0 = never). */
+  readonly allocationRepairIntervalMs?: number;
+  /**
+   * The client certificate (CN=kube-apiserver-kubelet-client, O=system:masters) and the CA that
+   * kubelets' serving certificates chain to, for nodes/proxy and pods/portforward. Without it,
+   * those answer 503.
+   */
+  readonly kubeletClient?: KubeletClientTls;
   /** Where internal errors go (default: stderr). */
   readonly log?: (message: string) => void;
 }
+
+/** The ClusterIP range of an apiserver that was given none. */
+export const DEFAULT_SERVICE_CLUSTER_IP_RANGE = '127.11.0.0/24';
 
 export interface RunningApiServer {
   /** `https://<address>:<port>`. */
@@ -78,6 +107,24 @@ export interface RunningApiServer {
    */
   close(): Promise<void>;
 }
+
+/** Verbs of the connect subresources in discovery (proxies take every method). */
+const CONNECT_VERBS = ['create', 'delete', 'get', 'patch', 'update'];
+
+/** Subresources of core resources served by dedicated handlers, for discovery. */
+const CORE_SUBRESOURCES: Readonly<Record<string, readonly { name: string; kind: string; verbs: readonly string[] }[]>> = {
+  pods: [
+    { name: 'binding', kind: 'Binding', verbs: ['create'] },
+    { name: 'portforward', kind: 'PodPortForwardOptions', verbs: ['create', 'get'] },
+    { name: 'proxy', kind: 'PodProxyOptions', verbs: CONNECT_VERBS },
+  ],
+  namespaces: [{ name: 'finalize', kind: 'Namespace', verbs: ['update'] }],
+  services: [{ name: 'proxy', kind: 'ServiceProxyOptions', verbs: CONNECT_VERBS }],
+  nodes: [{ name: 'proxy', kind: 'NodeProxyOptions', verbs: CONNECT_VERBS }],
+};
+
+/** serviceaccounts/token (TokenRequest), served when the server has a signing key. */
+const TOKEN_SUBRESOURCE = { name: 'token', kind: 'TokenRequest', group: 'authentication.k8s.io', version: 'v1', verbs: ['create'] };
 
 const PUBLIC_PATHS = new Set(['/version', '/livez', '/readyz', '/healthz']);
 /** Drain window during shutdown: in-flight requests get this long to finish. */
@@ -101,16 +148,18 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
   const storage = opts.storage;
   const registry = new ApiRegistry(storage, (err) => log(`watch cache: ${String(err)}`), opts.watchCacheSize);
   const serviceAccountTokens = opts.serviceAccountKey === undefined ? undefined : new ServiceAccountTokens(opts.serviceAccountKey);
-  for (const strategy of builtinStrategies()) {
+  const serviceAllocator = new ServiceAllocator({
+    storage,
+    clusterIpRange: opts.serviceClusterIpRange ?? DEFAULT_SERVICE_CLUSTER_IP_RANGE,
+    nodePortRange: opts.serviceNodePortRange ?? DEFAULT_NODE_PORT_RANGE,
+    log: (m) => log(`service allocator: ${m}`),
+  });
+  for (const strategy of builtinStrategies({ serviceAllocator })) {
     const core = strategy.type.group === '';
-    const extra =
-      core && strategy.type.resource === 'pods'
-        ? [{ name: 'binding', kind: 'Binding', verbs: ['create'] }]
-        : core && strategy.type.resource === 'namespaces'
-          ? [{ name: 'finalize', kind: 'Namespace', verbs: ['update'] }]
-          : core && strategy.type.resource === 'serviceaccounts' && serviceAccountTokens !== undefined
-            ? [{ name: 'token', kind: 'TokenRequest', group: 'authentication.k8s.io', version: 'v1', verbs: ['create'] }]
-            : [];
+    const extra = [
+      ...(core ? (CORE_SUBRESOURCES[strategy.type.resource] ?? []) : []),
+      ...(core && strategy.type.resource === 'serviceaccounts' && serviceAccountTokens !== undefined ? [TOKEN_SUBRESOURCE] : []),
+    ];
     await registry.add(strategy, extra);
   }
   await ensureSystemNamespaces(registry);
@@ -160,7 +209,10 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
       case 'resource': {
         const ctx = { req, res, url, user: userOf(req), registry, serviceAccountTokens };
         const served = registry.lookup(info.group, info.version, info.resource);
-        if (served !== undefined) return handleResource(ctx, info, served);
+        if (served !== undefined) {
+          if (isConnectSubresource(info)) return serveConnect(connectDeps, req, res, url, info);
+          return handleResource(ctx, info, served);
+        }
         const createOnly = registry.lookupCreateOnly(info.group, info.version, info.resource);
         if (createOnly !== undefined) return handleCreateOnly(ctx, info, createOnly);
         throw pathNotFound();
@@ -170,25 +222,37 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
 
   const users = new WeakMap<IncomingMessage, UserInfo>();
   const userOf = (req: IncomingMessage) => users.get(req)!;
+  const connectDeps = { registry, kubeletClient: opts.kubeletClient };
+
+  /** Steps 3-5 of the lifecycle: authenticate, parse, authorize. */
+  async function admit(req: IncomingMessage, url: URL): Promise<RequestInfo> {
+    const user = await authenticator.authenticate(req);
+    if (user === undefined) throw unauthorized();
+    users.set(req, user);
+    const watchParam = url.searchParams.get('watch');
+    const path = url.pathname;
+    const info = parseRequestInfo(req.method ?? 'GET', path, watchParam === 'true' || watchParam === '1');
+    const attributes = requestAttributes(user, req.method ?? 'GET', path, info);
+    const decision = await authorizer.authorize(attributes);
+    if (decision.decision !== 'allow') throw forbiddenError(attributes, decision.reason);
+    return info;
+  }
+
+  function shuttingDownError(): ApiError {
+    return tooManyRequests('The apiserver is shutting down, please try again later.', 5);
+  }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'https://k8ts.invalid');
     const path = url.pathname;
     if (shuttingDown && !isPublic(path)) {
       res.setHeader('Connection', 'close');
-      throw tooManyRequests('The apiserver is shutting down, please try again later.', 5);
+      throw shuttingDownError();
     }
     if (path === '/version') return writeJson(res, 200, versionInfo());
     if (isPublic(path) && (await serveHealth({ livez, readyz }, path, url.searchParams, res))) return;
 
-    const user = await authenticator.authenticate(req);
-    if (user === undefined) throw unauthorized();
-    users.set(req, user);
-    const watchParam = url.searchParams.get('watch');
-    const info = parseRequestInfo(req.method ?? 'GET', path, watchParam === 'true' || watchParam === '1');
-    const attributes = requestAttributes(user, req.method ?? 'GET', path, info);
-    const decision = await authorizer.authorize(attributes);
-    if (decision.decision !== 'allow') throw forbiddenError(attributes, decision.reason);
+    const info = await admit(req, url);
     if (isLongRunning(info, url.searchParams)) return route(req, res, url, info);
 
     const mutating = !['GET', 'HEAD', 'OPTIONS'].includes(req.method ?? 'GET');
@@ -209,6 +273,18 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
     }
   }
 
+  /**
+   * A connection upgrade (WebSocket, SPDY) to a connect subresource: the same admission as any
+   * request, then the connection is passed through. Errors are written on the raw socket.
+   */
+  async function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    if (shuttingDown) throw shuttingDownError();
+    const url = new URL(req.url ?? '/', 'https://k8ts.invalid');
+    const info = await admit(req, url);
+    if (info.kind !== 'resource' || !isConnectSubresource(info)) throw pathNotFound();
+    await serveConnectUpgrade(connectDeps, req, socket, head, url, info);
+  }
+
   const inFlight = new Set<Promise<void>>();
   const server: Server = createServer(
     {
@@ -218,6 +294,8 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
       requestCert: true,
       rejectUnauthorized: false,
       minVersion: 'TLSv1.2',
+      // Only connect subresources upgrade; any other request with Upgrade headers is served as a plain one.
+      shouldUpgradeCallback: (req: IncomingMessage) => isUpgradeRoute(new URL(req.url ?? '/', 'https://k8ts.invalid').pathname),
     },
     (req, res) => {
       const p = handle(req, res)
@@ -230,6 +308,17 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
       inFlight.add(p);
     },
   );
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    const p = handleUpgrade(req, socket, head)
+      .catch((err: unknown) => {
+        if (err instanceof ApiError) return writeSocketError(socket, err);
+        log(`internal error on upgrade ${req.method} ${req.url}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+        writeSocketError(socket, internalError(err instanceof Error ? err.message : String(err)));
+      })
+      .finally(() => inFlight.delete(p));
+    inFlight.add(p);
+  });
   server.keepAliveTimeout = 120_000;
   server.headersTimeout = 60_000;
   server.requestTimeout = 0;
@@ -251,9 +340,32 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
       resolve();
     });
   });
+  const repairEvery = opts.allocationRepairIntervalMs ?? 180_000;
+  let repairing = false;
+  const repairTimer =
+    repairEvery > 0
+      ? setInterval(() => {
+          if (repairing || shuttingDown) return;
+          repairing = true;
+          const services = registry.lookup('', 'v1', 'services')!.store;
+          repairServiceAllocations({ allocator: serviceAllocator, services, log: (m) => log(`allocation repair: ${m}`) })
+            .catch((err: unknown) => log(`allocation repair failed: ${err instanceof Error ? err.message : String(err)}`))
+            .finally(() => (repairing = false));
+        }, repairEvery)
+      : undefined;
+  repairTimer?.unref();
+
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : opts.port;
   serverAddress = `${opts.bindAddress}:${port}`;
+  try {
+    await ensureKubernetesService(registry, { clusterIP: serviceAllocator.kubernetesServiceIP, apiServerPort: port });
+  } catch (err) {
+    clearInterval(repairTimer);
+    server.close();
+    await registry.stop();
+    throw err;
+  }
   const host = opts.bindAddress.includes(':') ? `[${opts.bindAddress}]` : opts.bindAddress;
 
   return {
@@ -262,6 +374,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
     async close() {
       if (shuttingDown) return;
       shuttingDown = true;
+      clearInterval(repairTimer);
       if ((opts.shutdownDelayMs ?? 0) > 0) await new Promise((r) => setTimeout(r, opts.shutdownDelayMs));
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();

@@ -6,6 +6,8 @@ import { accessSync, constants, statSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { clusterNameProblem } from '../cluster/index.ts';
+import { parseIpv4Cidr } from '../util/ipv4-range.ts';
+import { parsePortRange } from '../util/port-range.ts';
 import { UsageError } from './usage-error.ts';
 
 /** A cluster name (DNS-1123 label) given with `flag`. */
@@ -60,4 +62,27 @@ export function parseSeconds(value: string, flag: string): number {
   const seconds = /^\d+(\.\d+)?$/.test(value) ? Number(value) : NaN;
   if (!(seconds > 0)) throw new UsageError(`${flag} must be a positive number of seconds, got ${JSON.stringify(value)}`);
   return seconds * 1000;
+}
+
+/** An IPv4 CIDR of at most /30 (a Service ClusterIP range); returns it canonical. */
+export function parseServiceCidr(value: string, flag: string): string {
+  let cidr: string;
+  let prefixLength: number;
+  try {
+    ({ cidr, prefixLength } = parseIpv4Cidr(value));
+  } catch (err) {
+    throw new UsageError(`${flag} must be an IPv4 CIDR such as 127.11.1.0/24: ${(err as Error).message}`);
+  }
+  if (prefixLength > 30) throw new UsageError(`${flag} must have a prefix length of at most /30 to hold any Service, got ${JSON.stringify(value)}`);
+  return cidr;
+}
+
+/** A port range `FIRST-LAST`; returns it as given. */
+export function parsePortRangeFlag(value: string, flag: string): string {
+  try {
+    parsePortRange(value);
+  } catch (err) {
+    throw new UsageError(`${flag}: ${(err as Error).message}`);
+  }
+  return value;
 }

@@ -1,10 +1,10 @@
-import { after, describe, it } from 'node:test';
+import { after, describe, it, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer, type AddressInfo } from 'node:net';
-import { allocateAddressIndex, clusterAddress, findAddressIndex, isAddressFree, LAST_INDEX, releaseAddressIndex } from './address-plan.ts';
+import { allocateAddressIndex, clusterAddress, defaultServiceClusterIpRange, findAddressIndex, isAddressFree, LAST_INDEX, releaseAddressIndex, serviceClusterIpRange } from './address-plan.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'k8ts-address-test-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -118,4 +118,12 @@ describe('address usability', () => {
     }
     assert.equal(await isAddressFree('127.0.0.1', 0), true);
   });
+});
+
+void test('service ClusterIP ranges follow the cluster index', () => {
+  assert.equal(serviceClusterIpRange(7), '127.11.7.0/24');
+  assert.throws(() => serviceClusterIpRange(0), RangeError);
+  assert.equal(defaultServiceClusterIpRange('127.10.7.3'), '127.11.7.0/24');
+  assert.equal(defaultServiceClusterIpRange('127.0.0.1'), '127.11.0.0/24');
+  assert.equal(defaultServiceClusterIpRange('127.10.0.1'), '127.11.0.0/24');
 });

@@ -7,6 +7,8 @@
  *   127.10.<i>.0/24   the cluster with address index i (1-254), allocated at creation
  *   127.10.<i>.1      its first node: the apiserver of a single-node cluster binds 127.10.<i>.1:6443
  *   127.10.<i>.2-254  its further nodes (multi-node clusters)
+ *   127.11.<i>.0/24   its Service ClusterIP range; 127.11.<i>.1 is the `kubernetes` Service
+ *   127.11.0.0/24     the ClusterIP range of a `k8ts server` bound outside 127.10.0.0/16
  *
  * An index is claimed by creating `$K8TS_HOME/.addresses/<i>` exclusively (O_EXCL), so two
  * clusters created at the same moment never get the same one; the file holds the cluster's name.
@@ -32,6 +34,23 @@ export function clusterAddress(index: number, host = 1): string {
   if (!Number.isInteger(index) || index < FIRST_INDEX || index > LAST_INDEX) throw new RangeError(`cluster address index ${index} is outside ${FIRST_INDEX}-${LAST_INDEX}`);
   if (!Number.isInteger(host) || host < 1 || host > 254) throw new RangeError(`host number ${host} is outside 1-254`);
   return `127.10.${index}.${host}`;
+}
+
+/** The Service ClusterIP range of the cluster with index `index`: `127.11.<index>.0/24`. */
+export function serviceClusterIpRange(index: number): string {
+  clusterAddress(index);
+  return `127.11.${index}.0/24`;
+}
+
+/**
+ * The ClusterIP range a server bound to `bindAddress` uses when given none: its cluster's range
+ * when the address is a k8ts node address (`127.10.<i>.n`), else `127.11.0.0/24` (an index no
+ * local cluster gets, so a bare server never shares ClusterIPs with a `k8ts up` cluster).
+ */
+export function defaultServiceClusterIpRange(bindAddress: string): string {
+  const m = /^127\.10\.(\d{1,3})\.(\d{1,3})$/.exec(bindAddress);
+  const index = m === null ? NaN : Number(m[1]);
+  return index >= FIRST_INDEX && index <= LAST_INDEX ? serviceClusterIpRange(index) : '127.11.0.0/24';
 }
 
 function claimsDir(home: string): string {

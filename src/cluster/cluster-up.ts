@@ -9,7 +9,7 @@
  */
 import { resolve } from 'node:path';
 import { ensurePrivateDir } from '../pki/index.ts';
-import { allocateAddressIndex, APISERVER_PORT, clusterAddress, isAddressFree } from './address-plan.ts';
+import { allocateAddressIndex, APISERVER_PORT, clusterAddress, isAddressFree, serviceClusterIpRange } from './address-plan.ts';
 import { contextName } from './cluster-name.ts';
 import { apiServerUrl, readClusterRecord, writeClusterRecord, type ClusterRecord } from './cluster-record.ts';
 import { clusterDir } from './k8ts-home.ts';
@@ -51,7 +51,19 @@ export interface UpResult {
 
 /** The command line of a cluster's server process. */
 export function serverCommandLine(dataDir: string, record: ClusterRecord): string[] {
-  return [process.execPath, K8TS_BIN, 'server', '--data-dir', dataDir, '--bind-address', record.apiServer.address, '--port', String(record.apiServer.port)];
+  return [
+    process.execPath,
+    K8TS_BIN,
+    'server',
+    '--data-dir',
+    dataDir,
+    '--bind-address',
+    record.apiServer.address,
+    '--port',
+    String(record.apiServer.port),
+    '--service-cluster-ip-range',
+    serviceClusterIpRange(record.index),
+  ];
 }
 
 function describeExit(exit: ProcessExit): string {

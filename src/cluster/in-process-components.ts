@@ -7,6 +7,7 @@
  * apiserver listens, and stop in reverse order before it closes.
  */
 import { controllerManagerComponent } from './controller-manager-component.ts';
+import { kubeProxyComponent } from './kube-proxy-component.ts';
 
 /** What a component gets to reach the apiserver as the cluster admin. */
 export interface InProcessComponentContext {
@@ -32,7 +33,7 @@ export interface InProcessComponent {
 }
 
 /** The components `k8ts server` runs, in start order. */
-export const IN_PROCESS_COMPONENTS: readonly InProcessComponent[] = [controllerManagerComponent];
+export const IN_PROCESS_COMPONENTS: readonly InProcessComponent[] = [controllerManagerComponent, kubeProxyComponent];
 
 /** A started component with its name, for stopping and logging. */
 export interface StartedComponent {

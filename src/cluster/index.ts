@@ -4,7 +4,7 @@
  */
 import type * as ServerProcessModule from './server-process.ts';
 
-export { allocateAddressIndex, APISERVER_PORT, clusterAddress, findAddressIndex, releaseAddressIndex } from './address-plan.ts';
+export { allocateAddressIndex, APISERVER_PORT, clusterAddress, defaultServiceClusterIpRange, findAddressIndex, releaseAddressIndex, serviceClusterIpRange } from './address-plan.ts';
 export { clusterNameProblem, contextName, DEFAULT_CLUSTER_NAME } from './cluster-name.ts';
 export { apiServerUrl, readClusterRecord, type ClusterRecord, type ClusterTopology } from './cluster-record.ts';
 export { downCluster, type DownOptions, type DownResult } from './cluster-down.ts';

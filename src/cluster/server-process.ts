@@ -18,6 +18,10 @@ export interface ServerProcessOptions {
   readonly port: number;
   /** Static token file: CSV lines `token,user,uid,"group1,group2"`. */
   readonly tokenFile?: string;
+  /** The Service ClusterIP range (default: the apiserver's default). */
+  readonly serviceClusterIpRange?: string;
+  /** The NodePort range, `FIRST-LAST` (default 30000-32767). */
+  readonly serviceNodePortRange?: string;
   /** One line to the log (default: stderr with a timestamp). */
   readonly log?: (message: string) => void;
 }
@@ -66,6 +70,8 @@ export async function runServerProcess(opts: ServerProcessOptions): Promise<Runn
       tls: { certPem: prepared.pki.serving.certPem, keyPem: prepared.pki.serving.keyPem, clientCaPem: prepared.pki.ca.pem.certPem },
       ...(opts.tokenFile === undefined ? {} : { tokenFile: opts.tokenFile }),
       serviceAccountKey: prepared.pki.serviceAccountKey,
+      ...(opts.serviceClusterIpRange === undefined ? {} : { serviceClusterIpRange: opts.serviceClusterIpRange }),
+      ...(opts.serviceNodePortRange === undefined ? {} : { serviceNodePortRange: opts.serviceNodePortRange }),
       log: (message) => log(`apiserver: ${message}`),
     });
     log(`apiserver listening on ${apiserver.url} (store ${prepared.layout.dbPath})`);

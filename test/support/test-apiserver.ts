@@ -42,8 +42,9 @@ function serviceAccountKey(): { privateKeyPem: string; publicKeyPem: string } {
   return { privateKeyPem: pair.privateKey, publicKeyPem: pair.publicKey };
 }
 
-export async function startTestApiServer(overrides: Partial<ApiServerOptions> = {}): Promise<TestApiServer> {
-  const certs = await generateTestCerts();
+/** `certs`: the TLS material to use (default: freshly generated), e.g. to sign a fake kubelet's with the same CA. */
+export async function startTestApiServer(overrides: Partial<ApiServerOptions> = {}, certs?: TestCerts): Promise<TestApiServer> {
+  certs ??= await generateTestCerts();
   const ownsStorage = overrides.storage === undefined;
   const storage = overrides.storage ?? new MemoryStorage();
   const server = await startApiServer({

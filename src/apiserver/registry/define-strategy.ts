@@ -9,7 +9,7 @@
 import type { KubeObject } from '../../api/meta/types.ts';
 import { nameIsDNSSubdomain } from '../../api/validation/names.ts';
 import { deepEqual } from '../../util/deep-equal.ts';
-import type { ResourceStrategy, TableColumn } from './strategy.ts';
+import type { Reservation, ResourceAllocator, ResourceStrategy, TableColumn } from './strategy.ts';
 
 /** The kind's type, plus any hooks it needs to differ from the defaults. */
 export type StrategyParts = Pick<ResourceStrategy, 'type'> & Partial<Omit<ResourceStrategy, 'type'>>;
@@ -47,6 +47,11 @@ const CREATED_AT_COLUMN: TableColumn = {
   priority: 0,
 };
 
+const NOTHING_RESERVED: Reservation = { commit: async () => undefined, rollback: async () => undefined };
+
+/** The allocator of kinds that hold nothing outside themselves. */
+export const NO_ALLOCATION: ResourceAllocator = { reserve: async () => NOTHING_RESERVED };
+
 export function defineStrategy(parts: StrategyParts): ResourceStrategy {
   const hasStatus = parts.hasStatus ?? false;
   return {
@@ -67,6 +72,7 @@ export function defineStrategy(parts: StrategyParts): ResourceStrategy {
     deletionBlockers: parts.deletionBlockers ?? (() => []),
     beginDeletion: parts.beginDeletion ?? (() => undefined),
     warnings: parts.warnings ?? (() => []),
+    allocator: parts.allocator ?? NO_ALLOCATION,
     changesGeneration: parts.changesGeneration ?? specChanged,
     tableColumns: parts.tableColumns ?? [CREATED_AT_COLUMN],
     tableRow: parts.tableRow ?? ((obj) => [obj.metadata.creationTimestamp ?? '']),

@@ -32,7 +32,7 @@ import { collectionPrefix, objectKey } from './keys.ts';
 import type { ListOptions } from './list-options.ts';
 import { validateNewObjectMeta, validateObjectMetaUpdate } from './meta-rules.ts';
 import { buildObjectFilter } from './object-filter.ts';
-import type { ResourceStrategy } from './strategy.ts';
+import type { Reservation, ResourceStrategy } from './strategy.ts';
 import type { WatchCache } from './watch-cache.ts';
 
 /** Whether a namespace can take new objects. */
@@ -337,13 +337,17 @@ export class GenericStore {
       const name = candidate.metadata.name!;
       if (opts.dryRun) {
         if (await this.#exists(namespace, name)) throw alreadyExists(this.strategy.type, name);
+        await (await this.#reserve(candidate, undefined, true)).rollback();
         return candidate;
       }
+      const reservation = await this.#reserve(candidate, undefined, false);
       try {
         const result = await this.#storage.create(this.#key(namespace, name), this.#encode(candidate));
         candidate.metadata.resourceVersion = String(result.revision);
+        await reservation.commit();
         return candidate;
       } catch (err) {
+        await reservation.rollback();
         // A generated name that collides gets a fresh suffix, a few times, as upstream retries.
         if (err instanceof KeyExistsError && generated && attempt < 8) continue;
         if (err instanceof KeyExistsError) throw alreadyExists(this.strategy.type, name);
@@ -417,16 +421,22 @@ export class GenericStore {
 
       next.metadata.resourceVersion = current.metadata.resourceVersion;
       opts.trackFields?.(next, current);
-      if (deepEqual(next, current)) return current;
-      if (opts.dryRun) return next;
-
       // Deletion in progress and nothing left to wait for: this update completes the delete.
-      if (next.metadata.deletionTimestamp !== undefined && this.#readyToRemove(next)) {
+      const removes = next.metadata.deletionTimestamp !== undefined && this.#readyToRemove(next);
+      const reservation = await this.#reserve(removes ? undefined : next, current, opts.dryRun);
+      if (deepEqual(next, current) || opts.dryRun) {
+        await reservation.rollback();
+        return deepEqual(next, current) ? current : next;
+      }
+
+      if (removes) {
         try {
           const result = await this.#storage.delete(kv.key, kv.modRevision);
           next.metadata.resourceVersion = String(result.revision);
+          await reservation.commit();
           return next;
         } catch (err) {
+          await reservation.rollback();
           if (err instanceof ConflictError && precondition === undefined) continue;
           if (err instanceof ConflictError) throw modifiedConflict(type, name);
           if (err instanceof KeyNotFoundError) throw notFound(type, name);
@@ -436,8 +446,10 @@ export class GenericStore {
       try {
         const result = await this.#storage.update(kv.key, this.#encode(next), kv.modRevision);
         next.metadata.resourceVersion = String(result.revision);
+        await reservation.commit();
         return next;
       } catch (err) {
+        await reservation.rollback();
         if (err instanceof ConflictError && precondition === undefined) continue;
         if (err instanceof ConflictError) throw modifiedConflict(type, name);
         if (err instanceof KeyNotFoundError) throw notFound(type, name);
@@ -474,6 +486,20 @@ export class GenericStore {
     } else delete m.deletionTimestamp;
     if (c.deletionGracePeriodSeconds !== undefined) m.deletionGracePeriodSeconds = c.deletionGracePeriodSeconds;
     else delete m.deletionGracePeriodSeconds;
+  }
+
+  /** Asks the strategy's allocator for what a write needs; its failures reach the client (422, 500, 503). */
+  async #reserve(next: KubeObject | undefined, current: KubeObject | undefined, dryRun: boolean): Promise<Reservation> {
+    try {
+      return await this.strategy.allocator.reserve(next, current, dryRun);
+    } catch (err) {
+      storageFailure(err);
+    }
+  }
+
+  /** Gives back what a removed object held in shared pools. */
+  async #released(removed: KubeObject): Promise<void> {
+    await (await this.#reserve(undefined, removed, false)).commit();
   }
 
   /** Whether an object being deleted has nothing left that blocks its removal. */
@@ -513,6 +539,7 @@ export class GenericStore {
         try {
           const result = await this.#storage.delete(kv.key, kv.modRevision);
           current.metadata.resourceVersion = String(result.revision);
+          await this.#released(current);
           return { object: current, deleted: true };
         } catch (err) {
           if (err instanceof ConflictError) continue;
@@ -535,6 +562,7 @@ export class GenericStore {
         try {
           const result = await this.#storage.delete(kv.key, kv.modRevision);
           next.metadata.resourceVersion = String(result.revision);
+          await this.#released(current);
           return { object: next, deleted: true };
         } catch (err) {
           if (err instanceof ConflictError) continue;

@@ -31,6 +31,30 @@ export interface ScaleMapping {
   setSpecReplicas(obj: KubeObject, replicas: number): void;
 }
 
+/**
+ * What one write takes from or gives back to the shared pools an object holds outside itself (a
+ * Service's cluster IP and node ports). The store writes the object only after `reserve`
+ * succeeded, then calls exactly one of these: `commit` once the write is stored, `rollback` when
+ * it failed (or was a dry run, or changed nothing). Neither throws: a pool record that cannot be
+ * given back is logged and left for repair.
+ */
+export interface Reservation {
+  /** The write is stored: give back what the old object held and the new one does not. */
+  commit(): Promise<void>;
+  /** The write did not happen: give back what `reserve` took. */
+  rollback(): Promise<void>;
+}
+
+/**
+ * The pools a kind allocates from. Called by the generic store after validation and before every
+ * write: create (`current` undefined), update, and removal (`next` undefined, after the object is
+ * gone from storage). `reserve` fills what it allocates into `next` (e.g. spec.clusterIP).
+ * @throws ApiError: 422 for a requested value that is taken or outside the pool, 500 when a pool is full
+ */
+export interface ResourceAllocator {
+  reserve(next: KubeObject | undefined, current: KubeObject | undefined, dryRun: boolean): Promise<Reservation>;
+}
+
 export interface ResourceStrategy {
   readonly type: ResourceType;
   /**
@@ -88,6 +112,8 @@ export interface ResourceStrategy {
    * headers), e.g. a part of a CRD that k8ts accepts but does not act on. Default: none.
    */
   warnings(obj: KubeObject): string[];
+  /** The shared pools this kind allocates from (default: none). */
+  readonly allocator: ResourceAllocator;
   /** Whether a change from old to obj bumps metadata.generation (default: spec changed). */
   changesGeneration(obj: KubeObject, old: KubeObject): boolean;
 

@@ -3,15 +3,17 @@
  * SQLite store in a data directory, until SIGTERM or SIGINT.
  */
 import type { Command } from 'commander';
-import { APISERVER_PORT, defaultServerDataDir, k8tsHome, loadServerProcess } from '../../cluster/index.ts';
+import { APISERVER_PORT, defaultServerDataDir, defaultServiceClusterIpRange, k8tsHome, loadServerProcess } from '../../cluster/index.ts';
 import type { CliContext } from '../cli-context.ts';
-import { parseDirectory, parseIpAddress, parsePort, parseReadableFile } from '../flags.ts';
+import { parseDirectory, parseIpAddress, parsePort, parsePortRangeFlag, parseReadableFile, parseServiceCidr } from '../flags.ts';
 
 interface ServerFlags {
   dataDir?: string;
   bindAddress: string;
   port: string;
   tokenFile?: string;
+  serviceClusterIpRange?: string;
+  serviceNodePortRange: string;
 }
 
 /** How long a clean shutdown may take before the process exits anyway. */
@@ -25,11 +27,15 @@ export function registerServer(program: Command, ctx: CliContext): void {
     .option('--bind-address <address>', 'IP address to listen on', '127.0.0.1')
     .option('--port <port>', 'port to listen on', String(APISERVER_PORT))
     .option('--token-file <file>', 'static bearer tokens: CSV lines token,user,uid,"group1,group2"')
+    .option('--service-cluster-ip-range <cidr>', 'Service ClusterIP range (IPv4 CIDR; default: 127.11.<i>.0/24 for a bind address 127.10.<i>.n, else 127.11.0.0/24)')
+    .option('--service-node-port-range <first-last>', 'NodePort range', '30000-32767')
     .action(async (flags: ServerFlags) => {
       const dataDir = parseDirectory(flags.dataDir ?? defaultServerDataDir(k8tsHome(ctx.env)), '--data-dir');
       const bindAddress = parseIpAddress(flags.bindAddress, '--bind-address');
       const port = parsePort(flags.port);
       const tokenFile = flags.tokenFile === undefined ? undefined : parseReadableFile(flags.tokenFile, '--token-file');
+      const serviceClusterIpRange = parseServiceCidr(flags.serviceClusterIpRange ?? defaultServiceClusterIpRange(bindAddress), '--service-cluster-ip-range');
+      const serviceNodePortRange = parsePortRangeFlag(flags.serviceNodePortRange, '--service-node-port-range');
       const log = (message: string): void => ctx.err(`${new Date().toISOString()} ${message}\n`);
 
       // Listen for signals before starting, so one that arrives during startup still shuts down cleanly.
@@ -48,7 +54,15 @@ export function registerServer(program: Command, ctx: CliContext): void {
       process.on('SIGINT', onSignal);
       try {
         const { runServerProcess } = await loadServerProcess();
-        const server = await runServerProcess({ dataDir, bindAddress, port, ...(tokenFile === undefined ? {} : { tokenFile }), log });
+        const server = await runServerProcess({
+          dataDir,
+          bindAddress,
+          port,
+          serviceClusterIpRange,
+          serviceNodePortRange,
+          ...(tokenFile === undefined ? {} : { tokenFile }),
+          log,
+        });
         log(`ready; admin kubeconfig: ${server.kubeconfigPath}`);
         const signal = await stopSignal;
         log(`received ${signal}; shutting down`);

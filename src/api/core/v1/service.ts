@@ -69,9 +69,10 @@ export function defaultService(obj: KubeObject): void {
 export function prepareServiceForCreate(obj: KubeObject): void {
   obj.status = { loadBalancer: {} };
   const spec: unknown = obj.spec;
-  if (isObject(spec) && str(spec.clusterIP) !== '' && !(Array.isArray(spec.clusterIPs) && spec.clusterIPs.length > 0)) {
-    spec.clusterIPs = [spec.clusterIP];
-  }
+  if (!isObject(spec)) return;
+  const hasIPs = Array.isArray(spec.clusterIPs) && spec.clusterIPs.length > 0;
+  if (str(spec.clusterIP) !== '' && !hasIPs) spec.clusterIPs = [spec.clusterIP];
+  else if (str(spec.clusterIP) === '' && hasIPs && typeof spec.clusterIPs[0] === 'string') spec.clusterIP = spec.clusterIPs[0];
 }
 
 function needsClusterIP(spec: JsonObject): boolean {
@@ -91,6 +92,7 @@ export function prepareServiceForUpdate(obj: KubeObject, old: KubeObject): void 
   const spec: unknown = obj.spec;
   const prev: unknown = old.spec;
   if (!isObject(spec) || !isObject(prev)) return;
+  dropTypeDependentFields(spec, prev);
   if (needsClusterIP(prev) && needsClusterIP(spec)) {
     const oldIPs: unknown[] = Array.isArray(prev.clusterIPs) ? prev.clusterIPs : [];
     const newIPs: unknown[] = Array.isArray(spec.clusterIPs) ? spec.clusterIPs : [];
@@ -105,6 +107,30 @@ export function prepareServiceForUpdate(obj: KubeObject, old: KubeObject): void 
       const match = objects(prev.ports).find((p) => p.port === port.port && (p.protocol ?? 'TCP') === (port.protocol ?? 'TCP'));
       if (match !== undefined && typeof match.nodePort === 'number') port.nodePort = match.nodePort;
     }
+  }
+}
+
+/**
+ * A type change that leaves fields of the old type as they were drops them, as upstream does,
+ * so `kubectl edit` of `type: NodePort` to `ClusterIP` needs no other change: the cluster IPs
+ * when changing to ExternalName, the node ports when changing to a type without them.
+ */
+function dropTypeDependentFields(spec: JsonObject, prev: JsonObject): void {
+  if (needsClusterIP(prev) && !needsClusterIP(spec)) {
+    const sameIPs = JSON.stringify(spec.clusterIPs ?? null) === JSON.stringify(prev.clusterIPs ?? null) || spec.clusterIPs === undefined;
+    if (sameIPs && (str(spec.clusterIP) === '' || spec.clusterIP === prev.clusterIP)) {
+      delete spec.clusterIP;
+      delete spec.clusterIPs;
+      delete spec.ipFamilies;
+      delete spec.ipFamilyPolicy;
+    }
+  }
+  if (needsNodePorts(prev) && !needsNodePorts(spec) && spec.type !== 'LoadBalancer') {
+    const oldPorts = new Set(objects(prev.ports).map((p) => p.nodePort));
+    for (const port of objects(spec.ports)) if (oldPorts.has(port.nodePort)) delete port.nodePort;
+  }
+  if (spec.type !== 'LoadBalancer' && spec.healthCheckNodePort !== undefined && spec.healthCheckNodePort === prev.healthCheckNodePort) {
+    delete spec.healthCheckNodePort;
   }
 }
 

@@ -4,6 +4,7 @@ import type { KubeObject } from '../../../api/meta/types.ts';
 import { formatFieldErrors } from '../../../api/validation/field-errors.ts';
 import { validateObjectMeta, validateObjectMetaUpdate } from '../../../api/validation/object-meta.ts';
 import type { ResourceStrategy } from '../strategy.ts';
+import { NO_ALLOCATION } from '../define-strategy.ts';
 import { builtinStrategies } from './index.ts';
 
 const template = { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'app', image: 'nginx:1.27' }] } };
@@ -65,13 +66,13 @@ function create(s: ResourceStrategy, body: Record<string, unknown>): KubeObject 
 
 void test('every built-in resource has exactly one strategy, in discovery order', () => {
   assert.deepEqual(
-    builtinStrategies().map((s) => `${s.type.group}/${s.type.version}/${s.type.resource}`),
+    builtinStrategies({ serviceAllocator: NO_ALLOCATION }).map((s) => `${s.type.group}/${s.type.version}/${s.type.resource}`),
     Object.keys(SAMPLES),
   );
 });
 
 void test('resource type data: short names and the all category', () => {
-  const byResource = new Map(builtinStrategies().map((s) => [s.type.resource, s.type]));
+  const byResource = new Map(builtinStrategies({ serviceAllocator: NO_ALLOCATION }).map((s) => [s.type.resource, s.type]));
   const shortNames = Object.fromEntries([...byResource].map(([r, t]) => [r, t.shortNames.join(',')]));
   assert.deepEqual(shortNames, {
     namespaces: 'ns',
@@ -103,7 +104,7 @@ void test('resource type data: short names and the all category', () => {
 
 void test('a typical object of every kind is created, updated unchanged, and printed', () => {
   const now = new Date('2024-05-01T12:00:00Z');
-  for (const s of builtinStrategies()) {
+  for (const s of builtinStrategies({ serviceAllocator: NO_ALLOCATION })) {
     const obj = create(s, sample(s));
     const next = structuredClone(obj);
     s.prepareForUpdate(next, obj);
@@ -118,7 +119,7 @@ void test('a typical object of every kind is created, updated unchanged, and pri
 });
 
 void test('status subresources: main updates keep the status, status updates take only it', () => {
-  for (const s of builtinStrategies().filter((x) => x.hasStatus)) {
+  for (const s of builtinStrategies({ serviceAllocator: NO_ALLOCATION }).filter((x) => x.hasStatus)) {
     const obj = create(s, sample(s));
     const next = structuredClone(obj);
     next.status = { injected: true };
@@ -133,9 +134,9 @@ void test('status subresources: main updates keep the status, status updates tak
 });
 
 void test('scale maps spec.replicas, status.replicas and the selector', () => {
-  const scalable = builtinStrategies().filter((s) => s.scale !== null).map((s) => s.type.resource);
+  const scalable = builtinStrategies({ serviceAllocator: NO_ALLOCATION }).filter((s) => s.scale !== null).map((s) => s.type.resource);
   assert.deepEqual(scalable, ['deployments', 'replicasets', 'statefulsets']);
-  for (const s of builtinStrategies().filter((x) => x.scale !== null)) {
+  for (const s of builtinStrategies({ serviceAllocator: NO_ALLOCATION }).filter((x) => x.scale !== null)) {
     const obj = create(s, sample(s));
     const scale = s.scale!;
     assert.equal(scale.specReplicas(obj), 1);
@@ -148,7 +149,7 @@ void test('scale maps spec.replicas, status.replicas and the selector', () => {
 });
 
 void test('pods are deleted gracefully only once bound; namespaces wait for their finalizers', () => {
-  const strategies = new Map(builtinStrategies().map((s) => [s.type.resource, s]));
+  const strategies = new Map(builtinStrategies({ serviceAllocator: NO_ALLOCATION }).map((s) => [s.type.resource, s]));
   const pods = strategies.get('pods')!;
   const pod = create(pods, sample(pods));
   assert.equal(pods.gracePeriodSeconds(pod, undefined), 0);
@@ -163,7 +164,7 @@ void test('pods are deleted gracefully only once bound; namespaces wait for thei
 });
 
 void test('name rules differ by kind', () => {
-  const strategies = new Map(builtinStrategies().map((s) => [s.type.resource, s]));
+  const strategies = new Map(builtinStrategies({ serviceAllocator: NO_ALLOCATION }).map((s) => [s.type.resource, s]));
   assert.equal(strategies.get('namespaces')!.nameValidator('a.b', false).length, 1);
   assert.equal(strategies.get('services')!.nameValidator('1svc', false).length, 1);
   assert.equal(strategies.get('statefulsets')!.nameValidator('a.b', false).length, 1);

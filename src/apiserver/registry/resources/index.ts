@@ -2,7 +2,7 @@
  * The strategies of every built-in resource, in the order they are registered (and listed in
  * discovery). Adding a built-in kind is one strategy file and one entry here.
  */
-import type { ResourceStrategy } from '../strategy.ts';
+import type { ResourceAllocator, ResourceStrategy } from '../strategy.ts';
 import { configMapStrategy } from './configmaps.ts';
 import { cronJobStrategy } from './cronjobs.ts';
 import { customResourceDefinitionStrategy } from './customresourcedefinitions.ts';
@@ -23,11 +23,17 @@ import { serviceAccountStrategy } from './serviceaccounts.ts';
 import { serviceStrategy } from './services.ts';
 import { statefulSetStrategy } from './statefulsets.ts';
 
-export function builtinStrategies(): ResourceStrategy[] {
+/** What built-in strategies need from the running server. */
+export interface BuiltinStrategyDeps {
+  /** Allocates Service cluster IPs and node ports (a ServiceAllocator). */
+  readonly serviceAllocator: ResourceAllocator;
+}
+
+export function builtinStrategies(deps: BuiltinStrategyDeps): ResourceStrategy[] {
   return [
     namespaceStrategy,
     podStrategy,
-    serviceStrategy,
+    serviceStrategy(deps.serviceAllocator),
     endpointsStrategy,
     configMapStrategy,
     secretStrategy,

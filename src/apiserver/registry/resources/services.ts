@@ -1,4 +1,7 @@
-/** Services: allocated cluster IPs and node ports survive updates that omit them. */
+/**
+ * Services: allocated cluster IPs and node ports survive updates that omit them; the allocator
+ * (registry/allocation/service-allocator.ts) takes and gives back the addresses and ports.
+ */
 import {
   defaultService,
   prepareServiceForCreate,
@@ -10,18 +13,22 @@ import {
 } from '../../../api/core/v1/service.ts';
 import { serviceTableColumns, serviceTableRow } from '../../../api/core/v1/service-table.ts';
 import { defineStrategy } from '../define-strategy.ts';
-import type { ResourceStrategy } from '../strategy.ts';
+import type { ResourceAllocator, ResourceStrategy } from '../strategy.ts';
 
-export const serviceStrategy: ResourceStrategy = defineStrategy({
-  type: serviceType,
-  nameValidator: validateServiceName,
-  hasStatus: true,
-  applyDefaults: defaultService,
-  prepareForCreate: prepareServiceForCreate,
-  prepareForUpdate: prepareServiceForUpdate,
-  validateCreate: validateService,
-  validateUpdate: validateServiceUpdate,
-  changesGeneration: () => false,
-  tableColumns: serviceTableColumns,
-  tableRow: serviceTableRow,
-});
+/** The Service strategy, allocating from `allocator` (a ServiceAllocator in a running apiserver). */
+export function serviceStrategy(allocator: ResourceAllocator): ResourceStrategy {
+  return defineStrategy({
+    type: serviceType,
+    nameValidator: validateServiceName,
+    hasStatus: true,
+    applyDefaults: defaultService,
+    prepareForCreate: prepareServiceForCreate,
+    prepareForUpdate: prepareServiceForUpdate,
+    validateCreate: validateService,
+    validateUpdate: validateServiceUpdate,
+    allocator,
+    changesGeneration: () => false,
+    tableColumns: serviceTableColumns,
+    tableRow: serviceTableRow,
+  });
+}
