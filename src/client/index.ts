@@ -24,6 +24,7 @@ export { Clientset } from './clientset.ts';
 export { abortReason, pause, realClock } from './clock.ts';
 export type { Clock } from './clock.ts';
 export { listPreferredNamespacedResources, listServerResources } from './discovery.ts';
+export { metadataOnly, trimToMetadata } from './metadata-only.ts';
 export type { DiscoveredResource, ServerResources } from './discovery.ts';
 export { endpointUrls, runEndpointsRefresher } from './endpoints-refresher.ts';
 export type { EndpointsRefresherOptions } from './endpoints-refresher.ts';

@@ -12,6 +12,7 @@ import { realClock } from './clock.ts';
 import { Informer } from './informer.ts';
 import type { Logger } from './logger.ts';
 import { silentLogger } from './logger.ts';
+import { metadataOnly } from './metadata-only.ts';
 import { listerWatcherFor } from './reflector.ts';
 
 /** Narrows what an informer lists and watches. */
@@ -20,6 +21,8 @@ export interface InformerScope {
   namespace?: string;
   labelSelector?: string;
   fieldSelector?: string;
+  /** Cache only apiVersion, kind and metadata of each object (see metadata-only.ts). */
+  metadataOnly?: boolean;
 }
 
 /** Settings every informer of the factory shares. */
@@ -51,11 +54,13 @@ export class SharedInformerFactory {
   /** The shared informer for `type` in `scope`, created (not started) on first request. */
   informerFor<T extends KubeObject = KubeObject>(type: ResourceType, scope: InformerScope = {}): Informer<T> {
     const name = `${apiVersionOf(type)}/${type.resource}`;
-    const key = `${name}?ns=${scope.namespace ?? ''}&l=${scope.labelSelector ?? ''}&f=${scope.fieldSelector ?? ''}`;
+    const { metadataOnly: trimmed = false, ...selection } = scope;
+    const key = `${name}?ns=${selection.namespace ?? ''}&l=${selection.labelSelector ?? ''}&f=${selection.fieldSelector ?? ''}&m=${trimmed}`;
     let informer = this.#informers.get(key);
     if (informer === undefined) {
+      const full = listerWatcherFor(this.#clientset.resource(type), selection);
       informer = new Informer<KubeObject>({
-        listerWatcher: listerWatcherFor(this.#clientset.resource(type), scope),
+        listerWatcher: trimmed ? metadataOnly(full) : full,
         name,
         clock: this.#clock,
         logger: this.#logger,

@@ -1,9 +1,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { namespaceType } from '../api/core/v1/namespace.ts';
 import type { ControllerDescriptor } from './controller.ts';
 import { CONTROLLERS, selectControllers } from './registry.ts';
 
-const fake = (name: string): ControllerDescriptor => ({ name, primary: CONTROLLERS[0]!.primary, watches: [], create: () => ({ reconcile: async () => ({}) }) });
+const fake = (name: string): ControllerDescriptor => ({ name, primary: namespaceType, watches: [], create: () => ({ reconcile: async () => ({}) }) });
 const registry = [fake('a'), fake('b'), fake('c')];
 
 describe('selectControllers()', () => {

@@ -8,6 +8,7 @@ import { waitFor } from '../client/testing/wait-for.ts';
 import type { ControllerContext, ControllerDescriptor, Reconciler, ReconcileResult } from './controller.ts';
 import { TerminalError } from './controller.ts';
 import { ownerKeys, runController } from './runner.ts';
+import { DEFAULT_CONTROLLER_SETTINGS } from './settings.ts';
 
 const widgets: ResourceType = {
   group: 'example.com',
@@ -37,7 +38,7 @@ async function harness(reconcile: (key: string, signal: AbortSignal) => Promise<
   const url = await api.start();
   const clientset = Clientset.fromOptions({ endpoints: [url] });
   const clock = new FakeClock();
-  const ctx: ControllerContext = { clientset, informers: new SharedInformerFactory(clientset, { clock }), clock, logger: silentLogger };
+  const ctx: ControllerContext = { clientset, informers: new SharedInformerFactory(clientset, { clock }), clock, logger: silentLogger, settings: DEFAULT_CONTROLLER_SETTINGS };
   const reconciler: Reconciler = { reconcile };
   const descriptor: ControllerDescriptor = { name: 'widget-controller', primary: widgets, watches: [{ type: configmaps }], workers, create: () => reconciler };
   const ac = new AbortController();

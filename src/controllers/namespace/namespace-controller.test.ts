@@ -7,6 +7,7 @@ import { FakeApi } from '../../client/testing/fake-api.ts';
 import { FakeClock } from '../../client/testing/fake-clock.ts';
 import { waitFor } from '../../client/testing/wait-for.ts';
 import { runController } from '../runner.ts';
+import { DEFAULT_CONTROLLER_SETTINGS } from '../settings.ts';
 import { CONTENT_REMAINING_REQUEUE_MS, namespaceController } from './namespace-controller.ts';
 
 function type(group: string, kind: string, resource: string): ResourceType {
@@ -36,7 +37,7 @@ async function harness() {
     api.put(configmaps, { metadata: { namespace: ns, name: 'b' } });
     api.put(secrets, { metadata: { namespace: ns, name: 's' } });
   }
-  const done = runController(namespaceController, { clientset, informers, clock, logger: silentLogger }, ac.signal);
+  const done = runController(namespaceController, { clientset, informers, clock, logger: silentLogger, settings: DEFAULT_CONTROLLER_SETTINGS }, ac.signal);
   await informers.waitForCacheSync(ac.signal);
   return {
     api,

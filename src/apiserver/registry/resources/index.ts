@@ -4,6 +4,7 @@
  */
 import type { ResourceStrategy } from '../strategy.ts';
 import { configMapStrategy } from './configmaps.ts';
+import { controllerRevisionStrategy } from './controllerrevisions.ts';
 import { daemonSetStrategy } from './daemonsets.ts';
 import { deploymentStrategy } from './deployments.ts';
 import { endpointSliceStrategy } from './endpointslices.ts';
@@ -35,6 +36,7 @@ export function builtinStrategies(): ResourceStrategy[] {
     replicaSetStrategy,
     statefulSetStrategy,
     daemonSetStrategy,
+    controllerRevisionStrategy,
     jobStrategy,
     leaseStrategy,
     endpointSliceStrategy,
