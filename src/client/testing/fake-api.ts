@@ -58,6 +58,13 @@ export class FakeApi {
   #server: FakeServer | undefined;
   /** Discovery paths (`/apis/example.com/v1`) that answer 503, to test partial discovery failure. */
   readonly failingDiscovery = new Set<string>();
+  /**
+   * Consulted before each request: returning an error makes the fake answer with it (e.g. to
+   * make pod creation fail with 403).
+   */
+  intercept: (req: RecordedRequest) => { code: number; reason: string; message: string } | undefined = () => undefined;
+  /** Types whose watch events are held back (see holdEvents), with the events held. */
+  readonly #held = new Map<ResourceType, { eventType: string; obj: KubeObject }[]>();
   /** The wall clock for creationTimestamp and deletionTimestamp (tests with a FakeClock pass its wallNow). */
   now: () => Date = () => new Date();
   #nameSeq = 0;
@@ -93,7 +100,12 @@ export class FakeApi {
     stored.metadata.creationTimestamp ??= this.now().toISOString().replace(/\.\d{3}Z$/, 'Z');
     stored.metadata.generation ??= 1;
     const key = this.#key(type, stored.metadata.namespace, stored.metadata.name ?? '');
-    const existed = this.#objects.has(key);
+    const previous = this.#objects.get(key);
+    const existed = previous !== undefined;
+    // A direct put of a changed spec is a new generation, as an update through the API would be.
+    if (previous !== undefined && stored.metadata.generation === previous.metadata.generation && !deepEqual(stored.spec, previous.spec)) {
+      stored.metadata.generation = (previous.metadata.generation ?? 1) + 1;
+    }
     this.#objects.set(key, stored);
     this.#notify(type, existed ? 'MODIFIED' : 'ADDED', stored);
     return stored;
@@ -137,7 +149,24 @@ export class FakeApi {
     return `${apiVersionOf(type)}/${type.resource}/${type.namespaced ? (namespace ?? '') : ''}/${name}`;
   }
 
+  /** Holds back watch events of `type` (as a slow watch would) until releaseEvents. */
+  holdEvents(type: ResourceType): void {
+    if (!this.#held.has(type)) this.#held.set(type, []);
+  }
+
+  /** Delivers the held events of `type` in order and stops holding. */
+  releaseEvents(type: ResourceType): void {
+    const held = this.#held.get(type) ?? [];
+    this.#held.delete(type);
+    for (const { eventType, obj } of held) this.#notify(type, eventType, obj);
+  }
+
   #notify(type: ResourceType, eventType: string, obj: KubeObject): void {
+    const held = this.#held.get(type);
+    if (held !== undefined) {
+      held.push({ eventType, obj });
+      return;
+    }
     for (const w of this.#watchers) {
       if (w.type !== type) continue;
       if (w.namespace !== undefined && w.namespace !== obj.metadata.namespace) continue;
@@ -201,6 +230,8 @@ export class FakeApi {
   #handle(req: RecordedRequest, res: ServerResponse): void {
     const url = new URL(req.url, 'http://fake');
     if (this.failingDiscovery.has(url.pathname)) return sendStatus(res, 503, 'ServiceUnavailable', 'discovery failing');
+    const rejected = this.intercept(req);
+    if (rejected !== undefined) return sendStatus(res, rejected.code, rejected.reason, rejected.message);
     const doc = req.method === 'GET' ? this.#discovery(url.pathname) : undefined;
     if (doc !== undefined) return sendJson(res, 200, doc);
     const route = this.#route(url.pathname);
