@@ -3,10 +3,13 @@
  * of kube-controller-manager: `*` for all, a name to enable one, `-name` to disable one.
  */
 import type { ControllerDescriptor } from './controller.ts';
+import { deploymentController } from './deployment/deployment-controller.ts';
+import { garbageCollector } from './garbagecollector/garbage-collector.ts';
 import { namespaceController } from './namespace/namespace-controller.ts';
+import { replicaSetController } from './replicaset/replicaset-controller.ts';
 
 /** Every controller, in start order. */
-export const CONTROLLERS: readonly ControllerDescriptor[] = [namespaceController];
+export const CONTROLLERS: readonly ControllerDescriptor[] = [namespaceController, garbageCollector, replicaSetController, deploymentController];
 
 /**
  * The controllers a `--controllers` list selects, in registry order.

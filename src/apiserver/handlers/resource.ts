@@ -5,7 +5,7 @@
  */
 import type { KubeObject } from '../../api/meta/types.ts';
 import { apiVersionOf } from '../../api/resource-type.ts';
-import { badRequest, methodNotAllowed, notFound, pathNotFound } from '../errors.ts';
+import { badRequest, methodNotAllowed, modifiedConflict, notFound, pathNotFound } from '../errors.ts';
 import { tableContentType, wantsTable } from '../http/negotiation.ts';
 import { parseJsonObject, readBody, requireJsonContent } from '../http/request-body.ts';
 import { successStatus, writeJson } from '../http/respond.ts';
@@ -173,6 +173,9 @@ async function patchObject(ctx: RequestContext, info: ResourceRequestInfo, store
   const contentType = ctx.req.headers['content-type'] ?? '';
   const patched = await store.guaranteedUpdate(namespace, info.name, target, { dryRun: dryRun(ctx) }, undefined, (current) => {
     const next = applyPatch(store, contentType, body, current);
+    // A resourceVersion the patch sets is a precondition (optimistic locking, as upstream).
+    const rv = next.metadata.resourceVersion;
+    if (rv !== undefined && rv !== '' && rv !== current.metadata.resourceVersion) throw modifiedConflict(store.strategy.type, info.name);
     checkFields(ctx, store, next, undefined);
     return next;
   });

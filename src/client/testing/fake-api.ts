@@ -3,7 +3,8 @@
  * the real apiserver (controllers, scheduler, kubelet): legacy discovery, get/list/watch (with
  * label selectors), create (with generateName), update (compare-and-swap on resourceVersion),
  * merge and JSON patches, the status subresource of types declared with `status: true`,
- * delete/deletecollection with finalizers, deletionTimestamp and preconditions, and the
+ * delete/deletecollection with finalizers, deletionTimestamp, preconditions and the
+ * Foreground/Orphan propagation finalizers, and the
  * namespace `finalize` subresource. Only `metadata.name=` field selectors; no validation, no
  * defaulting, no pagination. Objects live in memory; `resourceVersion` is one global counter.
  */
@@ -310,9 +311,15 @@ export class FakeApi {
       }
       case 'delete': {
         const current = this.get(type, namespace, name ?? '');
-        const pre = req.body === '' ? undefined : (JSON.parse(req.body) as { preconditions?: { uid?: string; resourceVersion?: string } }).preconditions;
+        const options = req.body === '' ? {} : (JSON.parse(req.body) as { preconditions?: { uid?: string; resourceVersion?: string }; propagationPolicy?: string });
+        const pre = options.preconditions;
         if (current !== undefined && ((pre?.uid !== undefined && pre.uid !== current.metadata.uid) || (pre?.resourceVersion !== undefined && pre.resourceVersion !== current.metadata.resourceVersion))) {
           return sendStatus(res, 409, 'Conflict', `Precondition failed for ${type.resource} "${name}"`);
+        }
+        // Foreground and Orphan deletions leave the object to the garbage collector, as the apiserver does.
+        const gcFinalizer = { Foreground: 'foregroundDeletion', Orphan: 'orphan' }[options.propagationPolicy ?? ''];
+        if (current !== undefined && gcFinalizer !== undefined && !(current.metadata.finalizers ?? []).includes(gcFinalizer)) {
+          this.put(type, { ...current, metadata: { ...current.metadata, finalizers: [...(current.metadata.finalizers ?? []), gcFinalizer] } });
         }
         const gone = this.delete(type, namespace, name ?? '');
         return gone === undefined ? sendStatus(res, 404, 'NotFound', `${type.resource} "${name}" not found`) : sendJson(res, 200, gone);
