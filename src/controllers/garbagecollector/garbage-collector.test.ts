@@ -4,7 +4,7 @@ import { deploymentType } from '../../api/apps/v1/deployment.ts';
 import { configMapType } from '../../api/core/v1/configmap.ts';
 import type { KubeObject, OwnerReference } from '../../api/meta/types.ts';
 import type { ResourceType } from '../../api/resource-type.ts';
-import { Clientset } from '../../client/index.ts';
+import type { Clientset } from '../../client/index.ts';
 import { startControllers, type ControllerHarness } from '../testing/harness.ts';
 import { garbageCollector } from './garbage-collector.ts';
 
