@@ -4,12 +4,25 @@
  */
 import type { ControllerDescriptor } from './controller.ts';
 import { deploymentController } from './deployment/deployment-controller.ts';
+import { endpointsController } from './endpoints/endpoints-controller.ts';
+import { endpointSliceController } from './endpointslice/endpointslice-controller.ts';
 import { garbageCollector } from './garbagecollector/garbage-collector.ts';
+import { jobController } from './job/job-controller.ts';
 import { namespaceController } from './namespace/namespace-controller.ts';
 import { replicaSetController } from './replicaset/replicaset-controller.ts';
+import { serviceAccountController } from './serviceaccount/serviceaccount-controller.ts';
 
 /** Every controller, in start order. */
-export const CONTROLLERS: readonly ControllerDescriptor[] = [namespaceController, garbageCollector, replicaSetController, deploymentController];
+export const CONTROLLERS: readonly ControllerDescriptor[] = [
+  namespaceController,
+  garbageCollector,
+  serviceAccountController,
+  replicaSetController,
+  deploymentController,
+  jobController,
+  endpointsController,
+  endpointSliceController,
+];
 
 /**
  * The controllers a `--controllers` list selects, in registry order.

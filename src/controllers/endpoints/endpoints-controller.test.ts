@@ -41,6 +41,14 @@ function seedPods(api: FakeApi): void {
 
 const ips = (addresses: { ip: string }[] | undefined): string[] => (addresses ?? []).map((a) => a.ip);
 
+interface Subset {
+  addresses?: { ip: string; nodeName: string; targetRef: { name: string } }[];
+  notReadyAddresses?: { ip: string }[];
+  ports: unknown[];
+}
+/** The stored Endpoints' subsets. */
+const subsets = (h: ControllerHarness, namespace: string, name: string): Subset[] | undefined => h.api.get(endpointsType, namespace, name)?.subsets as Subset[] | undefined;
+
 async function withControllers(seed: (api: FakeApi) => void, body: (h: ControllerHarness) => Promise<void>): Promise<void> {
   const h = await startControllers([endpointsController, endpointSliceController], { seed });
   try {
@@ -58,10 +66,10 @@ describe('endpoints controller', () => {
         seedPods(api);
       },
       async (h) => {
-        await h.until(() => h.api.get(endpointsType, 'ns', 'web')?.subsets?.length === 2, 'two subsets');
+        await h.until(() => subsets(h, 'ns', 'web')?.length === 2, 'two subsets');
         const ep = h.api.get(endpointsType, 'ns', 'web')!;
         assert.deepEqual(ep.metadata.labels, { team: 'a' });
-        const [s8080, s9090] = ep.subsets as { addresses?: { ip: string; nodeName: string; targetRef: { name: string } }[]; notReadyAddresses?: { ip: string }[]; ports: unknown[] }[];
+        const [s8080, s9090] = ep.subsets as Subset[];
         assert.deepEqual(s8080!.ports, [{ name: 'web', port: 8080, protocol: 'TCP' }]);
         assert.deepEqual(ips(s8080!.addresses), ['127.21.1.1']);
         assert.deepEqual(ips(s8080!.notReadyAddresses), ['127.21.1.2']);
@@ -72,10 +80,10 @@ describe('endpoints controller', () => {
 
         const b = h.api.get(podType, 'ns', 'b')!;
         h.api.put(podType, { ...b, status: { ...b.status, conditions: [{ type: 'Ready', status: 'True' }] } });
-        await h.until(() => ips(h.api.get(endpointsType, 'ns', 'web')?.subsets?.[0]?.addresses).length === 2, 'b to become ready');
-        assert.equal(h.api.get(endpointsType, 'ns', 'web')?.subsets?.[0]?.notReadyAddresses, undefined);
+        await h.until(() => ips(subsets(h, 'ns', 'web')?.[0]?.addresses).length === 2, 'b to become ready');
+        assert.equal(subsets(h, 'ns', 'web')?.[0]?.notReadyAddresses, undefined);
         h.api.delete(podType, 'ns', 'a');
-        await h.until(() => ips(h.api.get(endpointsType, 'ns', 'web')?.subsets?.[0]?.addresses).join() === '127.21.1.2', 'a to be removed');
+        await h.until(() => ips(subsets(h, 'ns', 'web')?.[0]?.addresses).join() === '127.21.1.2', 'a to be removed');
       },
     );
   });
@@ -87,9 +95,9 @@ describe('endpoints controller', () => {
         seedPods(api);
       },
       async (h) => {
-        await h.until(() => h.api.get(endpointsType, 'ns', 'web')?.subsets !== undefined, 'endpoints');
+        await h.until(() => subsets(h, 'ns', 'web') !== undefined, 'endpoints');
         await h.quiesce();
-        assert.deepEqual(ips(h.api.get(endpointsType, 'ns', 'web')?.subsets?.[0]?.addresses), ['127.21.1.1', '127.21.1.2']);
+        assert.deepEqual(ips(subsets(h, 'ns', 'web')?.[0]?.addresses), ['127.21.1.1', '127.21.1.2']);
       },
     );
   });
@@ -107,8 +115,8 @@ describe('endpoints controller', () => {
       async (h) => {
         await h.until(() => h.api.get(endpointsType, 'ns', 'web') !== undefined, 'the managed endpoints');
         await h.quiesce();
-        assert.deepEqual(ips(h.api.get(endpointsType, 'ns', 'manual')?.subsets?.[0]?.addresses), ['10.0.0.1']);
-        assert.deepEqual(ips(h.api.get(endpointsType, 'default', 'kubernetes')?.subsets?.[0]?.addresses), ['127.10.1.1']);
+        assert.deepEqual(ips(subsets(h, 'ns', 'manual')?.[0]?.addresses), ['10.0.0.1']);
+        assert.deepEqual(ips(subsets(h, 'default', 'kubernetes')?.[0]?.addresses), ['127.10.1.1']);
         h.api.delete(serviceType, 'ns', 'web');
         await h.until(() => h.api.get(endpointsType, 'ns', 'web') === undefined, 'the endpoints of the deleted service to go');
       },
@@ -126,7 +134,8 @@ describe('endpointslice controller', () => {
       async (h) => {
         await h.until(() => h.list(endpointSliceType, 'ns').length === 2, 'two slices');
         const svc = h.api.get(serviceType, 'ns', 'web')!;
-        const slices = h.list(endpointSliceType, 'ns').sort((x, y) => Number(x.ports[0].port) - Number(y.ports[0].port));
+        const port = (slice: KubeObject): number => (slice.ports as { port: number }[])[0]!.port;
+        const slices = h.list(endpointSliceType, 'ns').sort((x, y) => port(x) - port(y));
         for (const s of slices) {
           assert.match(s.metadata.name ?? '', /^web-/);
           assert.equal(s.addressType, 'IPv4');
@@ -158,8 +167,9 @@ describe('endpointslice controller', () => {
       },
       async (h) => {
         const of = (svc: string): KubeObject[] => h.list(endpointSliceType, 'ns').filter((s) => s.metadata.labels?.['kubernetes.io/service-name'] === svc);
-        await h.until(() => of('web').reduce((n, s) => n + s.endpoints.length, 0) === 150, 'all endpoints');
-        assert.deepEqual(of('web').map((s) => s.endpoints.length).sort(), [100, 50]);
+        const count = (slice: KubeObject): number => (slice.endpoints as unknown[]).length;
+        await h.until(() => of('web').reduce((n, s) => n + count(s), 0) === 150, 'all endpoints');
+        assert.deepEqual(of('web').map(count).sort(), [100, 50]);
         await h.until(() => of('empty').length === 1, 'the placeholder');
         assert.deepEqual(of('empty')[0]!.endpoints, []);
       },
