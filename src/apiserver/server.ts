@@ -15,6 +15,7 @@
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import type { DefaultTolerationSeconds } from '../api/core/v1/pod-default-tolerations.ts';
 import type { Storage } from '../storage/storage.ts';
 import { createAuthenticator } from './authn/authenticator.ts';
 import { loadTokenFile } from './authn/token-file.ts';
@@ -57,6 +58,12 @@ export interface ApiServerOptions {
   readonly watchCacheSize?: number;
   /** Where internal errors go (default: stderr). */
   readonly log?: (message: string) => void;
+  /**
+   * Seconds new pods tolerate the not-ready/unreachable NoExecute taints by default
+   * (`--default-not-ready-toleration-seconds`, `--default-unreachable-toleration-seconds`).
+   * @default 30 each
+   */
+  readonly defaultTolerationSeconds?: DefaultTolerationSeconds;
 }
 
 export interface RunningApiServer {
@@ -91,7 +98,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
   const log = opts.log ?? ((m: string) => process.stderr.write(`${new Date().toISOString()} apiserver: ${m}\n`));
   const storage = opts.storage;
   const registry = new ApiRegistry(storage, (err) => log(`watch cache: ${String(err)}`), opts.watchCacheSize);
-  for (const strategy of builtinStrategies()) {
+  for (const strategy of builtinStrategies(opts.defaultTolerationSeconds === undefined ? {} : { defaultTolerationSeconds: opts.defaultTolerationSeconds })) {
     const extra =
       strategy.type.group === '' && strategy.type.resource === 'pods'
         ? [{ name: 'binding', kind: 'Binding', verbs: ['create'] }]

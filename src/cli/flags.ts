@@ -61,3 +61,10 @@ export function parseSeconds(value: string, flag: string): number {
   if (!(seconds > 0)) throw new UsageError(`${flag} must be a positive number of seconds, got ${JSON.stringify(value)}`);
   return seconds * 1000;
 }
+
+/** A non-negative whole number given with `flag`. */
+export function parseCount(value: string, flag: string): number {
+  const n = /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n)) throw new UsageError(`${flag} must be a non-negative integer, got ${JSON.stringify(value)}`);
+  return n;
+}

@@ -5,13 +5,16 @@
 import type { Command } from 'commander';
 import { APISERVER_PORT, defaultServerDataDir, k8tsHome, loadServerProcess } from '../../cluster/index.ts';
 import type { CliContext } from '../cli-context.ts';
-import { parseDirectory, parseIpAddress, parsePort, parseReadableFile } from '../flags.ts';
+import { DEFAULT_TOLERATION_SECONDS } from '../../api/core/v1/pod-default-tolerations.ts';
+import { parseCount, parseDirectory, parseIpAddress, parsePort, parseReadableFile } from '../flags.ts';
 
 interface ServerFlags {
   dataDir?: string;
   bindAddress: string;
   port: string;
   tokenFile?: string;
+  defaultNotReadyTolerationSeconds: string;
+  defaultUnreachableTolerationSeconds: string;
 }
 
 /** How long a clean shutdown may take before the process exits anyway. */
@@ -25,11 +28,17 @@ export function registerServer(program: Command, ctx: CliContext): void {
     .option('--bind-address <address>', 'IP address to listen on', '127.0.0.1')
     .option('--port <port>', 'port to listen on', String(APISERVER_PORT))
     .option('--token-file <file>', 'static bearer tokens: CSV lines token,user,uid,"group1,group2"')
+    .option('--default-not-ready-toleration-seconds <n>', 'seconds new pods tolerate the node.kubernetes.io/not-ready:NoExecute taint', String(DEFAULT_TOLERATION_SECONDS.notReady))
+    .option('--default-unreachable-toleration-seconds <n>', 'seconds new pods tolerate the node.kubernetes.io/unreachable:NoExecute taint', String(DEFAULT_TOLERATION_SECONDS.unreachable))
     .action(async (flags: ServerFlags) => {
       const dataDir = parseDirectory(flags.dataDir ?? defaultServerDataDir(k8tsHome(ctx.env)), '--data-dir');
       const bindAddress = parseIpAddress(flags.bindAddress, '--bind-address');
       const port = parsePort(flags.port);
       const tokenFile = flags.tokenFile === undefined ? undefined : parseReadableFile(flags.tokenFile, '--token-file');
+      const defaultTolerationSeconds = {
+        notReady: parseCount(flags.defaultNotReadyTolerationSeconds, '--default-not-ready-toleration-seconds'),
+        unreachable: parseCount(flags.defaultUnreachableTolerationSeconds, '--default-unreachable-toleration-seconds'),
+      };
       const log = (message: string): void => ctx.err(`${new Date().toISOString()} ${message}\n`);
 
       // Listen for signals before starting, so one that arrives during startup still shuts down cleanly.
@@ -48,7 +57,7 @@ export function registerServer(program: Command, ctx: CliContext): void {
       process.on('SIGINT', onSignal);
       try {
         const { runServerProcess } = await loadServerProcess();
-        const server = await runServerProcess({ dataDir, bindAddress, port, ...(tokenFile === undefined ? {} : { tokenFile }), log });
+        const server = await runServerProcess({ dataDir, bindAddress, port, defaultTolerationSeconds, ...(tokenFile === undefined ? {} : { tokenFile }), log });
         log(`ready; admin kubeconfig: ${server.kubeconfigPath}`);
         const signal = await stopSignal;
         log(`received ${signal}; shutting down`);

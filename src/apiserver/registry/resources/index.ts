@@ -2,6 +2,7 @@
  * The strategies of every built-in resource, in the order they are registered (and listed in
  * discovery). Adding a built-in kind is one strategy file and one entry here.
  */
+import { DEFAULT_TOLERATION_SECONDS, type DefaultTolerationSeconds } from '../../../api/core/v1/pod-default-tolerations.ts';
 import type { ResourceStrategy } from '../strategy.ts';
 import { configMapStrategy } from './configmaps.ts';
 import { controllerRevisionStrategy } from './controllerrevisions.ts';
@@ -14,17 +15,23 @@ import { jobStrategy } from './jobs.ts';
 import { leaseStrategy } from './leases.ts';
 import { namespaceStrategy } from './namespaces.ts';
 import { nodeStrategy } from './nodes.ts';
-import { podStrategy } from './pods.ts';
+import { podStrategyWith } from './pods.ts';
 import { replicaSetStrategy } from './replicasets.ts';
 import { secretStrategy } from './secrets.ts';
 import { serviceAccountStrategy } from './serviceaccounts.ts';
 import { serviceStrategy } from './services.ts';
 import { statefulSetStrategy } from './statefulsets.ts';
 
-export function builtinStrategies(): ResourceStrategy[] {
+/** Settings of built-in kinds that come from apiserver flags. */
+export interface BuiltinStrategyOptions {
+  /** Tolerations new pods get for the not-ready/unreachable NoExecute taints. @default 30 s each */
+  readonly defaultTolerationSeconds?: DefaultTolerationSeconds;
+}
+
+export function builtinStrategies(opts: BuiltinStrategyOptions = {}): ResourceStrategy[] {
   return [
     namespaceStrategy,
-    podStrategy,
+    podStrategyWith(opts.defaultTolerationSeconds ?? DEFAULT_TOLERATION_SECONDS),
     serviceStrategy,
     endpointsStrategy,
     configMapStrategy,
