@@ -1,5 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import type { KubeObject } from '../../meta/types.ts';
 import { addDefaultTolerations } from './pod-default-tolerations.ts';
 import { TAINT_NOT_READY, TAINT_UNREACHABLE, toleratesTaint } from './taints.ts';
 
@@ -15,16 +16,16 @@ describe('tolerations', () => {
   });
 
   it('new pods get the default not-ready and unreachable tolerations unless they bring their own', () => {
-    const pod = { metadata: {}, spec: { containers: [] } };
+    const pod: KubeObject = { metadata: {}, spec: { containers: [] } };
     addDefaultTolerations(pod, { notReady: 30, unreachable: 45 });
     assert.deepEqual(pod.spec.tolerations, [
       { key: TAINT_NOT_READY, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 30 },
       { key: TAINT_UNREACHABLE, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 45 },
     ]);
-    const own = { metadata: {}, spec: { tolerations: [{ key: TAINT_UNREACHABLE, operator: 'Exists', effect: 'NoExecute' }] } };
+    const own: KubeObject = { metadata: {}, spec: { tolerations: [{ key: TAINT_UNREACHABLE, operator: 'Exists', effect: 'NoExecute' }] } };
     addDefaultTolerations(own);
     assert.deepEqual(own.spec.tolerations.map((t: { key?: string }) => t.key), [TAINT_UNREACHABLE, TAINT_NOT_READY]);
-    const all = { metadata: {}, spec: { tolerations: [{ operator: 'Exists' }] } };
+    const all: KubeObject = { metadata: {}, spec: { tolerations: [{ operator: 'Exists' }] } };
     addDefaultTolerations(all);
     assert.equal(all.spec.tolerations.length, 1, 'a toleration of everything covers both');
   });

@@ -41,7 +41,7 @@ export function nodeTaints(node: KubeObject): Taint[] {
 
 /** A pod's tolerations. */
 export function podTolerations(pod: KubeObject): Toleration[] {
-  return objects(isObject(pod.spec) ? pod.spec.tolerations : undefined) as Toleration[];
+  return objects(isObject(pod.spec) ? pod.spec.tolerations : undefined);
 }
 
 /**
