@@ -9,8 +9,10 @@ import { endpointSliceController } from './endpointslice/endpointslice-controlle
 import { garbageCollector } from './garbagecollector/garbage-collector.ts';
 import { jobController } from './job/job-controller.ts';
 import { namespaceController } from './namespace/namespace-controller.ts';
+import { nodeLifecycleController } from './nodelifecycle/node-lifecycle-controller.ts';
 import { replicaSetController } from './replicaset/replicaset-controller.ts';
 import { serviceAccountController } from './serviceaccount/serviceaccount-controller.ts';
+import { taintEvictionController } from './taint-eviction/taint-eviction-controller.ts';
 
 /** Every controller, in start order. */
 export const CONTROLLERS: readonly ControllerDescriptor[] = [
@@ -22,6 +24,8 @@ export const CONTROLLERS: readonly ControllerDescriptor[] = [
   jobController,
   endpointsController,
   endpointSliceController,
+  nodeLifecycleController,
+  taintEvictionController,
 ];
 
 /**

@@ -12,7 +12,10 @@ export interface ControllerSettings {
    * condition turns Unknown. `--node-monitor-grace-period`.
    */
   readonly nodeMonitorGracePeriodMs: number;
-  /** How often node health is checked. `--node-monitor-period`. */
+  /**
+   * How often each node's health is checked besides the check due when its grace period runs
+   * out (which makes detection prompt whatever this is). `--node-monitor-period`.
+   */
   readonly nodeMonitorPeriodMs: number;
   /**
    * How long a node that has never reported may stay silent after it was created before it is
@@ -32,7 +35,7 @@ export interface ControllerSettings {
 /** The defaults (see the file comment for why the node timings are short). */
 export const DEFAULT_CONTROLLER_SETTINGS: ControllerSettings = {
   nodeMonitorGracePeriodMs: 10_000,
-  nodeMonitorPeriodMs: 1_000,
+  nodeMonitorPeriodMs: 5_000,
   nodeStartupGracePeriodMs: 30_000,
   podEvictionTimeoutMs: 0,
   discoveryRefreshMs: 30_000,
