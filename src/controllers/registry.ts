@@ -3,6 +3,7 @@
  * of kube-controller-manager: `*` for all, a name to enable one, `-name` to disable one.
  */
 import type { ControllerDescriptor } from './controller.ts';
+import { daemonSetController } from './daemonset/daemonset-controller.ts';
 import { deploymentController } from './deployment/deployment-controller.ts';
 import { endpointsController } from './endpoints/endpoints-controller.ts';
 import { endpointSliceController } from './endpointslice/endpointslice-controller.ts';
@@ -12,6 +13,7 @@ import { namespaceController } from './namespace/namespace-controller.ts';
 import { nodeLifecycleController } from './nodelifecycle/node-lifecycle-controller.ts';
 import { replicaSetController } from './replicaset/replicaset-controller.ts';
 import { serviceAccountController } from './serviceaccount/serviceaccount-controller.ts';
+import { statefulSetController } from './statefulset/statefulset-controller.ts';
 import { taintEvictionController } from './taint-eviction/taint-eviction-controller.ts';
 
 /** Every controller, in start order. */
@@ -21,6 +23,8 @@ export const CONTROLLERS: readonly ControllerDescriptor[] = [
   serviceAccountController,
   replicaSetController,
   deploymentController,
+  statefulSetController,
+  daemonSetController,
   jobController,
   endpointsController,
   endpointSliceController,
