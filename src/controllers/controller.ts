@@ -55,10 +55,16 @@ export interface ControllerContext {
   readonly settings: ControllerSettings;
 }
 
-/** A controller as the runner needs it: name, primary type, watches, and a factory. */
-export interface ReconcilingController {
-  /** e.g. `replicaset-controller`; what `--controllers` names. */
+/** How `--controllers` names a controller. */
+export interface ControllerNaming {
+  /** e.g. `replicaset-controller`, as kube-controller-manager names it. */
   readonly name: string;
+  /** Older names `--controllers` also accepts (e.g. `replicaset`). */
+  readonly aliases?: readonly string[];
+}
+
+/** A controller as the runner needs it: name, primary type, watches, and a factory. */
+export interface ReconcilingController extends ControllerNaming {
   /** Queue keys are objects of this type; every change to one enqueues its key. */
   readonly primary: ResourceType;
   readonly watches: readonly Watch[];
@@ -81,8 +87,7 @@ export interface ReconcilingController {
  * every type discovery reports, including ones added later). It runs its own event sources but
  * feeds a WorkQueue drained by the runner's `processQueue`, so the retry policy stays in one place.
  */
-export interface SelfRunningController {
-  readonly name: string;
+export interface SelfRunningController extends ControllerNaming {
   /** @default 1 */
   readonly workers?: number;
   /** Runs until `signal` aborts, with `workers` concurrent reconciles. */

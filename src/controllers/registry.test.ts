@@ -14,13 +14,33 @@ describe('selectControllers()', () => {
     assert.deepEqual(selectControllers(['c', 'a'], registry).map((c) => c.name), ['a', 'c']);
   });
 
+  it('accepts the older short names as aliases', () => {
+    assert.deepEqual(selectControllers(['*', '-replicaset', '-garbagecollector']).map((c) => c.name).includes('replicaset-controller'), false);
+    assert.deepEqual(selectControllers(['deployment', 'replicaset-controller']).map((c) => c.name), ['replicaset-controller', 'deployment-controller']);
+  });
+
   it('rejects unknown names', () => {
     assert.throws(() => selectControllers(['*', '-nope'], registry), /Cannot select controller "nope": known controllers are a, b, c/);
   });
 
-  it('the registry includes the namespace controller under unique names', () => {
-    const names = CONTROLLERS.map((c) => c.name);
-    assert.ok(names.includes('namespace-controller'));
+  it('the registry lists every controller under unique names and aliases', () => {
+    const names = CONTROLLERS.flatMap((c) => [c.name, ...(c.aliases ?? [])]);
+    for (const expected of [
+      'namespace-controller',
+      'garbage-collector-controller',
+      'serviceaccount-controller',
+      'replicaset-controller',
+      'deployment-controller',
+      'statefulset-controller',
+      'daemonset-controller',
+      'job-controller',
+      'endpoints-controller',
+      'endpointslice-controller',
+      'node-lifecycle-controller',
+      'taint-eviction-controller',
+    ]) {
+      assert.ok(names.includes(expected), expected);
+    }
     assert.equal(new Set(names).size, names.length);
   });
 });

@@ -33,18 +33,26 @@ export const CONTROLLERS: readonly ControllerDescriptor[] = [
 ];
 
 /**
- * The controllers a `--controllers` list selects, in registry order.
+ * The controllers a `--controllers` list selects, in registry order. Names and aliases both
+ * work (`replicaset-controller` or `replicaset`).
  * @param selection e.g. `['*']`, `['*', '-namespace-controller']`, `['namespace-controller']`
  * @throws Error naming an unknown controller
  */
 export function selectControllers(selection: readonly string[], registry: readonly ControllerDescriptor[] = CONTROLLERS): ControllerDescriptor[] {
-  const known = new Set(registry.map((c) => c.name));
+  const byName = new Map<string, ControllerDescriptor>();
+  for (const c of registry) for (const n of [c.name, ...(c.aliases ?? [])]) byName.set(n, c);
+  const enabled = new Set<ControllerDescriptor>();
+  const disabled = new Set<ControllerDescriptor>();
+  let all = false;
   for (const item of selection) {
     const name = item.startsWith('-') ? item.slice(1) : item;
-    if (name !== '*' && !known.has(name)) {
-      throw new Error(`Cannot select controller "${name}": known controllers are ${[...known].join(', ')}`);
+    if (name === '*') {
+      all = true;
+      continue;
     }
+    const c = byName.get(name);
+    if (c === undefined) throw new Error(`Cannot select controller "${name}": known controllers are ${registry.map((r) => r.name).join(', ')}`);
+    (item.startsWith('-') ? disabled : enabled).add(c);
   }
-  const all = selection.includes('*');
-  return registry.filter((c) => !selection.includes(`-${c.name}`) && (all || selection.includes(c.name)));
+  return registry.filter((c) => !disabled.has(c) && (all || enabled.has(c)));
 }

@@ -277,6 +277,7 @@ export class DaemonSetReconciler implements Reconciler {
 /** The DaemonSet controller, as the runner and the registry see it. */
 export const daemonSetController: ControllerDescriptor = {
   name: 'daemonset-controller',
+  aliases: ['daemonset'],
   primary: daemonSetType,
   watches: [
     { type: podType },

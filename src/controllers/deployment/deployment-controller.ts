@@ -316,6 +316,7 @@ function recreateDeploymentsOfPod(pod: KubeObject, ctx: ControllerContext): stri
 /** The Deployment controller, as the runner and the registry see it. */
 export const deploymentController: ControllerDescriptor = {
   name: 'deployment-controller',
+  aliases: ['deployment'],
   primary: deploymentType,
   watches: [
     { type: replicaSetType, mapTo: deploymentsOfReplicaSet },

@@ -148,6 +148,7 @@ export class EndpointsReconciler implements Reconciler {
 /** The Endpoints controller, as the runner and the registry see it. */
 export const endpointsController: ControllerDescriptor = {
   name: 'endpoints-controller',
+  aliases: ['endpoint'],
   primary: serviceType,
   watches: [
     { type: podType, mapTo: servicesOfPod },

@@ -185,6 +185,7 @@ export class EndpointSliceReconciler implements Reconciler {
 /** The EndpointSlice controller, as the runner and the registry see it. */
 export const endpointSliceController: ControllerDescriptor = {
   name: 'endpointslice-controller',
+  aliases: ['endpointslice'],
   primary: serviceType,
   watches: [
     { type: podType, mapTo: servicesOfPod },

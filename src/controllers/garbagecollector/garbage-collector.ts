@@ -205,6 +205,7 @@ export class GarbageCollector {
 /** The garbage collector, as the runner and the registry see it. */
 export const garbageCollector: SelfRunningController = {
   name: 'garbage-collector-controller',
+  aliases: ['garbagecollector'],
   workers: 5,
   run: (ctx, signal, workers) => new GarbageCollector(ctx).run(signal, workers),
 };

@@ -321,6 +321,7 @@ export class JobReconciler implements Reconciler {
 /** The Job controller, as the runner and the registry see it. */
 export const jobController: ControllerDescriptor = {
   name: 'job-controller',
+  aliases: ['job'],
   primary: jobType,
   watches: [{ type: podType }],
   workers: 5,

@@ -146,6 +146,7 @@ export class NodeLifecycleReconciler implements Reconciler {
 /** The node lifecycle controller, as the runner and the registry see it. */
 export const nodeLifecycleController: ControllerDescriptor = {
   name: 'node-lifecycle-controller',
+  aliases: ['nodelifecycle'],
   primary: nodeType,
   watches: [
     { type: leaseType, scope: { namespace: NODE_LEASE_NAMESPACE }, mapTo: (lease) => [lease.metadata.name ?? ''] },

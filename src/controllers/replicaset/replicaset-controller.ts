@@ -184,6 +184,7 @@ function replicaSetsOfPod(pod: KubeObject, ctx: ControllerContext): string[] {
 /** The ReplicaSet controller, as the runner and the registry see it. */
 export const replicaSetController: ControllerDescriptor = {
   name: 'replicaset-controller',
+  aliases: ['replicaset'],
   primary: replicaSetType,
   watches: [{ type: podType, mapTo: replicaSetsOfPod }],
   workers: 5,

@@ -43,6 +43,7 @@ export class ServiceAccountReconciler implements Reconciler {
 /** The ServiceAccount controller, as the runner and the registry see it. */
 export const serviceAccountController: ControllerDescriptor = {
   name: 'serviceaccount-controller',
+  aliases: ['serviceaccount'],
   primary: namespaceType,
   watches: [{ type: serviceAccountType, mapTo: (sa) => (sa.metadata.name === DEFAULT_SERVICE_ACCOUNT ? [sa.metadata.namespace ?? ''] : []) }],
   workers: 2,

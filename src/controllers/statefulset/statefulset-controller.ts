@@ -238,6 +238,7 @@ function setsOfPod(pod: KubeObject, ctx: ControllerContext): string[] {
 /** The StatefulSet controller, as the runner and the registry see it. */
 export const statefulSetController: ControllerDescriptor = {
   name: 'statefulset-controller',
+  aliases: ['statefulset'],
   primary: statefulSetType,
   watches: [{ type: podType, mapTo: setsOfPod }, { type: controllerRevisionType }],
   workers: 5,
