@@ -1,0 +1,67 @@
+/**
+ * Two controller managers under leader election against one apiserver: only the leader acts;
+ * when it is stopped in the middle of scaling a Deployment up, the standby takes over and
+ * finishes the job with exactly the desired number of pods — never more, at any observed point.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { deploymentType } from '../../src/api/apps/v1/deployment.ts';
+import { leaseType } from '../../src/api/coordination/v1/lease.ts';
+import { podType } from '../../src/api/core/v1/pod.ts';
+import type { KubeObject } from '../../src/api/meta/types.ts';
+import { resourcePath } from '../../src/api/resource-type.ts';
+import { waitFor } from '../../src/client/testing/wait-for.ts';
+import { startControllerCluster, type ControllerCluster, type RunningManager } from '../support/controller-cluster.ts';
+
+const NS = 'ha';
+const WANTED = 60;
+let cluster: ControllerCluster;
+
+before(async () => {
+  cluster = await startControllerCluster();
+  await cluster.createNamespace(NS);
+});
+after(async () => {
+  await cluster?.stop();
+});
+
+const holder = async (): Promise<string> => ((await cluster.client.resource(leaseType).get('kube-controller-manager', { namespace: 'kube-system' }).catch(() => undefined)) as KubeObject | undefined)?.spec?.holderIdentity ?? '';
+const livePods = async (): Promise<KubeObject[]> => (await cluster.client.resource(podType).list({ namespace: NS, labelSelector: 'app=web' })).items.filter((p) => p.metadata.deletionTimestamp === undefined);
+
+describe('controller manager failover', () => {
+  it('the standby finishes a scale-up the stopped leader started, with no extra pods', async () => {
+    const managers: RunningManager[] = [cluster.startManager('cm-a', true), cluster.startManager('cm-b', true)];
+    await waitFor(async () => (await holder()) !== '', 'a leader', 30_000);
+    const leaderName = await holder();
+    const first = managers.find((m) => m.identity === leaderName)!;
+    const standby = managers.find((m) => m !== first)!;
+
+    await cluster.client.resource(deploymentType).create({
+      metadata: { name: 'web', namespace: NS },
+      spec: { replicas: 1, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image: 'x', command: ['x'] }] } } },
+    });
+    await waitFor(async () => (await livePods()).length === 1, 'the first pod', 30_000);
+
+    let most = 0;
+    const sample = async (): Promise<number> => {
+      const n = (await livePods()).length;
+      most = Math.max(most, n);
+      return n;
+    };
+    await cluster.client.rest.requestJson({ method: 'PATCH', path: resourcePath(deploymentType, NS, 'web', 'scale'), contentType: 'application/merge-patch+json', body: { spec: { replicas: WANTED } } });
+    await waitFor(async () => (await sample()) > 1, 'the scale-up to start', 30_000);
+    await first.stop();
+    const atStop = await sample();
+
+    await waitFor(async () => (await holder()) === standby.identity, 'the standby to take over', 30_000);
+    await waitFor(async () => (await sample()) === WANTED, `${WANTED} pods`, 60_000);
+    // Once the ReplicaSet reports them all, nothing more is created.
+    await waitFor(async () => {
+      const d = await cluster.client.resource(deploymentType).get('web', { namespace: NS });
+      return d.status?.replicas === WANTED && d.status?.availableReplicas === WANTED && (await sample()) === WANTED;
+    }, 'the deployment to settle', 60_000);
+    assert.ok(atStop < WANTED, `the leader was stopped mid-scale (${atStop} of ${WANTED} pods then)`);
+    assert.equal(most, WANTED, `never more than ${WANTED} pods (at most ${most} seen)`);
+    assert.equal((await cluster.client.resource(podType).list({ namespace: NS })).items.length, WANTED);
+  });
+});
