@@ -82,7 +82,8 @@ export async function claim<T extends KubeObject>(candidates: readonly T[], spec
     try {
       const patched = await spec.client.patch(
         obj.metadata.name ?? '',
-        { metadata: { ownerReferences, resourceVersion: obj.metadata.resourceVersion } },
+        // An empty list is removed rather than stored as [] (as Go clients omit it).
+        { metadata: { ownerReferences: ownerReferences.length > 0 ? ownerReferences : null, resourceVersion: obj.metadata.resourceVersion } },
         { namespace: obj.metadata.namespace, signal: spec.signal },
       );
       spec.onWrite?.(patched.metadata.resourceVersion);

@@ -183,7 +183,7 @@ export class GarbageCollector {
     try {
       await this.#ctx.clientset
         .resource(type)
-        .patch(obj.metadata.name ?? '', { metadata: { ownerReferences, resourceVersion: obj.metadata.resourceVersion } }, { namespace: obj.metadata.namespace, signal });
+        .patch(obj.metadata.name ?? '', { metadata: { ownerReferences: ownerReferences.length > 0 ? ownerReferences : null, resourceVersion: obj.metadata.resourceVersion } }, { namespace: obj.metadata.namespace, signal });
     } catch (err) {
       if (!isNotFound(err)) throw err;
     }
@@ -195,7 +195,7 @@ export class GarbageCollector {
     try {
       await this.#ctx.clientset
         .resource(type)
-        .patch(obj.metadata.name ?? '', { metadata: { finalizers, resourceVersion: obj.metadata.resourceVersion } }, { namespace: obj.metadata.namespace, signal });
+        .patch(obj.metadata.name ?? '', { metadata: { finalizers: finalizers.length > 0 ? finalizers : null, resourceVersion: obj.metadata.resourceVersion } }, { namespace: obj.metadata.namespace, signal });
     } catch (err) {
       if (!isNotFound(err)) throw err;
     }

@@ -291,7 +291,7 @@ export class JobReconciler implements Reconciler {
       pods.map(async (p) => {
         try {
           const finalizers = (p.metadata.finalizers ?? []).filter((f) => f !== JOB_TRACKING_FINALIZER);
-          const patched = await this.#podClient.patch(p.metadata.name ?? '', { metadata: { finalizers, resourceVersion: p.metadata.resourceVersion } }, { namespace: p.metadata.namespace, signal });
+          const patched = await this.#podClient.patch(p.metadata.name ?? '', { metadata: { finalizers: finalizers.length > 0 ? finalizers : null, resourceVersion: p.metadata.resourceVersion } }, { namespace: p.metadata.namespace, signal });
           this.#expectations.expect(key, this.#pods, patched.metadata.resourceVersion);
         } catch (err) {
           if (!isNotFound(err)) throw err;
