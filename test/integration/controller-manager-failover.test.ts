@@ -25,7 +25,13 @@ after(async () => {
   await cluster?.stop();
 });
 
-const holder = async (): Promise<string> => ((await cluster.client.resource(leaseType).get('kube-controller-manager', { namespace: 'kube-system' }).catch(() => undefined)) as KubeObject | undefined)?.spec?.holderIdentity ?? '';
+async function holder(): Promise<string> {
+  const lease = await cluster.client
+    .resource(leaseType)
+    .get('kube-controller-manager', { namespace: 'kube-system' })
+    .catch((): undefined => undefined);
+  return lease?.spec?.holderIdentity ?? '';
+}
 const livePods = async (): Promise<KubeObject[]> => (await cluster.client.resource(podType).list({ namespace: NS, labelSelector: 'app=web' })).items.filter((p) => p.metadata.deletionTimestamp === undefined);
 
 describe('controller manager failover', () => {

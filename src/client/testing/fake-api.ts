@@ -299,7 +299,7 @@ export class FakeApi {
         try {
           const body: unknown = JSON.parse(req.body);
           patched = (req.headers['content-type'] ?? '').startsWith('application/json-patch+json')
-            ? (fastJsonPatch.applyPatch(structuredClone(current), body as fastJsonPatch.Operation[], true, false).newDocument as KubeObject)
+            ? (fastJsonPatch.applyPatch(structuredClone(current), body as fastJsonPatch.Operation[], true, false).newDocument)
             : (jsonMergePatch(current, body) as KubeObject);
         } catch (err) {
           return sendStatus(res, 422, 'Invalid', `cannot apply the patch: ${(err as Error).message}`);
