@@ -35,7 +35,7 @@ describe('k8ts controller-manager', () => {
     const child = spawn(process.execPath, [K8TS, 'controller-manager', '--kubeconfig', kubeconfig, ...args], { env: cluster.env, stdio: ['ignore', 'pipe', 'pipe'] });
     children.push(child);
     let log = '';
-    child.stderr!.on('data', (d: Buffer) => (log += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (log += d.toString()));
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
     return { child, log: () => log, exited };
   }
