@@ -148,6 +148,16 @@ describe('workload controllers against the apiserver', () => {
     assert.ok(pods.every((p) => (p.metadata.finalizers ?? []).length === 0), 'tracking finalizers released');
   });
 
+  it('deleting a running Job takes its pods with it', async () => {
+    await cluster.client.resource(jobType).create({
+      metadata: { name: 'sleepy', namespace: NS },
+      spec: { parallelism: 2, completions: 4, template: { spec: { restartPolicy: 'OnFailure', containers: [{ name: 's', image: 'busybox', command: ['sleep', '1000'] }] } } },
+    });
+    await waitFor(async () => (await listPods('batch.kubernetes.io/job-name=sleepy')).length === 2, 'two pods', 30_000);
+    await cluster.client.resource(jobType).delete('sleepy', { namespace: NS, propagationPolicy: 'Background' });
+    await waitFor(async () => (await listPods('batch.kubernetes.io/job-name=sleepy')).length === 0, 'the pods to go with the job', 30_000);
+  });
+
   it('a StatefulSet creates its pods in order with stable names', async () => {
     await cluster.client.resource(statefulSetType).create({
       metadata: { name: 'db', namespace: NS },

@@ -142,6 +142,16 @@ describe('job controller', () => {
     });
   });
 
+  it('releases the tracking finalizers of the pods of a deleted job', async () => {
+    await withJob(job('j', { completions: 2 }), async (h) => {
+      await h.until(() => running(h).length === 1, 'the pod');
+      const p = running(h)[0]!;
+      h.api.delete(jobType, 'ns', 'j');
+      h.api.delete(podType, 'ns', p.metadata.name ?? '');
+      await h.until(() => h.api.get(podType, 'ns', p.metadata.name ?? '') === undefined, 'the pod to go once its finalizer is released');
+    });
+  });
+
   it('completion index sets round-trip through their range text', () => {
     assert.equal(formatIndexes([5, 0, 1, 2, 7, 8]), '0-2,5,7-8');
     assert.deepEqual([...parseIndexes('0-2,5,7-8')].sort((a, b) => a - b), [0, 1, 2, 5, 7, 8]);

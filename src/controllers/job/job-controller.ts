@@ -27,7 +27,7 @@ import { podType } from '../../api/core/v1/pod.ts';
 import { isObject, objects } from '../../api/meta/shape.ts';
 import type { KubeObject } from '../../api/meta/types.ts';
 import type { Informer, ResourceClient } from '../../client/index.ts';
-import { isNotFound } from '../../client/index.ts';
+import { isNotFound, NAMESPACE_INDEX, splitKey } from '../../client/index.ts';
 import type { ControllerContext, ControllerDescriptor, Reconciler, ReconcileResult } from '../controller.ts';
 import type { Condition } from '../common/conditions.ts';
 import { findCondition, setCondition } from '../common/conditions.ts';
@@ -99,6 +99,9 @@ export class JobReconciler implements Reconciler {
 
   async reconcile(key: string, signal: AbortSignal): Promise<ReconcileResult> {
     const cached = this.#jobs.store.get(key);
+    // Pods of a Job that is gone (or was replaced by one of the same name) must not stay stuck
+    // on their tracking finalizer: nobody would ever count them now.
+    await this.#releaseFinalizers(key, this.#orphansOf(key, cached?.metadata.uid), signal);
     if (cached === undefined) {
       this.#expectations.forget(key);
       this.#lastFailure.delete(key);
@@ -219,6 +222,17 @@ export class JobReconciler implements Reconciler {
     const written = await writeStatusIfChanged(this.#client, job, status as Record<string, unknown>, signal);
     if (isFinished(written)) return this.#expireAfterFinished(written, now, signal);
     return requeueAfterMs === undefined ? {} : { requeueAfterMs: requeueAfterMs + 100 };
+  }
+
+  /** Tracked pods whose controller is a Job named like `key` but not the one with `uid`. */
+  #orphansOf(key: string, uid: string | undefined): KubeObject[] {
+    const { namespace, name } = splitKey(key);
+    return this.#pods.store
+      .byIndex(NAMESPACE_INDEX, namespace ?? '')
+      .filter((p) => {
+        const ref = controllerRef(p);
+        return ref?.kind === 'Job' && ref.name === name && ref.uid !== uid && (p.metadata.finalizers ?? []).includes(JOB_TRACKING_FINALIZER);
+      });
   }
 
   /** Milliseconds before the next pod may be created after `failed` failures (0: now). */
