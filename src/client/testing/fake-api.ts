@@ -74,6 +74,11 @@ export class FakeApi {
     this.#types = types;
   }
 
+  /** Serves another type from now on (as a newly installed custom resource would be). */
+  addType(t: FakeApiType): void {
+    this.#types.push(t);
+  }
+
   /** Starts serving (plain HTTP on 127.0.0.1); returns the base URL. */
   async start(): Promise<string> {
     this.#server = await startFakeServer((req, res) => this.#handle(req, res));

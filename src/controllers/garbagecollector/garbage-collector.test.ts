@@ -96,6 +96,17 @@ describe('garbage collector', () => {
     });
   });
 
+  it('monitors types the server starts serving later, once it rediscovers', async () => {
+    await withGc(async (h) => {
+      const gadgets: ResourceType = { group: 'late.example.com', version: 'v1', kind: 'Gadget', resource: 'gadgets', singular: 'gadget', listKind: 'GadgetList', namespaced: true, shortNames: [], categories: [] };
+      h.api.addType({ type: gadgets });
+      h.api.put(gadgets, cm('stale-gadget', [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'gone', uid: 'gone-uid' }]));
+      await h.quiesce();
+      assert.ok(get(h, gadgets, 'stale-gadget'), 'not seen before the next discovery');
+      await h.until(() => get(h, gadgets, 'stale-gadget') === undefined, 'the gadget collected after rediscovery', 10_000);
+    });
+  });
+
   it('leaves objects whose owner kind the server does not serve alone', async () => {
     await withGc(async (h) => {
       h.api.put(configMapType, cm('mystery', [{ apiVersion: 'example.com/v1', kind: 'Gadget', name: 'g', uid: 'u' }]));

@@ -101,6 +101,20 @@ describe('namespace controller', () => {
     }
   });
 
+  it('empties types the server started serving after the controller started', async () => {
+    const h = await harness();
+    try {
+      const gadgets = type('late.example.com', 'Gadget', 'gadgets');
+      h.api.addType({ type: gadgets });
+      h.api.put(gadgets, { metadata: { namespace: 'doomed', name: 'g' } });
+      h.api.delete(namespaceType, undefined, 'doomed');
+      await waitFor(() => h.api.get(namespaceType, undefined, 'doomed') === undefined, 'the namespace to go');
+      assert.equal(h.api.list(gadgets, 'doomed').length, 0, 'the new type was emptied too');
+    } finally {
+      await h.stop();
+    }
+  });
+
   it('does not finalize while discovery of a group-version fails', async () => {
     const h = await harness();
     try {
