@@ -40,7 +40,7 @@ import { podFromTemplate } from '../common/pod-template.ts';
 import { rankForDeletion } from '../common/pod-ranking.ts';
 import { writeStatusIfChanged } from '../common/status-writer.ts';
 import { formatTime, parseTime } from '../common/time.ts';
-import { slowStartBatch } from '../replicaset/replicaset-controller.ts';
+import { slowStartBatch } from '../common/slow-start.ts';
 import { formatIndexes, parseIndexes } from './completion-indexes.ts';
 
 export const JOB_TRACKING_FINALIZER = 'batch.kubernetes.io/job-tracking';

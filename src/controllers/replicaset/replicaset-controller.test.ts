@@ -5,7 +5,8 @@ import { podType } from '../../api/core/v1/pod.ts';
 import type { KubeObject } from '../../api/meta/types.ts';
 import { startControllers, type ControllerHarness } from '../testing/harness.ts';
 import { markPod, pod, replicaSet } from '../testing/objects.ts';
-import { replicaSetController, slowStartBatch } from './replicaset-controller.ts';
+import { slowStartBatch } from '../common/slow-start.ts';
+import { replicaSetController } from './replicaset-controller.ts';
 
 const pods = (h: ControllerHarness): KubeObject[] => h.list(podType, 'ns');
 const rsOf = (h: ControllerHarness, name: string): KubeObject | undefined => h.api.get(replicaSetType, 'ns', name);

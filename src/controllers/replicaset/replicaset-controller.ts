@@ -31,25 +31,12 @@ import { claim, controllerRef } from '../common/owner-refs.ts';
 import { rankForDeletion } from '../common/pod-ranking.ts';
 import { isPodActive, isPodAvailable, isPodReady, msUntilAvailable } from '../common/pod-state.ts';
 import { podFromTemplate, templateParts } from '../common/pod-template.ts';
+import { slowStartBatch } from '../common/slow-start.ts';
 import { hasLabels, selectorMatcher } from '../common/selectors.ts';
 import { writeStatusIfChanged } from '../common/status-writer.ts';
 
 /** Most pods created or deleted in one reconcile (upstream's burstReplicas). */
 export const BURST_REPLICAS = 500;
-
-/** Creates `count` items with `create`, in batches of 1, 2, 4, …; stops after the first batch with a failure. */
-export async function slowStartBatch(count: number, create: () => Promise<void>): Promise<{ created: number; error: unknown }> {
-  let created = 0;
-  let batch = Math.min(1, count);
-  while (batch > 0) {
-    const results = await Promise.allSettled(Array.from({ length: batch }, create));
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    created += results.filter((r) => r.status === 'fulfilled').length;
-    if (failed !== undefined) return { created, error: failed.reason };
-    batch = Math.min(2 * batch, count - created);
-  }
-  return { created, error: undefined };
-}
 
 function desiredReplicas(rs: KubeObject): number {
   return isObject(rs.spec) && typeof rs.spec.replicas === 'number' ? rs.spec.replicas : 1;
