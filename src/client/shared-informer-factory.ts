@@ -43,6 +43,8 @@ export class SharedInformerFactory {
   readonly #informers = new Map<string, Informer<KubeObject>>();
   /** Run promises of started informers, by key. Invariant: keys ⊆ #informers keys. */
   readonly #running = new Map<string, Promise<void>>();
+  /** While `recordUsage` runs: every informer handed out. */
+  #recording: Set<Informer<KubeObject>> | undefined;
 
   constructor(clientset: Clientset, opts: SharedInformerFactoryOptions = {}) {
     this.#clientset = clientset;
@@ -68,7 +70,26 @@ export class SharedInformerFactory {
       });
       this.#informers.set(key, informer);
     }
+    this.#recording?.add(informer);
     return informer as unknown as Informer<T>;
+  }
+
+  /**
+   * Runs `fn` (synchronously) and reports which informers it asked for, so that a component
+   * can wait for the caches it reads and not for every cache of the process (one of which may
+   * never sync, e.g. for a type the server does not serve).
+   */
+  recordUsage<R>(fn: () => R): { result: R; informers: Informer<KubeObject>[] } {
+    const outer = this.#recording;
+    const used = new Set<Informer<KubeObject>>();
+    this.#recording = used;
+    try {
+      const result = fn();
+      return { result, informers: [...used] };
+    } finally {
+      this.#recording = outer;
+      if (outer !== undefined) for (const i of used) outer.add(i);
+    }
   }
 
   /** Starts every informer not started yet; they stop when `signal` aborts. Call again after adding informers. */

@@ -34,6 +34,7 @@ describe('selectControllers()', () => {
       'statefulset-controller',
       'daemonset-controller',
       'job-controller',
+      'cronjob-controller',
       'endpoints-controller',
       'endpointslice-controller',
       'node-lifecycle-controller',

@@ -3,6 +3,7 @@
  * of kube-controller-manager: `*` for all, a name to enable one, `-name` to disable one.
  */
 import type { ControllerDescriptor } from './controller.ts';
+import { cronJobController } from './cronjob/cronjob-controller.ts';
 import { daemonSetController } from './daemonset/daemonset-controller.ts';
 import { deploymentController } from './deployment/deployment-controller.ts';
 import { endpointsController } from './endpoints/endpoints-controller.ts';
@@ -26,6 +27,7 @@ export const CONTROLLERS: readonly ControllerDescriptor[] = [
   statefulSetController,
   daemonSetController,
   jobController,
+  cronJobController,
   endpointsController,
   endpointSliceController,
   nodeLifecycleController,

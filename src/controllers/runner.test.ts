@@ -216,4 +216,28 @@ describe('runController()', () => {
       await api.close();
     }
   });
+
+  it('a controller whose type the server does not serve waits alone; the others sharing its caches run', async () => {
+    const gadgets: ResourceType = { ...widgets, kind: 'Gadget', resource: 'gadgets', singular: 'gadget', listKind: 'GadgetList' };
+    const api = new FakeApi([{ type: widgets }]);
+    const url = await api.start();
+    api.put(widgets, { metadata: { namespace: 'ns', name: 'w' } });
+    const clientset = Clientset.fromOptions({ endpoints: [url] });
+    const clock = new FakeClock();
+    const ctx: ControllerContext = { clientset, informers: new SharedInformerFactory(clientset, { clock }), clock, logger: silentLogger, settings: DEFAULT_CONTROLLER_SETTINGS };
+    const calls: string[] = [];
+    const recorder = (name: string, primary: ResourceType): ControllerDescriptor => ({ name, primary, watches: [], create: () => ({ reconcile: async (key) => (calls.push(`${name}:${key}`), {}) }) });
+    const ac = new AbortController();
+    const done = Promise.all([runController(recorder('gadgets', gadgets), ctx, ac.signal), runController(recorder('widgets', widgets), ctx, ac.signal)]);
+    try {
+      await waitFor(() => calls.includes('widgets:ns/w'), 'the widget controller to run');
+      assert.ok(!calls.some((c) => c.startsWith('gadgets:')));
+    } finally {
+      ac.abort();
+      await done;
+      await ctx.informers.stopped();
+      clientset.close();
+      await api.close();
+    }
+  });
 });

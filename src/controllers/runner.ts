@@ -101,21 +101,27 @@ export async function runController(descriptor: ControllerDescriptor, ctx: Contr
   const stop = (): void => queue.shutDown();
   signal.addEventListener('abort', stop, { once: true });
   try {
-    const reconciler = descriptor.create(ctx);
     const watched: Watch[] = [{ type: descriptor.primary, mapTo: (obj) => [objectKey(obj)] }, ...descriptor.watches];
-    for (const w of watched) {
-      const map = w.mapTo ?? ((obj: KubeObject) => ownerKeys(descriptor.primary, obj));
-      removers.push(
-        ctx.informers.informerFor(w.type, w.scope).addEventHandler({
-          onAdd: (obj) => enqueueKeys(map(obj, ctx)),
-          // Both: an update can move an object from one primary to another (a label change).
-          onUpdate: (oldObj, newObj) => enqueueKeys([...new Set([...map(oldObj, ctx), ...map(newObj, ctx)])]),
-          onDelete: (obj) => enqueueKeys(map(unwrapTombstone(obj), ctx)),
-        }),
-      );
-    }
+    const { result: reconciler, informers } = ctx.informers.recordUsage(() => {
+      const created = descriptor.create(ctx);
+      for (const w of watched) {
+        const map = w.mapTo ?? ((obj: KubeObject) => ownerKeys(descriptor.primary, obj));
+        removers.push(
+          ctx.informers.informerFor(w.type, w.scope).addEventHandler({
+            onAdd: (obj) => enqueueKeys(map(obj, ctx)),
+            // Both: an update can move an object from one primary to another (a label change).
+            onUpdate: (oldObj, newObj) => enqueueKeys([...new Set([...map(oldObj, ctx), ...map(newObj, ctx)])]),
+            onDelete: (obj) => enqueueKeys(map(unwrapTombstone(obj), ctx)),
+          }),
+        );
+      }
+      return created;
+    });
     ctx.informers.start(signal);
-    if (!(await ctx.informers.waitForCacheSync(signal))) return;
+    // Only this controller's caches: one that never syncs (a type the server does not serve)
+    // holds back the controller that needs it, not the others.
+    const synced = await Promise.all(informers.map((i) => i.waitForSync(signal)));
+    if (!synced.every(Boolean)) return;
     ctx.logger.info('controller started', { controller: descriptor.name });
     const resync = descriptor.resyncPeriodMs === undefined ? Promise.resolve() : resyncLoop(descriptor.resyncPeriodMs, () => ctx.informers.informerFor(descriptor.primary).store.keys(), enqueueKeys, ctx, signal);
     await Promise.all([processQueue(queue, (key, s) => reconciler.reconcile(key, s), { name: descriptor.name, workers, ctx }, signal), resync]);

@@ -8,6 +8,7 @@ import { deploymentType } from '../../api/apps/v1/deployment.ts';
 import { replicaSetType } from '../../api/apps/v1/replicaset.ts';
 import { statefulSetType } from '../../api/apps/v1/statefulset.ts';
 import { controllerRevisionType } from '../../api/apps/v1/controller-revision.ts';
+import { cronJobType } from '../../api/batch/v1/cronjob.ts';
 import { jobType } from '../../api/batch/v1/job.ts';
 import { leaseType } from '../../api/coordination/v1/lease.ts';
 import { configMapType } from '../../api/core/v1/configmap.ts';
@@ -47,6 +48,7 @@ export const CONTROLLER_TEST_TYPES: readonly FakeApiType[] = [
   { type: daemonSetType, status: true },
   { type: controllerRevisionType },
   { type: jobType, status: true },
+  { type: cronJobType, status: true },
 ];
 
 /** A running controller over a FakeApi; see the file comment. */
