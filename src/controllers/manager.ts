@@ -26,6 +26,8 @@ export interface LeaderElectionConfig {
   leaseDurationSeconds?: number;
   renewDeadlineMs?: number;
   retryPeriodMs?: number;
+  /** Clear the lease on shutdown so a standby takes over at once. @default true */
+  releaseOnCancel?: boolean;
 }
 
 /** What the controller manager runs, and how. */
@@ -92,6 +94,7 @@ export async function runControllerManager(opts: ControllerManagerOptions, signa
     ...(le.leaseDurationSeconds === undefined ? {} : { leaseDurationSeconds: le.leaseDurationSeconds }),
     ...(le.renewDeadlineMs === undefined ? {} : { renewDeadlineMs: le.renewDeadlineMs }),
     ...(le.retryPeriodMs === undefined ? {} : { retryPeriodMs: le.retryPeriodMs }),
+    ...(le.releaseOnCancel === undefined ? {} : { releaseOnCancel: le.releaseOnCancel }),
     clock: deps.clock ?? realClock,
     logger: deps.logger ?? silentLogger,
     onStartedLeading: (leading) => runControllers(controllers, deps, leading),

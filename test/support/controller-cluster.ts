@@ -30,8 +30,11 @@ export interface ControllerCluster {
   /** The test's own client (cluster admin). */
   readonly client: Clientset;
   readonly kubelet: TestKubelet;
-  /** Starts a(nother) controller manager; with `elect`, under leader election. */
-  startManager(identity: string, elect: boolean): RunningManager;
+  /**
+   * Starts a(nother) controller manager; with `elect`, under leader election. With `crash`,
+   * stopping it leaves its lease held, as a killed process would.
+   */
+  startManager(identity: string, elect: boolean, opts?: { crash?: boolean }): RunningManager;
   createNamespace(name: string): Promise<void>;
   stop(): Promise<void>;
 }
@@ -42,11 +45,11 @@ export async function startControllerCluster(opts: ControllerClusterOptions = {}
   const client = newClient();
   const managers: RunningManager[] = [];
   const settings = { ...DEFAULT_CONTROLLER_SETTINGS, ...opts.settings };
-  const startManager = (identity: string, elect: boolean): RunningManager => {
+  const startManager = (identity: string, elect: boolean, managerOpts: { crash?: boolean } = {}): RunningManager => {
     const clientset = newClient();
     const ac = new AbortController();
     const done = runControllerManager(
-      { clientset, controllers: opts.controllers ?? CONTROLLERS, settings, ...(elect ? { leaderElection: { identity } } : {}) },
+      { clientset, controllers: opts.controllers ?? CONTROLLERS, settings, ...(elect ? { leaderElection: { identity, releaseOnCancel: managerOpts.crash !== true } } : {}) },
       ac.signal,
     );
     let stopped: Promise<void> | undefined;
