@@ -9,8 +9,10 @@
 import type { Clientset, Clock, Logger } from '../client/index.ts';
 import { LeaderElector, leaseLock, realClock, SharedInformerFactory, silentLogger } from '../client/index.ts';
 import type { ControllerDescriptor } from './controller.ts';
+import { isSelfRunning } from './controller.ts';
 import { CONTROLLERS } from './registry.ts';
 import { runController } from './runner.ts';
+import { ServedTypes } from './served-types.ts';
 import type { ControllerSettings } from './settings.ts';
 import { DEFAULT_CONTROLLER_SETTINGS } from './settings.ts';
 
@@ -62,12 +64,16 @@ export async function runControllers(controllers: readonly ControllerDescriptor[
   const logger = deps.logger ?? silentLogger;
   const informers = new SharedInformerFactory(deps.clientset, { clock, logger });
   const ctx = { clientset: deps.clientset, informers, clock, logger, settings: deps.settings ?? DEFAULT_CONTROLLER_SETTINGS };
+  const served = new ServedTypes(deps.clientset, clock, logger, ctx.settings.discoveryRefreshMs);
   await Promise.all(
-    controllers.map((c) => {
+    controllers.map(async (c) => {
       const workers = deps.workers?.[c.name];
-      return runController(c, ctx, signal, workers === undefined ? {} : { workers }).catch((err: unknown) => {
+      try {
+        if (!isSelfRunning(c) && !(await served.waitFor(c.primary, c.name, signal))) return;
+        await runController(c, ctx, signal, workers === undefined ? {} : { workers });
+      } catch (err) {
         logger.error('controller stopped with an error', { controller: c.name, error: err });
-      });
+      }
     }),
   );
   await informers.stopped();
