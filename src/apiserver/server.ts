@@ -22,6 +22,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
+import type { DefaultTolerationSeconds } from '../api/core/v1/pod-default-tolerations.ts';
 import type { Storage } from '../storage/storage.ts';
 import { createAuthenticator, type UserInfo } from './authn/authenticator.ts';
 import { ServiceAccountTokens } from './authn/service-account-token.ts';
@@ -92,6 +93,12 @@ export interface ApiServerOptions {
   readonly kubeletClient?: KubeletClientTls;
   /** Where internal errors go (default: stderr). */
   readonly log?: (message: string) => void;
+  /**
+   * Seconds new pods tolerate the not-ready/unreachable NoExecute taints by default
+   * (`--default-not-ready-toleration-seconds`, `--default-unreachable-toleration-seconds`).
+   * @default 30 each
+   */
+  readonly defaultTolerationSeconds?: DefaultTolerationSeconds;
 }
 
 /** The ClusterIP range of an apiserver that was given none. */
@@ -154,7 +161,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
     nodePortRange: opts.serviceNodePortRange ?? DEFAULT_NODE_PORT_RANGE,
     log: (m) => log(`service allocator: ${m}`),
   });
-  for (const strategy of builtinStrategies({ serviceAllocator })) {
+  for (const strategy of builtinStrategies({ serviceAllocator, ...(opts.defaultTolerationSeconds === undefined ? {} : { defaultTolerationSeconds: opts.defaultTolerationSeconds }) })) {
     const core = strategy.type.group === '';
     const extra = [
       ...(core ? (CORE_SUBRESOURCES[strategy.type.resource] ?? []) : []),

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseClusterName, parseDirectory, parseIpAddress, parsePort, parseReadableFile, parseSeconds } from './flags.ts';
+import { parseBoolean, parseClusterName, parseCount, parseDirectory, parseDuration, parseIpAddress, parsePort, parseReadableFile, parseSeconds } from './flags.ts';
 import { UsageError } from './usage-error.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'k8ts-flags-test-'));
@@ -54,5 +54,17 @@ describe('flag parsing', () => {
   it('--timeout takes positive seconds', () => {
     assert.equal(parseSeconds('1.5', '--timeout'), 1500);
     usageError(() => parseSeconds('0', '--timeout'), /^--timeout must be a positive number of seconds, got "0"$/);
+  });
+
+  it('durations take Go notation; counts and booleans are strict', () => {
+    assert.equal(parseDuration('10s', '--x'), 10_000);
+    assert.equal(parseDuration('1m30s', '--x'), 90_000);
+    assert.equal(parseDuration('500ms', '--x'), 500);
+    assert.equal(parseDuration('1.5h', '--x'), 5_400_000);
+    for (const bad of ['10', 's', '10 s', '-1s', '1d', '']) usageError(() => parseDuration(bad, '--node-monitor-grace-period'), /^--node-monitor-grace-period must be a duration such as 10s/);
+    assert.equal(parseCount('5', '--n'), 5);
+    usageError(() => parseCount('-1', '--concurrent-job-syncs'), /^--concurrent-job-syncs must be a non-negative integer, got "-1"$/);
+    assert.equal(parseBoolean('false', '--leader-elect'), false);
+    usageError(() => parseBoolean('yes', '--leader-elect'), /^--leader-elect must be true or false, got "yes"$/);
   });
 });

@@ -86,3 +86,29 @@ export function parsePortRangeFlag(value: string, flag: string): string {
   }
   return value;
 }
+
+/** A non-negative whole number given with `flag`. */
+export function parseCount(value: string, flag: string): number {
+  const n = /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n)) throw new UsageError(`${flag} must be a non-negative integer, got ${JSON.stringify(value)}`);
+  return n;
+}
+
+const DURATION_UNITS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/**
+ * A duration in Go's notation, as Kubernetes components take them (`10s`, `1m30s`, `500ms`,
+ * `1.5h`); returns milliseconds.
+ */
+export function parseDuration(value: string, flag: string): number {
+  const parts = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h))+$/.test(value) ? [...value.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)] : [];
+  if (parts.length === 0) throw new UsageError(`${flag} must be a duration such as 10s, 500ms or 1m30s, got ${JSON.stringify(value)}`);
+  return parts.reduce((ms, [, n, unit]) => ms + Number(n) * DURATION_UNITS[unit!]!, 0);
+}
+
+/** `true` or `false` given with `flag`. */
+export function parseBoolean(value: string, flag: string): boolean {
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  throw new UsageError(`${flag} must be true or false, got ${JSON.stringify(value)}`);
+}

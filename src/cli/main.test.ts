@@ -46,7 +46,7 @@ describe('k8ts CLI', () => {
   it('exits 0 for help', async () => {
     const r = await k8ts('--help');
     assert.equal(r.code, 0);
-    for (const command of ['up', 'down', 'status', 'kubeconfig', 'server']) assert.match(r.out, new RegExp(`^  ${command} `, 'm'));
+    for (const command of ['up', 'down', 'status', 'kubeconfig', 'server', 'controller-manager']) assert.match(r.out, new RegExp(`^  ${command} `, 'm'));
     const up = await k8ts('up', '--help');
     assert.equal(up.code, 0);
     assert.match(up.out, /--no-merge-kubeconfig/);
@@ -81,5 +81,25 @@ describe('k8ts CLI', () => {
     assert.equal(r.code, 1);
     assert.match(r.out, /cluster dev: single node, apiserver https:\/\/127\.10\.1\.1:6443, stopped/);
     assert.match(r.out, /no processes recorded \(stopped\)/);
+  });
+
+  it('controller-manager: exits 2 naming the flag for bad values', async () => {
+    const kubeconfig = join(root, 'cm-kubeconfig');
+    writeFileSync(kubeconfig, 'apiVersion: v1\n');
+    const cases: Array<[string[], RegExp]> = [
+      [['controller-manager', '--kubeconfig', join(root, 'none')], /^error: --kubeconfig: cannot read/m],
+      [['controller-manager', '--kubeconfig', kubeconfig, '--controllers', '*,-nope'], /^error: --controllers: Cannot select controller "nope": known controllers are namespace-controller, /m],
+      [['controller-manager', '--kubeconfig', kubeconfig, '--node-monitor-grace-period', '10'], /^error: --node-monitor-grace-period must be a duration such as 10s/m],
+      [['controller-manager', '--kubeconfig', kubeconfig, '--leader-elect', 'maybe'], /^error: --leader-elect must be true or false, got "maybe"$/m],
+      [['controller-manager', '--kubeconfig', kubeconfig, '--leader-elect-lease-duration', '1500ms'], /^error: --leader-elect-lease-duration must be a whole number of seconds/m],
+      [['controller-manager', '--kubeconfig', kubeconfig, '--leader-elect-renew-deadline', '5s'], /^error: --leader-elect-renew-deadline must be shorter than --leader-elect-lease-duration$/m],
+      [['controller-manager', '--kubeconfig', kubeconfig, '--concurrent-deployment-syncs', '0'], /^error: --concurrent-deployment-syncs must be at least 1, got 0$/m],
+      [['controller-manager', '--kubeconfig', kubeconfig, '--server', 'http://127.0.0.1:6443'], /^error: --server must be an https:\/\/ URL/m],
+    ];
+    for (const [args, pattern] of cases) {
+      const r = await k8ts(...args);
+      assert.equal(r.code, 2, args.join(' '));
+      assert.match(r.err, pattern, args.join(' '));
+    }
   });
 });

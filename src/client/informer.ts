@@ -95,6 +95,11 @@ export class Informer<T extends KubeObject> {
     return this.#reflector.lastSyncResourceVersion;
   }
 
+  /** Whether the cache has an index of this name. */
+  hasIndexer(name: string): boolean {
+    return this.#store.hasIndexer(name);
+  }
+
   /** Adds index functions (allowed at any time; existing objects are indexed at once). */
   addIndexers(indexers: Readonly<Record<string, IndexFunc<T>>>): void {
     this.#store.addIndexers(indexers);

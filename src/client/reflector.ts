@@ -161,9 +161,11 @@ export class Reflector<T extends KubeObject> {
           if (isResourceExpired(new ApiError(ev.object))) return 'expired';
           throw new ApiError(ev.object);
         }
-        if (ev.type !== 'BOOKMARK') this.#sink.apply(ev.type, ev.object);
+        // The version moves before the sink hears of the event, so that anyone the sink wakes
+        // sees a cache that counts as caught up with this event (see lastSyncResourceVersion).
         const rv = ev.object.metadata.resourceVersion;
         if (rv !== undefined && rv !== '') this.#resourceVersion = rv;
+        if (ev.type !== 'BOOKMARK') this.#sink.apply(ev.type, ev.object);
         if (events++ === 0) this.#backoff.reset();
       }
     } finally {

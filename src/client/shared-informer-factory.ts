@@ -12,6 +12,7 @@ import { realClock } from './clock.ts';
 import { Informer } from './informer.ts';
 import type { Logger } from './logger.ts';
 import { silentLogger } from './logger.ts';
+import { metadataOnly } from './metadata-only.ts';
 import { listerWatcherFor } from './reflector.ts';
 
 /** Narrows what an informer lists and watches. */
@@ -20,6 +21,8 @@ export interface InformerScope {
   namespace?: string;
   labelSelector?: string;
   fieldSelector?: string;
+  /** Cache only apiVersion, kind and metadata of each object (see metadata-only.ts). */
+  metadataOnly?: boolean;
 }
 
 /** Settings every informer of the factory shares. */
@@ -40,6 +43,8 @@ export class SharedInformerFactory {
   readonly #informers = new Map<string, Informer<KubeObject>>();
   /** Run promises of started informers, by key. Invariant: keys ⊆ #informers keys. */
   readonly #running = new Map<string, Promise<void>>();
+  /** While `recordUsage` runs: every informer handed out. */
+  #recording: Set<Informer<KubeObject>> | undefined;
 
   constructor(clientset: Clientset, opts: SharedInformerFactoryOptions = {}) {
     this.#clientset = clientset;
@@ -51,11 +56,13 @@ export class SharedInformerFactory {
   /** The shared informer for `type` in `scope`, created (not started) on first request. */
   informerFor<T extends KubeObject = KubeObject>(type: ResourceType, scope: InformerScope = {}): Informer<T> {
     const name = `${apiVersionOf(type)}/${type.resource}`;
-    const key = `${name}?ns=${scope.namespace ?? ''}&l=${scope.labelSelector ?? ''}&f=${scope.fieldSelector ?? ''}`;
+    const { metadataOnly: trimmed = false, ...selection } = scope;
+    const key = `${name}?ns=${selection.namespace ?? ''}&l=${selection.labelSelector ?? ''}&f=${selection.fieldSelector ?? ''}&m=${trimmed}`;
     let informer = this.#informers.get(key);
     if (informer === undefined) {
+      const full = listerWatcherFor(this.#clientset.resource(type), selection);
       informer = new Informer<KubeObject>({
-        listerWatcher: listerWatcherFor(this.#clientset.resource(type), scope),
+        listerWatcher: trimmed ? metadataOnly(full) : full,
         name,
         clock: this.#clock,
         logger: this.#logger,
@@ -63,7 +70,26 @@ export class SharedInformerFactory {
       });
       this.#informers.set(key, informer);
     }
+    this.#recording?.add(informer);
     return informer as unknown as Informer<T>;
+  }
+
+  /**
+   * Runs `fn` (synchronously) and reports which informers it asked for, so that a component
+   * can wait for the caches it reads and not for every cache of the process (one of which may
+   * never sync, e.g. for a type the server does not serve).
+   */
+  recordUsage<R>(fn: () => R): { result: R; informers: Informer<KubeObject>[] } {
+    const outer = this.#recording;
+    const used = new Set<Informer<KubeObject>>();
+    this.#recording = used;
+    try {
+      const result = fn();
+      return { result, informers: [...used] };
+    } finally {
+      this.#recording = outer;
+      if (outer !== undefined) for (const i of used) outer.add(i);
+    }
   }
 
   /** Starts every informer not started yet; they stop when `signal` aborts. Call again after adding informers. */

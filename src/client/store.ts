@@ -56,6 +56,11 @@ export class Store<T extends KubeObject> implements Lister<T> {
     }
   }
 
+  /** Whether an index of this name exists. */
+  hasIndexer(name: string): boolean {
+    return this.#indexers.has(name);
+  }
+
   get size(): number {
     return this.#items.size;
   }

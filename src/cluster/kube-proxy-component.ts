@@ -4,9 +4,8 @@
  * see src/proxy/port-listener.ts) and NodePorts on the server's address, over HTTPS to the local
  * apiserver like any other client.
  */
-import { Clientset } from '../client/index.ts';
+import { Clientset, lineLogger } from '../client/index.ts';
 import { startKubeProxy } from '../proxy/index.ts';
-import { lineLogger } from './controller-manager-component.ts';
 import type { InProcessComponent } from './in-process-components.ts';
 
 /** The node a single-node cluster's server stands for (the address plan's first control plane). */

@@ -6,6 +6,7 @@
  * Stop order is the reverse, so components never see the apiserver vanish under them and the
  * apiserver never sees the store closed while it serves.
  */
+import type { DefaultTolerationSeconds } from '../api/core/v1/pod-default-tolerations.ts';
 import { startApiServer } from '../apiserver/server.ts';
 import { openStorage } from '../storage/index.ts';
 import { ensurePrivateDir } from '../pki/index.ts';
@@ -24,6 +25,8 @@ export interface ServerProcessOptions {
   readonly serviceNodePortRange?: string;
   /** One line to the log (default: stderr with a timestamp). */
   readonly log?: (message: string) => void;
+  /** Seconds new pods tolerate the not-ready/unreachable taints (default 30 each). */
+  readonly defaultTolerationSeconds?: DefaultTolerationSeconds;
 }
 
 export interface RunningServerProcess {
@@ -72,6 +75,7 @@ export async function runServerProcess(opts: ServerProcessOptions): Promise<Runn
       serviceAccountKey: prepared.pki.serviceAccountKey,
       ...(opts.serviceClusterIpRange === undefined ? {} : { serviceClusterIpRange: opts.serviceClusterIpRange }),
       ...(opts.serviceNodePortRange === undefined ? {} : { serviceNodePortRange: opts.serviceNodePortRange }),
+      ...(opts.defaultTolerationSeconds === undefined ? {} : { defaultTolerationSeconds: opts.defaultTolerationSeconds }),
       log: (message) => log(`apiserver: ${message}`),
     });
     log(`apiserver listening on ${apiserver.url} (store ${prepared.layout.dbPath})`);

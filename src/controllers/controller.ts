@@ -6,7 +6,8 @@
  */
 import type { KubeObject } from '../api/meta/types.ts';
 import type { ResourceType } from '../api/resource-type.ts';
-import type { Clientset, Clock, Logger, SharedInformerFactory } from '../client/index.ts';
+import type { Clientset, Clock, InformerScope, Logger, SharedInformerFactory } from '../client/index.ts';
+import type { ControllerSettings } from './settings.ts';
 
 /** What a reconcile asks of the runner when it succeeds. */
 export interface ReconcileResult {
@@ -33,11 +34,14 @@ export class TerminalError extends Error {
 /** A secondary resource whose changes wake the controller. */
 export interface Watch {
   readonly type: ResourceType;
+  /** Narrows the informer (e.g. Leases only in `kube-node-lease`). @default all of the type */
+  readonly scope?: InformerScope;
   /**
-   * The primary keys an object of this type maps to. Omitted: the key of the object's
-   * controlling owner when that owner is of the primary kind (the `owns` relation).
+   * The primary keys an object of this type maps to; may read the caches in `ctx` (e.g. the
+   * services whose selector matches a pod). Omitted: the key of the object's controlling owner
+   * when that owner is of the primary kind (the `owns` relation).
    */
-  readonly mapTo?: (obj: KubeObject) => readonly string[];
+  readonly mapTo?: (obj: KubeObject, ctx: ControllerContext) => readonly string[];
 }
 
 /** What a controller gets to work with. */
@@ -47,16 +51,53 @@ export interface ControllerContext {
   readonly informers: SharedInformerFactory;
   readonly clock: Clock;
   readonly logger: Logger;
+  /** Timings and limits from the command line (`--node-monitor-grace-period`, …). */
+  readonly settings: ControllerSettings;
+}
+
+/** How `--controllers` names a controller. */
+export interface ControllerNaming {
+  /** e.g. `replicaset-controller`, as kube-controller-manager names it. */
+  readonly name: string;
+  /** Older names `--controllers` also accepts (e.g. `replicaset`). */
+  readonly aliases?: readonly string[];
 }
 
 /** A controller as the runner needs it: name, primary type, watches, and a factory. */
-export interface ControllerDescriptor {
-  /** e.g. `namespace-controller`; what `--controllers` names. */
-  readonly name: string;
+export interface ReconcilingController extends ControllerNaming {
   /** Queue keys are objects of this type; every change to one enqueues its key. */
   readonly primary: ResourceType;
   readonly watches: readonly Watch[];
   /** Concurrent reconciles (of different keys). @default 1 */
   readonly workers?: number;
+  /**
+   * Every key of the primary cache is queued again this often: a safety net for conditions
+   * that no event announces (a node lease that simply stops being renewed).
+   */
+  readonly resyncPeriodMs?: number;
+  /**
+   * Called before the caches start: it may ask `ctx.informers` for every informer it reads,
+   * and the runner starts and syncs those too before the first reconcile.
+   */
   create(ctx: ControllerContext): Reconciler;
+}
+
+/**
+ * A controller whose watched types are only known at run time (the garbage collector watches
+ * every type discovery reports, including ones added later). It runs its own event sources but
+ * feeds a WorkQueue drained by the runner's `processQueue`, so the retry policy stays in one place.
+ */
+export interface SelfRunningController extends ControllerNaming {
+  /** @default 1 */
+  readonly workers?: number;
+  /** Runs until `signal` aborts, with `workers` concurrent reconciles. */
+  run(ctx: ControllerContext, signal: AbortSignal, workers: number): Promise<void>;
+}
+
+/** Either kind of controller; the registry lists both. */
+export type ControllerDescriptor = ReconcilingController | SelfRunningController;
+
+/** Whether a descriptor runs its own loop. */
+export function isSelfRunning(d: ControllerDescriptor): d is SelfRunningController {
+  return 'run' in d;
 }

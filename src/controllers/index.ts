@@ -1,6 +1,6 @@
 /**
  * Controllers: level-triggered reconcilers run by one shared runner, and the controller manager
- * that runs them under leader election.
+ * that runs them under leader election (docs/ARCHITECTURE.md lists them).
  *
  * ```ts
  * await runControllerManager(
@@ -16,5 +16,7 @@ export { runControllerManager, runControllers } from './manager.ts';
 export type { ControllerManagerOptions, LeaderElectionConfig } from './manager.ts';
 export { namespaceController } from './namespace/namespace-controller.ts';
 export { CONTROLLERS, selectControllers } from './registry.ts';
-export { ownerKeys, runController } from './runner.ts';
+export { ownerKeys, processQueue, runController } from './runner.ts';
 export type { RunControllerOptions } from './runner.ts';
+export { DEFAULT_CONTROLLER_SETTINGS } from './settings.ts';
+export type { ControllerSettings } from './settings.ts';

@@ -75,4 +75,34 @@ describe('runControllerManager()', () => {
       await api.close();
     }
   });
+
+  it('starts a controller only once the server serves its type, and the others meanwhile', async () => {
+    const gadgets: ResourceType = { ...widgets, kind: 'Gadget', resource: 'gadgets', singular: 'gadget', listKind: 'GadgetList' };
+    const api = new FakeApi([{ type: widgets }]);
+    const url = await api.start();
+    api.put(widgets, { metadata: { namespace: 'ns', name: 'w' } });
+    const clientset = Clientset.fromOptions({ endpoints: [url] });
+    const clock = new FakeClock();
+    const calls: string[] = [];
+    const logs: string[] = [];
+    const logger = { info: (m: string) => logs.push(m), warn: (m: string) => logs.push(m), error: (m: string) => logs.push(m) };
+    const recorder = (name: string, primary: ResourceType): ControllerDescriptor => ({ name, primary, watches: [], create: () => ({ reconcile: async (key) => (calls.push(`${name}:${key}`), {}) }) });
+    const ac = new AbortController();
+    const done = runControllerManager({ clientset, clock, logger, controllers: [recorder('gadgets', gadgets), recorder('widgets', widgets)] }, ac.signal);
+    try {
+      await waitFor(() => calls.includes('widgets:ns/w'), 'the widget controller');
+      assert.ok(logs.includes('controller waits: the server does not serve its resource'));
+      api.addType({ type: gadgets });
+      api.put(gadgets, { metadata: { namespace: 'ns', name: 'g' } });
+      await waitFor(async () => {
+        await clock.advance(5_000);
+        return calls.includes('gadgets:ns/g');
+      }, 'the gadget controller once its type is served');
+    } finally {
+      ac.abort();
+      await done;
+      clientset.close();
+      await api.close();
+    }
+  });
 });

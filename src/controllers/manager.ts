@@ -9,8 +9,12 @@
 import type { Clientset, Clock, Logger } from '../client/index.ts';
 import { LeaderElector, leaseLock, realClock, SharedInformerFactory, silentLogger } from '../client/index.ts';
 import type { ControllerDescriptor } from './controller.ts';
+import { isSelfRunning } from './controller.ts';
 import { CONTROLLERS } from './registry.ts';
 import { runController } from './runner.ts';
+import { ServedTypes } from './served-types.ts';
+import type { ControllerSettings } from './settings.ts';
+import { DEFAULT_CONTROLLER_SETTINGS } from './settings.ts';
 
 /** Where and as whom the controller manager contends for leadership. */
 export interface LeaderElectionConfig {
@@ -24,6 +28,8 @@ export interface LeaderElectionConfig {
   leaseDurationSeconds?: number;
   renewDeadlineMs?: number;
   retryPeriodMs?: number;
+  /** Clear the lease on shutdown so a standby takes over at once. @default true */
+  releaseOnCancel?: boolean;
 }
 
 /** What the controller manager runs, and how. */
@@ -37,26 +43,52 @@ export interface ControllerManagerOptions {
   clock?: Clock;
   /** @default silentLogger */
   logger?: Logger;
+  /** @default DEFAULT_CONTROLLER_SETTINGS */
+  settings?: ControllerSettings;
+  /** Worker counts by controller name (`--concurrent-*-syncs`); others keep their default. */
+  workers?: Readonly<Record<string, number>>;
+}
+
+/** What every leadership term of the controllers shares. */
+export interface ControllerDeps {
+  clientset: Clientset;
+  clock?: Clock;
+  logger?: Logger;
+  settings?: ControllerSettings;
+  workers?: Readonly<Record<string, number>>;
 }
 
 /** Runs the controllers (with a fresh informer factory) until `signal` aborts. */
-export async function runControllers(
-  controllers: readonly ControllerDescriptor[],
-  deps: { clientset: Clientset; clock?: Clock; logger?: Logger },
-  signal: AbortSignal,
-): Promise<void> {
+export async function runControllers(controllers: readonly ControllerDescriptor[], deps: ControllerDeps, signal: AbortSignal): Promise<void> {
   const clock = deps.clock ?? realClock;
   const logger = deps.logger ?? silentLogger;
   const informers = new SharedInformerFactory(deps.clientset, { clock, logger });
-  const ctx = { clientset: deps.clientset, informers, clock, logger };
-  await Promise.all(controllers.map((c) => runController(c, ctx, signal)));
+  const ctx = { clientset: deps.clientset, informers, clock, logger, settings: deps.settings ?? DEFAULT_CONTROLLER_SETTINGS };
+  const served = new ServedTypes(deps.clientset, clock, logger, ctx.settings.discoveryRefreshMs);
+  await Promise.all(
+    controllers.map(async (c) => {
+      const workers = deps.workers?.[c.name];
+      try {
+        if (!isSelfRunning(c) && !(await served.waitFor(c.primary, c.name, signal))) return;
+        await runController(c, ctx, signal, workers === undefined ? {} : { workers });
+      } catch (err) {
+        logger.error('controller stopped with an error', { controller: c.name, error: err });
+      }
+    }),
+  );
   await informers.stopped();
 }
 
 /** Runs the controller manager until `signal` aborts; with election, only while leading. */
 export async function runControllerManager(opts: ControllerManagerOptions, signal: AbortSignal): Promise<void> {
   const controllers = opts.controllers ?? CONTROLLERS;
-  const deps = { clientset: opts.clientset, clock: opts.clock ?? realClock, logger: opts.logger ?? silentLogger };
+  const deps: ControllerDeps = {
+    clientset: opts.clientset,
+    clock: opts.clock ?? realClock,
+    logger: opts.logger ?? silentLogger,
+    ...(opts.settings === undefined ? {} : { settings: opts.settings }),
+    ...(opts.workers === undefined ? {} : { workers: opts.workers }),
+  };
   const le = opts.leaderElection;
   if (le === undefined) {
     await runControllers(controllers, deps, signal);
@@ -68,8 +100,9 @@ export async function runControllerManager(opts: ControllerManagerOptions, signa
     ...(le.leaseDurationSeconds === undefined ? {} : { leaseDurationSeconds: le.leaseDurationSeconds }),
     ...(le.renewDeadlineMs === undefined ? {} : { renewDeadlineMs: le.renewDeadlineMs }),
     ...(le.retryPeriodMs === undefined ? {} : { retryPeriodMs: le.retryPeriodMs }),
-    clock: deps.clock,
-    logger: deps.logger,
+    ...(le.releaseOnCancel === undefined ? {} : { releaseOnCancel: le.releaseOnCancel }),
+    clock: deps.clock ?? realClock,
+    logger: deps.logger ?? silentLogger,
     onStartedLeading: (leading) => runControllers(controllers, deps, leading),
   });
   await elector.run(signal);

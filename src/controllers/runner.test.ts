@@ -8,6 +8,7 @@ import { waitFor } from '../client/testing/wait-for.ts';
 import type { ControllerContext, ControllerDescriptor, Reconciler, ReconcileResult } from './controller.ts';
 import { TerminalError } from './controller.ts';
 import { ownerKeys, runController } from './runner.ts';
+import { DEFAULT_CONTROLLER_SETTINGS } from './settings.ts';
 
 const widgets: ResourceType = {
   group: 'example.com',
@@ -37,7 +38,7 @@ async function harness(reconcile: (key: string, signal: AbortSignal) => Promise<
   const url = await api.start();
   const clientset = Clientset.fromOptions({ endpoints: [url] });
   const clock = new FakeClock();
-  const ctx: ControllerContext = { clientset, informers: new SharedInformerFactory(clientset, { clock }), clock, logger: silentLogger };
+  const ctx: ControllerContext = { clientset, informers: new SharedInformerFactory(clientset, { clock }), clock, logger: silentLogger, settings: DEFAULT_CONTROLLER_SETTINGS };
   const reconciler: Reconciler = { reconcile };
   const descriptor: ControllerDescriptor = { name: 'widget-controller', primary: widgets, watches: [{ type: configmaps }], workers, create: () => reconciler };
   const ac = new AbortController();
@@ -154,5 +155,89 @@ describe('runController()', () => {
     assert.deepEqual(ownerKeys(widgets, { metadata: { namespace: 'ns', ownerReferences: [{ ...ref, controller: true }] } }), ['ns/w']);
     assert.deepEqual(ownerKeys(widgets, { metadata: { namespace: 'ns', ownerReferences: [ref] } }), []);
     assert.deepEqual(ownerKeys(widgets, { metadata: { namespace: 'ns', ownerReferences: [{ ...ref, kind: 'Gadget', controller: true }] } }), []);
+  });
+
+  it('starts and syncs the informers a reconciler asks for when created, before the first reconcile', async () => {
+    const api = new FakeApi([{ type: widgets }, { type: configmaps }]);
+    const url = await api.start();
+    api.put(configmaps, { metadata: { namespace: 'ns', name: 'settings' } });
+    api.put(widgets, { metadata: { namespace: 'ns', name: 'w' } });
+    const clientset = Clientset.fromOptions({ endpoints: [url] });
+    const clock = new FakeClock();
+    const ctx: ControllerContext = { clientset, informers: new SharedInformerFactory(clientset, { clock }), clock, logger: silentLogger, settings: DEFAULT_CONTROLLER_SETTINGS };
+    const seen: number[] = [];
+    const descriptor: ControllerDescriptor = {
+      name: 'reader',
+      primary: widgets,
+      watches: [],
+      create: (c) => {
+        const cms = c.informers.informerFor(configmaps).store;
+        return { reconcile: async () => (seen.push(cms.size), {}) };
+      },
+    };
+    const ac = new AbortController();
+    const done = runController(descriptor, ctx, ac.signal);
+    try {
+      await waitFor(() => seen.length > 0, 'the first reconcile');
+      assert.deepEqual(seen, [1], 'the configmap cache was synced before the first reconcile');
+    } finally {
+      ac.abort();
+      await done;
+      await ctx.informers.stopped();
+      clientset.close();
+      await api.close();
+    }
+  });
+
+  it('queues every primary key again each resyncPeriodMs', async () => {
+    const calls: string[] = [];
+    const api = new FakeApi([{ type: widgets }]);
+    const url = await api.start();
+    api.put(widgets, { metadata: { namespace: 'ns', name: 'a' } });
+    api.put(widgets, { metadata: { namespace: 'ns', name: 'b' } });
+    const clientset = Clientset.fromOptions({ endpoints: [url] });
+    const clock = new FakeClock();
+    const ctx: ControllerContext = { clientset, informers: new SharedInformerFactory(clientset, { clock }), clock, logger: silentLogger, settings: DEFAULT_CONTROLLER_SETTINGS };
+    const descriptor: ControllerDescriptor = { name: 'resync', primary: widgets, watches: [], resyncPeriodMs: 60_000, create: () => ({ reconcile: async (key) => (calls.push(key), {}) }) };
+    const ac = new AbortController();
+    const done = runController(descriptor, ctx, ac.signal);
+    try {
+      await waitFor(() => calls.length === 2, 'the initial reconciles');
+      await clock.advance(59_000);
+      assert.equal(calls.length, 2, 'nothing before the period');
+      await clock.advance(1_000);
+      await waitFor(() => calls.length === 4, 'the resync');
+      assert.deepEqual(calls.slice(2).sort(), ['ns/a', 'ns/b']);
+    } finally {
+      ac.abort();
+      await done;
+      await ctx.informers.stopped();
+      clientset.close();
+      await api.close();
+    }
+  });
+
+  it('a controller whose type the server does not serve waits alone; the others sharing its caches run', async () => {
+    const gadgets: ResourceType = { ...widgets, kind: 'Gadget', resource: 'gadgets', singular: 'gadget', listKind: 'GadgetList' };
+    const api = new FakeApi([{ type: widgets }]);
+    const url = await api.start();
+    api.put(widgets, { metadata: { namespace: 'ns', name: 'w' } });
+    const clientset = Clientset.fromOptions({ endpoints: [url] });
+    const clock = new FakeClock();
+    const ctx: ControllerContext = { clientset, informers: new SharedInformerFactory(clientset, { clock }), clock, logger: silentLogger, settings: DEFAULT_CONTROLLER_SETTINGS };
+    const calls: string[] = [];
+    const recorder = (name: string, primary: ResourceType): ControllerDescriptor => ({ name, primary, watches: [], create: () => ({ reconcile: async (key) => (calls.push(`${name}:${key}`), {}) }) });
+    const ac = new AbortController();
+    const done = Promise.all([runController(recorder('gadgets', gadgets), ctx, ac.signal), runController(recorder('widgets', widgets), ctx, ac.signal)]);
+    try {
+      await waitFor(() => calls.includes('widgets:ns/w'), 'the widget controller to run');
+      assert.ok(!calls.some((c) => c.startsWith('gadgets:')));
+    } finally {
+      ac.abort();
+      await done;
+      await ctx.informers.stopped();
+      clientset.close();
+      await api.close();
+    }
   });
 });

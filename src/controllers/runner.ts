@@ -1,18 +1,18 @@
 /**
  * The controller runner, written once: informer events → keys → WorkQueue → N workers →
- * `reconcile(key)`, with the whole retry policy in `settle`.
+ * `reconcile(key)`, with the whole retry policy in `processQueue`.
  */
 import type { KubeObject } from '../api/meta/types.ts';
 import type { ResourceType } from '../api/resource-type.ts';
 import { apiVersionOf } from '../api/resource-type.ts';
 import type { DeletedFinalStateUnknown, RateLimiter } from '../client/index.ts';
-import { isTombstone, objectKey, WorkQueue } from '../client/index.ts';
+import { isTombstone, objectKey, pause, WorkQueue } from '../client/index.ts';
 import type { ControllerContext, ControllerDescriptor, ReconcileResult, Watch } from './controller.ts';
-import { TerminalError } from './controller.ts';
+import { isSelfRunning, TerminalError } from './controller.ts';
 
 /** Per-run overrides. */
 export interface RunControllerOptions {
-  /** Overrides the descriptor's worker count. */
+  /** Overrides the descriptor's worker count (`--concurrent-*-syncs`). */
   workers?: number;
   /** @default per-key exponential 5 ms → 1000 s */
   rateLimiter?: RateLimiter<string>;
@@ -25,73 +25,113 @@ export function ownerKeys(primary: ResourceType, obj: KubeObject): string[] {
   return [objectKey({ metadata: { namespace: primary.namespaced ? obj.metadata.namespace : undefined, name: owner.name } })];
 }
 
-function unwrap<T extends KubeObject>(obj: T | DeletedFinalStateUnknown<T>): T {
+/** The object an onDelete handler was given, whether final or a tombstone. */
+export function unwrapTombstone<T extends KubeObject>(obj: T | DeletedFinalStateUnknown<T>): T {
   return isTombstone(obj) ? obj.obj : obj;
 }
 
+/** How `processQueue` reports and paces one controller's reconciles. */
+export interface ProcessQueueOptions {
+  readonly name: string;
+  readonly workers: number;
+  readonly ctx: Pick<ControllerContext, 'logger'>;
+}
+
 /**
- * Runs one controller until `signal` aborts: registers its event handlers, starts the shared
- * informers, waits for their caches, then runs the workers. Resolves once every worker has
- * finished its current reconcile.
+ * Runs `workers` loops that take keys from `queue` and reconcile them, until the queue shuts
+ * down. The one place that maps a reconcile's outcome onto the queue:
+ * - success: forget the key's failures; requeue after `requeueAfterMs` when asked;
+ * - TerminalError: forget, log, do not retry (a later change of the object queues it again);
+ * - any other error: retry with the key's exponential backoff.
+ * Once `signal` aborts, outcomes are ignored (the queue is shutting down anyway).
+ */
+export async function processQueue(
+  queue: WorkQueue<string>,
+  reconcile: (key: string, signal: AbortSignal) => Promise<ReconcileResult>,
+  opts: ProcessQueueOptions,
+  signal: AbortSignal,
+): Promise<void> {
+  const { logger } = opts.ctx;
+  const settle = (key: string, outcome: { result: ReconcileResult } | { error: unknown }): void => {
+    if (signal.aborted) return;
+    if ('result' in outcome) {
+      queue.forget(key);
+      const after = outcome.result.requeueAfterMs;
+      if (after !== undefined && after >= 0) queue.addAfter(key, after);
+    } else if (outcome.error instanceof TerminalError) {
+      queue.forget(key);
+      logger.error('reconcile failed terminally', { controller: opts.name, key, error: outcome.error });
+    } else {
+      logger.warn('reconcile failed; retrying', { controller: opts.name, key, retries: queue.numRequeues(key), error: outcome.error });
+      queue.addRateLimited(key);
+    }
+  };
+  const worker = async (): Promise<void> => {
+    for (let key = await queue.get(); key !== undefined; key = await queue.get()) {
+      try {
+        if (signal.aborted) continue;
+        settle(key, { result: await reconcile(key, signal) });
+      } catch (error) {
+        settle(key, { error });
+      } finally {
+        queue.done(key);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, opts.workers) }, worker));
+}
+
+/**
+ * Runs one controller until `signal` aborts: creates its reconciler (which asks for the
+ * informers it reads), registers the event handlers, starts the shared informers, waits for
+ * their caches, then runs the workers. Resolves once every worker has finished its current
+ * reconcile.
  */
 export async function runController(descriptor: ControllerDescriptor, ctx: ControllerContext, signal: AbortSignal, opts: RunControllerOptions = {}): Promise<void> {
+  const workers = Math.max(1, opts.workers ?? descriptor.workers ?? 1);
+  if (isSelfRunning(descriptor)) {
+    await descriptor.run(ctx, signal, workers);
+    return;
+  }
   const queue = new WorkQueue<string>({ clock: ctx.clock, ...(opts.rateLimiter === undefined ? {} : { rateLimiter: opts.rateLimiter }) });
   const removers: (() => void)[] = [];
   const enqueueKeys = (keys: readonly string[]): void => {
     for (const key of keys) queue.add(key);
   };
-
-  const watched: Watch[] = [{ type: descriptor.primary, mapTo: (obj) => [objectKey(obj)] }, ...descriptor.watches];
-  for (const w of watched) {
-    const map = w.mapTo ?? ((obj: KubeObject) => ownerKeys(descriptor.primary, obj));
-    removers.push(
-      ctx.informers.informerFor(w.type).addEventHandler({
-        onAdd: (obj) => enqueueKeys(map(obj)),
-        // Both: an update can move an object from one primary to another (a label change).
-        onUpdate: (oldObj, newObj) => enqueueKeys([...new Set([...map(oldObj), ...map(newObj)])]),
-        onDelete: (obj) => enqueueKeys(map(unwrap(obj))),
-      }),
-    );
-  }
-
   const stop = (): void => queue.shutDown();
   signal.addEventListener('abort', stop, { once: true });
   try {
+    const watched: Watch[] = [{ type: descriptor.primary, mapTo: (obj) => [objectKey(obj)] }, ...descriptor.watches];
+    const { result: reconciler, informers } = ctx.informers.recordUsage(() => {
+      const created = descriptor.create(ctx);
+      for (const w of watched) {
+        const map = w.mapTo ?? ((obj: KubeObject) => ownerKeys(descriptor.primary, obj));
+        removers.push(
+          ctx.informers.informerFor(w.type, w.scope).addEventHandler({
+            onAdd: (obj) => enqueueKeys(map(obj, ctx)),
+            // Both: an update can move an object from one primary to another (a label change).
+            onUpdate: (oldObj, newObj) => enqueueKeys([...new Set([...map(oldObj, ctx), ...map(newObj, ctx)])]),
+            onDelete: (obj) => enqueueKeys(map(unwrapTombstone(obj), ctx)),
+          }),
+        );
+      }
+      return created;
+    });
     ctx.informers.start(signal);
-    if (!(await ctx.informers.waitForCacheSync(signal))) return;
-    const reconciler = descriptor.create(ctx);
+    // Only this controller's caches: one that never syncs (a type the server does not serve)
+    // holds back the controller that needs it, not the others.
+    const synced = await Promise.all(informers.map((i) => i.waitForSync(signal)));
+    if (!synced.every(Boolean)) return;
     ctx.logger.info('controller started', { controller: descriptor.name });
-    const workers = Math.max(1, opts.workers ?? descriptor.workers ?? 1);
-    const settle = (key: string, outcome: { result: ReconcileResult } | { error: unknown }): void => {
-      if (signal.aborted) return;
-      if ('result' in outcome) {
-        queue.forget(key);
-        const after = outcome.result.requeueAfterMs;
-        if (after !== undefined && after >= 0) queue.addAfter(key, after);
-      } else if (outcome.error instanceof TerminalError) {
-        queue.forget(key);
-        ctx.logger.error('reconcile failed terminally', { controller: descriptor.name, key, error: outcome.error });
-      } else {
-        ctx.logger.warn('reconcile failed; retrying', { controller: descriptor.name, key, retries: queue.numRequeues(key), error: outcome.error });
-        queue.addRateLimited(key);
-      }
-    };
-    const worker = async (): Promise<void> => {
-      for (let key = await queue.get(); key !== undefined; key = await queue.get()) {
-        try {
-          if (signal.aborted) continue;
-          settle(key, { result: await reconciler.reconcile(key, signal) });
-        } catch (error) {
-          settle(key, { error });
-        } finally {
-          queue.done(key);
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: workers }, worker));
+    const resync = descriptor.resyncPeriodMs === undefined ? Promise.resolve() : resyncLoop(descriptor.resyncPeriodMs, () => ctx.informers.informerFor(descriptor.primary).store.keys(), enqueueKeys, ctx, signal);
+    await Promise.all([processQueue(queue, (key, s) => reconciler.reconcile(key, s), { name: descriptor.name, workers, ctx }, signal), resync]);
   } finally {
     signal.removeEventListener('abort', stop);
     stop();
     for (const remove of removers) remove();
   }
+}
+
+async function resyncLoop(periodMs: number, keys: () => string[], enqueue: (keys: readonly string[]) => void, ctx: ControllerContext, signal: AbortSignal): Promise<void> {
+  while (await pause(ctx.clock, periodMs, signal)) enqueue(keys());
 }

@@ -60,6 +60,27 @@ export interface WriteOptions {
 export interface DeleteOptions extends WriteOptions {
   readonly gracePeriodSeconds: number | undefined;
   readonly preconditions: { uid?: string; resourceVersion?: string } | undefined;
+  /** What happens to the object's dependents (see finalizersForPropagation). @default as the object's finalizers say */
+  readonly propagationPolicy?: 'Background' | 'Foreground' | 'Orphan' | undefined;
+}
+
+/** Finalizer the garbage collector removes once the dependents are orphaned (propagationPolicy Orphan). */
+export const ORPHAN_FINALIZER = 'orphan';
+/** Finalizer the garbage collector removes once the blocking dependents are gone (propagationPolicy Foreground). */
+export const FOREGROUND_FINALIZER = 'foregroundDeletion';
+
+/**
+ * The finalizers an object has once a DELETE with `policy` starts: Orphan adds `orphan`,
+ * Foreground adds `foregroundDeletion`, Background removes both; no policy leaves them as they
+ * are (a pending orphaning or foreground deletion carries on; otherwise dependents go in the
+ * background, the default of every built-in kind). The garbage collector does the rest.
+ */
+export function finalizersForPropagation(finalizers: readonly string[], policy: DeleteOptions['propagationPolicy']): string[] {
+  if (policy === undefined) return [...finalizers];
+  const rest = finalizers.filter((f) => f !== ORPHAN_FINALIZER && f !== FOREGROUND_FINALIZER);
+  if (policy === 'Orphan') rest.push(ORPHAN_FINALIZER);
+  if (policy === 'Foreground') rest.push(FOREGROUND_FINALIZER);
+  return rest;
 }
 
 export interface DeleteResult {
@@ -532,8 +553,11 @@ export class GenericStore {
         );
       }
       const grace = this.strategy.gracePeriodSeconds(current, opts.gracePeriodSeconds);
-      const blocked = (current.metadata.finalizers ?? []).length > 0 || this.strategy.deletionBlockers(current).length > 0;
+      const finalizers = finalizersForPropagation(current.metadata.finalizers ?? [], opts.propagationPolicy);
+      const blocked = finalizers.length > 0 || this.strategy.deletionBlockers(current).length > 0;
       const next = structuredClone(current);
+      if (finalizers.length > 0) next.metadata.finalizers = finalizers;
+      else delete next.metadata.finalizers;
       if (!blocked && grace === 0) {
         if (opts.dryRun) return { object: current, deleted: true };
         try {

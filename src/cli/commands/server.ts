@@ -5,7 +5,8 @@
 import type { Command } from 'commander';
 import { APISERVER_PORT, defaultServerDataDir, defaultServiceClusterIpRange, k8tsHome, loadServerProcess } from '../../cluster/index.ts';
 import type { CliContext } from '../cli-context.ts';
-import { parseDirectory, parseIpAddress, parsePort, parsePortRangeFlag, parseReadableFile, parseServiceCidr } from '../flags.ts';
+import { DEFAULT_TOLERATION_SECONDS } from '../../api/core/v1/pod-default-tolerations.ts';
+import { parseCount, parseDirectory, parseIpAddress, parsePort, parsePortRangeFlag, parseReadableFile, parseServiceCidr } from '../flags.ts';
 
 interface ServerFlags {
   dataDir?: string;
@@ -14,6 +15,8 @@ interface ServerFlags {
   tokenFile?: string;
   serviceClusterIpRange?: string;
   serviceNodePortRange: string;
+  defaultNotReadyTolerationSeconds: string;
+  defaultUnreachableTolerationSeconds: string;
 }
 
 /** How long a clean shutdown may take before the process exits anyway. */
@@ -29,6 +32,8 @@ export function registerServer(program: Command, ctx: CliContext): void {
     .option('--token-file <file>', 'static bearer tokens: CSV lines token,user,uid,"group1,group2"')
     .option('--service-cluster-ip-range <cidr>', 'Service ClusterIP range (IPv4 CIDR; default: 127.11.<i>.0/24 for a bind address 127.10.<i>.n, else 127.11.0.0/24)')
     .option('--service-node-port-range <first-last>', 'NodePort range', '30000-32767')
+    .option('--default-not-ready-toleration-seconds <n>', 'seconds new pods tolerate the node.kubernetes.io/not-ready:NoExecute taint', String(DEFAULT_TOLERATION_SECONDS.notReady))
+    .option('--default-unreachable-toleration-seconds <n>', 'seconds new pods tolerate the node.kubernetes.io/unreachable:NoExecute taint', String(DEFAULT_TOLERATION_SECONDS.unreachable))
     .action(async (flags: ServerFlags) => {
       const dataDir = parseDirectory(flags.dataDir ?? defaultServerDataDir(k8tsHome(ctx.env)), '--data-dir');
       const bindAddress = parseIpAddress(flags.bindAddress, '--bind-address');
@@ -36,6 +41,10 @@ export function registerServer(program: Command, ctx: CliContext): void {
       const tokenFile = flags.tokenFile === undefined ? undefined : parseReadableFile(flags.tokenFile, '--token-file');
       const serviceClusterIpRange = parseServiceCidr(flags.serviceClusterIpRange ?? defaultServiceClusterIpRange(bindAddress), '--service-cluster-ip-range');
       const serviceNodePortRange = parsePortRangeFlag(flags.serviceNodePortRange, '--service-node-port-range');
+      const defaultTolerationSeconds = {
+        notReady: parseCount(flags.defaultNotReadyTolerationSeconds, '--default-not-ready-toleration-seconds'),
+        unreachable: parseCount(flags.defaultUnreachableTolerationSeconds, '--default-unreachable-toleration-seconds'),
+      };
       const log = (message: string): void => ctx.err(`${new Date().toISOString()} ${message}\n`);
 
       // Listen for signals before starting, so one that arrives during startup still shuts down cleanly.
@@ -60,6 +69,7 @@ export function registerServer(program: Command, ctx: CliContext): void {
           port,
           serviceClusterIpRange,
           serviceNodePortRange,
+          defaultTolerationSeconds,
           ...(tokenFile === undefined ? {} : { tokenFile }),
           log,
         });

@@ -7,6 +7,7 @@ import { FakeApi } from '../../client/testing/fake-api.ts';
 import { FakeClock } from '../../client/testing/fake-clock.ts';
 import { waitFor } from '../../client/testing/wait-for.ts';
 import { runController } from '../runner.ts';
+import { DEFAULT_CONTROLLER_SETTINGS } from '../settings.ts';
 import { CONTENT_REMAINING_REQUEUE_MS, namespaceController } from './namespace-controller.ts';
 
 function type(group: string, kind: string, resource: string): ResourceType {
@@ -36,7 +37,7 @@ async function harness() {
     api.put(configmaps, { metadata: { namespace: ns, name: 'b' } });
     api.put(secrets, { metadata: { namespace: ns, name: 's' } });
   }
-  const done = runController(namespaceController, { clientset, informers, clock, logger: silentLogger }, ac.signal);
+  const done = runController(namespaceController, { clientset, informers, clock, logger: silentLogger, settings: DEFAULT_CONTROLLER_SETTINGS }, ac.signal);
   await informers.waitForCacheSync(ac.signal);
   return {
     api,
@@ -95,6 +96,20 @@ describe('namespace controller', () => {
       assert.equal(h.api.list(configmaps, 'keep').length, 2, 'other namespaces keep their objects');
       assert.equal(h.api.list(secrets, 'keep').length, 1);
       assert.ok(h.api.get(namespaceType, undefined, 'keep'));
+    } finally {
+      await h.stop();
+    }
+  });
+
+  it('empties types the server started serving after the controller started', async () => {
+    const h = await harness();
+    try {
+      const gadgets = type('late.example.com', 'Gadget', 'gadgets');
+      h.api.addType({ type: gadgets });
+      h.api.put(gadgets, { metadata: { namespace: 'doomed', name: 'g' } });
+      h.api.delete(namespaceType, undefined, 'doomed');
+      await waitFor(() => h.api.get(namespaceType, undefined, 'doomed') === undefined, 'the namespace to go');
+      assert.equal(h.api.list(gadgets, 'doomed').length, 0, 'the new type was emptied too');
     } finally {
       await h.stop();
     }

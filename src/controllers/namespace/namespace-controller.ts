@@ -105,6 +105,7 @@ export class NamespaceReconciler implements Reconciler {
 /** The namespace controller, as the runner and the registry see it. */
 export const namespaceController: ControllerDescriptor = {
   name: 'namespace-controller',
+  aliases: ['namespace'],
   primary: namespaceType,
   watches: [],
   workers: 2,

@@ -1,7 +1,7 @@
-/** apps/v1 workload kinds: Deployment, ReplicaSet, StatefulSet, DaemonSet. */
+/** apps/v1 workload kinds: Deployment, ReplicaSet, StatefulSet, DaemonSet, and ControllerRevision. */
 import type { OpenApiSchema, SchemaSet } from '../schema-types.ts';
 import {
-  apiPrefix, atomicList, bool, conditions, int32, int64, intOrString, kindWithList, META, obj, ref, str, time,
+  apiPrefix, atomicList, bool, conditions, int32, int64, intOrString, kindWithList, loose, META, obj, ref, str, time,
 } from './dsl.ts';
 
 const apps = apiPrefix('apps', 'v1');
@@ -190,4 +190,14 @@ export const appsV1Schemas: SchemaSet = {
     { required: ['currentNumberScheduled', 'numberMisscheduled', 'desiredNumberScheduled', 'numberReady'] },
   ),
   [`${apps}DaemonSetCondition`]: workloadCondition('DaemonSet'),
+
+  ...kindWithList(
+    { group: 'apps', version: 'v1', kind: 'ControllerRevision' },
+    'An immutable snapshot of the pod template of a stateful set or daemon set.',
+    {
+      data: loose('The snapshot (a patch that restores the template). Cannot be changed.'),
+      revision: int64('The revision number; higher is newer.'),
+    },
+    ['revision'],
+  ),
 };

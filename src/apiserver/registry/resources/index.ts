@@ -2,8 +2,10 @@
  * The strategies of every built-in resource, in the order they are registered (and listed in
  * discovery). Adding a built-in kind is one strategy file and one entry here.
  */
+import { DEFAULT_TOLERATION_SECONDS, type DefaultTolerationSeconds } from '../../../api/core/v1/pod-default-tolerations.ts';
 import type { ResourceAllocator, ResourceStrategy } from '../strategy.ts';
 import { configMapStrategy } from './configmaps.ts';
+import { controllerRevisionStrategy } from './controllerrevisions.ts';
 import { cronJobStrategy } from './cronjobs.ts';
 import { customResourceDefinitionStrategy } from './customresourcedefinitions.ts';
 import { daemonSetStrategy } from './daemonsets.ts';
@@ -15,7 +17,7 @@ import { jobStrategy } from './jobs.ts';
 import { leaseStrategy } from './leases.ts';
 import { namespaceStrategy } from './namespaces.ts';
 import { nodeStrategy } from './nodes.ts';
-import { podStrategy } from './pods.ts';
+import { podStrategyWith } from './pods.ts';
 import { clusterRoleBindingStrategy, clusterRoleStrategy, roleBindingStrategy, roleStrategy } from './rbac.ts';
 import { replicaSetStrategy } from './replicasets.ts';
 import { secretStrategy } from './secrets.ts';
@@ -23,16 +25,18 @@ import { serviceAccountStrategy } from './serviceaccounts.ts';
 import { serviceStrategy } from './services.ts';
 import { statefulSetStrategy } from './statefulsets.ts';
 
-/** What built-in strategies need from the running server. */
+/** What built-in strategies need from the running server, and settings from its flags. */
 export interface BuiltinStrategyDeps {
   /** Allocates Service cluster IPs and node ports (a ServiceAllocator). */
   readonly serviceAllocator: ResourceAllocator;
+  /** Tolerations new pods get for the not-ready/unreachable NoExecute taints. @default 30 s each */
+  readonly defaultTolerationSeconds?: DefaultTolerationSeconds;
 }
 
 export function builtinStrategies(deps: BuiltinStrategyDeps): ResourceStrategy[] {
   return [
     namespaceStrategy,
-    podStrategy,
+    podStrategyWith(deps.defaultTolerationSeconds ?? DEFAULT_TOLERATION_SECONDS),
     serviceStrategy(deps.serviceAllocator),
     endpointsStrategy,
     configMapStrategy,
@@ -44,6 +48,7 @@ export function builtinStrategies(deps: BuiltinStrategyDeps): ResourceStrategy[]
     replicaSetStrategy,
     statefulSetStrategy,
     daemonSetStrategy,
+    controllerRevisionStrategy,
     jobStrategy,
     cronJobStrategy,
     leaseStrategy,

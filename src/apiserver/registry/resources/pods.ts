@@ -1,20 +1,30 @@
-/** Pods: graceful deletion for pods bound to a node; spec nearly immutable; status via pods/status. */
+/**
+ * Pods: graceful deletion for pods bound to a node; spec nearly immutable; status via
+ * pods/status; new pods get the default not-ready/unreachable tolerations.
+ */
+import { addDefaultTolerations, type DefaultTolerationSeconds } from '../../../api/core/v1/pod-default-tolerations.ts';
 import { defaultPod, podFieldSelectors, podGracePeriodSeconds, podType, preparePodForCreate, validatePod, validatePodUpdate } from '../../../api/core/v1/pod.ts';
 import { podTableColumns, podTableRow } from '../../../api/core/v1/pod-table.ts';
 import { defineStrategy } from '../define-strategy.ts';
 import type { ResourceStrategy } from '../strategy.ts';
 
-export const podStrategy: ResourceStrategy = defineStrategy({
-  type: podType,
-  hasStatus: true,
-  gracePeriodSeconds: podGracePeriodSeconds,
-  applyDefaults: defaultPod,
-  prepareForCreate: preparePodForCreate,
-  validateCreate: validatePod,
-  validateUpdate: validatePodUpdate,
-  // Pods do not track generations of their spec (only images and a few fields can change).
-  changesGeneration: () => false,
-  tableColumns: podTableColumns,
-  tableRow: podTableRow,
-  fieldSelectors: podFieldSelectors,
-});
+/** The pod strategy with the given default toleration seconds (the apiserver flags). */
+export function podStrategyWith(tolerationSeconds: DefaultTolerationSeconds): ResourceStrategy {
+  return defineStrategy({
+    type: podType,
+    hasStatus: true,
+    gracePeriodSeconds: podGracePeriodSeconds,
+    applyDefaults: defaultPod,
+    prepareForCreate: (obj) => {
+      preparePodForCreate(obj);
+      addDefaultTolerations(obj, tolerationSeconds);
+    },
+    validateCreate: validatePod,
+    validateUpdate: validatePodUpdate,
+    // Pods do not track generations of their spec (only images and a few fields can change).
+    changesGeneration: () => false,
+    tableColumns: podTableColumns,
+    tableRow: podTableRow,
+    fieldSelectors: podFieldSelectors,
+  });
+}
