@@ -8,6 +8,15 @@ export type { CertificateAndKey, CertificateUsage, LeafCertificateRequest } from
 export { reasonToReissue, RENEW_BEFORE_MS, subjectAttributes } from './certificate-check.ts';
 export { ADMIN_GROUPS, ADMIN_USER, APISERVER_DNS_NAMES, APISERVER_IP_ADDRESSES, ensureClientCertificate, ensureClusterPki } from './cluster-pki.ts';
 export type { ClusterPki, ClusterPkiOptions } from './cluster-pki.ts';
+export {
+  ensureKubeletClientCertificate,
+  ensureKubeletServingCertificate,
+  ensureNodeClientCertificate,
+  KUBELET_CLIENT_BASE,
+  KUBELET_CLIENT_GROUPS,
+  KUBELET_CLIENT_USER,
+} from './kubelet-pki.ts';
+export type { NodeIdentity } from './kubelet-pki.ts';
 export { buildKubeconfig, mergeKubeconfig, removeFromKubeconfig } from './kubeconfig.ts';
 export type { KubeconfigEntry } from './kubeconfig.ts';
 export { decodeFirstPem, decodePem, encodePem } from './pem.ts';
