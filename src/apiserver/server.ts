@@ -13,7 +13,8 @@
  *   8. a request still running after 60 s (not long-running) → 504 Timeout
  */
 import { createServer, type Server } from 'node:https';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ServerResponse, type IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { Socket } from 'node:net';
 import type { Storage } from '../storage/storage.ts';
 import { createAuthenticator } from './authn/authenticator.ts';
@@ -23,6 +24,7 @@ import { ensureSystemNamespaces } from './bootstrap.ts';
 import { aggregatedContentType, aggregatedDiscovery, apiGroupDocument, apiGroupList, apiResourceList, apiVersions } from './discovery.ts';
 import { ApiError, forbidden, internalError, pathNotFound, timeout, tooManyRequests, unauthorized } from './errors.ts';
 import { handleResource } from './handlers/resource.ts';
+import type { KubeletClientConfig } from './kubelet-connection.ts';
 import { serveHealth, type HealthCheck } from './health.ts';
 import { wantsAggregatedDiscovery } from './http/negotiation.ts';
 import { writeError, writeJson } from './http/respond.ts';
@@ -57,6 +59,11 @@ export interface ApiServerOptions {
   readonly watchCacheSize?: number;
   /** Where internal errors go (default: stderr). */
   readonly log?: (message: string) => void;
+  /**
+   * The apiserver's client certificate toward kubelets and the CA their serving certificates are
+   * checked against; without it pods/log, exec, attach and portforward answer 503.
+   */
+  readonly kubeletClient?: KubeletClientConfig;
 }
 
 export interface RunningApiServer {
@@ -94,7 +101,13 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
   for (const strategy of builtinStrategies()) {
     const extra =
       strategy.type.group === '' && strategy.type.resource === 'pods'
-        ? [{ name: 'binding', kind: 'Binding', verbs: ['create'] }]
+        ? [
+            { name: 'attach', kind: 'PodAttachOptions', verbs: ['create', 'get'] },
+            { name: 'binding', kind: 'Binding', verbs: ['create'] },
+            { name: 'exec', kind: 'PodExecOptions', verbs: ['create', 'get'] },
+            { name: 'log', kind: 'Pod', verbs: ['get'] },
+            { name: 'portforward', kind: 'PodPortForwardOptions', verbs: ['create', 'get'] },
+          ]
         : strategy.type.group === '' && strategy.type.resource === 'namespaces'
           ? [{ name: 'finalize', kind: 'Namespace', verbs: ['update'] }]
           : [];
@@ -140,12 +153,19 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
       case 'resource': {
         const served = registry.lookup(info.group, info.version, info.resource);
         if (served === undefined) throw pathNotFound();
-        return handleResource({ req, res, url, user: userOf(req), registry }, info, served);
+        const upgrade = upgrades.get(req);
+        return handleResource(
+          { req, res, url, user: userOf(req), registry, ...(upgrade === undefined ? {} : { upgrade }), ...(opts.kubeletClient === undefined ? {} : { kubelet: opts.kubeletClient }) },
+          info,
+          served,
+        );
       }
     }
   }
 
   const users = new WeakMap<IncomingMessage, ReturnType<typeof authenticator.authenticate>>();
+  /** Connection-upgrade requests: their raw connection (see RequestContext.upgrade). */
+  const upgrades = new WeakMap<IncomingMessage, { socket: Duplex; head: Buffer }>();
   const userOf = (req: IncomingMessage) => users.get(req)!;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -208,6 +228,25 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
       inFlight.add(p);
     },
   );
+  // Upgrade requests (exec, attach, port-forward) go through the same pipeline, answered on a
+  // response object bound to their connection; a handler that proxies the upgrade takes the
+  // connection over, any other answer is written there and the connection closed.
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => undefined);
+    const res = new ServerResponse(req);
+    res.assignSocket(socket as Socket);
+    res.shouldKeepAlive = false;
+    res.on('finish', () => socket.end());
+    upgrades.set(req, { socket, head });
+    const p = handle(req, res)
+      .catch((err: unknown) => {
+        if (err instanceof ApiError) return writeError(res, err);
+        log(`internal error on ${req.method} ${req.url}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+        writeError(res, internalError(err instanceof Error ? err.message : String(err)));
+      })
+      .finally(() => inFlight.delete(p));
+    inFlight.add(p);
+  });
   server.keepAliveTimeout = 120_000;
   server.headersTimeout = 60_000;
   server.requestTimeout = 0;

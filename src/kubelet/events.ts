@@ -15,9 +15,11 @@ export type EventKind = 'Normal' | 'Warning';
 export interface EventRecorder {
   /** `container` names the container the event is about (involvedObject.fieldPath). */
   record(pod: Pod, kind: EventKind, reason: string, message: string, container?: string): void;
+  /** Drops what is queued and records nothing more. */
+  stop(): void;
 }
 
-export const noEvents: EventRecorder = { record: () => undefined };
+export const noEvents: EventRecorder = { record: () => undefined, stop: () => undefined };
 
 const MAX_QUEUED = 200;
 const REPEAT_WINDOW_MS = 10 * 60 * 1000;
@@ -39,6 +41,7 @@ export function apiEventRecorder(clientset: Clientset, nodeName: string, logger:
   let draining = false;
   const seen = new Map<string, Remembered>();
   const events = clientset.resource(eventType);
+  let sequence = 0;
 
   const drain = async (): Promise<void> => {
     if (draining) return;
@@ -54,9 +57,14 @@ export function apiEventRecorder(clientset: Clientset, nodeName: string, logger:
     draining = false;
   };
 
+  let stopped = false;
   return {
+    stop() {
+      stopped = true;
+      queue.length = 0;
+    },
     record(pod, kind, reason, message, container) {
-      if (queue.length >= MAX_QUEUED) return;
+      if (stopped || queue.length >= MAX_QUEUED) return;
       const namespace = pod.metadata.namespace ?? 'default';
       const key = `${pod.metadata.uid}/${container ?? ''}/${reason}/${message}`;
       const now = new Date();
@@ -80,7 +88,8 @@ export function apiEventRecorder(clientset: Clientset, nodeName: string, logger:
           involvedObject['fieldPath'] = `spec.${init ? 'initContainers' : 'containers'}{${container}}`;
         }
         const event: KubeObject = {
-          metadata: { generateName: `${pod.metadata.name}.`, namespace },
+          // Named as upstream names them: <object>.<unix nanoseconds in hex>.
+          metadata: { name: `${pod.metadata.name}.${(BigInt(now.getTime()) * 1_000_000n + BigInt(sequence++ % 1_000_000)).toString(16)}`, namespace },
           involvedObject,
           reason,
           message,

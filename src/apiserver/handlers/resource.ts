@@ -17,6 +17,7 @@ import type { ResourceRequestInfo } from '../request-info.ts';
 import { readDeleteOptions } from './delete-options.ts';
 import { applyPatch } from './patch.ts';
 import { handlePodBinding } from './pod-binding.ts';
+import { handlePodConnect, handlePodLog } from './pod-streams.ts';
 import { handleScale } from './scale.ts';
 import { handleNamespaceFinalize } from './namespace-finalize.ts';
 import { parseDryRun, parseFieldValidation, type RequestContext } from './request-context.ts';
@@ -86,6 +87,14 @@ export async function handleResource(ctx: RequestContext, info: ResourceRequestI
       throw pathNotFound();
     case 'finalize':
       if (type.group === '' && type.resource === 'namespaces') return handleNamespaceFinalize(ctx, info, store);
+      throw pathNotFound();
+    case 'log':
+      if (type.group === '' && type.resource === 'pods') return handlePodLog(ctx, info, namespace);
+      throw pathNotFound();
+    case 'exec':
+    case 'attach':
+    case 'portforward':
+      if (type.group === '' && type.resource === 'pods') return handlePodConnect(ctx, info, namespace);
       throw pathNotFound();
     default:
       throw pathNotFound();

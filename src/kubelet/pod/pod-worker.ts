@@ -103,6 +103,8 @@ export class PodWorker {
   /** Monotonic deadline of a termination in progress. */
   #killDeadline = Number.POSITIVE_INFINITY;
   #saving: Promise<void> = Promise.resolve();
+  /** Set by detach(): the kubelet is stopping, the worker does nothing more. */
+  #detached = false;
 
   constructor(pod: Pod, ctx: PodWorkerContext, recovered?: RecoveredPod) {
     this.uid = pod.metadata.uid ?? '';
@@ -152,7 +154,7 @@ export class PodWorker {
 
   /** Schedules a sync (coalesced with one in progress). */
   kick(): void {
-    if (this.#state === 'done') return;
+    if (this.#state === 'done' || this.#detached) return;
     if (this.#syncing !== undefined) {
       this.#dirty = true;
       return;
@@ -179,8 +181,9 @@ export class PodWorker {
     while (this.#syncing !== undefined) await this.#syncing;
   }
 
-  /** Stops timers and probes, leaving containers running (kubelet shutdown). */
+  /** Stops timers, probes and syncs, leaving containers running (kubelet shutdown). */
   async detach(): Promise<void> {
+    this.#detached = true;
     this.#wake?.abort.abort();
     this.#wake = undefined;
     await Promise.all([...this.#probers.keys()].map((name) => this.#stopProbers(name)));
@@ -320,7 +323,8 @@ export class PodWorker {
   }
 
   #onExit(name: string, handle: ContainerHandle, exit: ContainerExit): void {
-    if (this.#handles.get(name) !== handle) return;
+    // A detached worker's kubelet is gone: the next kubelet run adopts and records this exit.
+    if (this.#detached || this.#handles.get(name) !== handle) return;
     this.#handles.delete(name);
     void this.#stopProbers(name);
     const st = this.containerState(name);
@@ -552,7 +556,7 @@ export class PodWorker {
   }
 
   #writeStatus(): void {
-    if (this.#state === 'done') return;
+    if (this.#state === 'done' || this.#detached) return;
     this.#ctx.status.set(this.#pod, computePodStatus(this.#statusInput()));
   }
 

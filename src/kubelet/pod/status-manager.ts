@@ -9,7 +9,7 @@
  * with backoff until the pod is forgotten.
  */
 import { podType } from '../../api/core/v1/pod.ts';
-import { Backoff, isNotFound, type Clientset, type Logger } from '../../client/index.ts';
+import { Backoff, isNotFound, pause, realClock, type Clientset, type Logger } from '../../client/index.ts';
 import { deepEqual } from '../../util/deep-equal.ts';
 import type { Pod, PodStatus } from '../api-types.ts';
 
@@ -41,6 +41,7 @@ export class PodStatusManager {
   readonly #clientset: Clientset;
   readonly #logger: Logger;
   readonly #entries = new Map<string, Entry>();
+  readonly #stopped = new AbortController();
   /** Called after a status was stored (tests and the bench watch this). */
   onWritten: ((pod: Pod, status: PodStatus) => void) | undefined;
 
@@ -61,6 +62,7 @@ export class PodStatusManager {
 
   /** Asks for `status` to be the pod's status; written in the background. */
   set(pod: Pod, status: PodStatus): void {
+    if (this.#stopped.signal.aborted) return;
     const e = this.#entry(pod);
     e.pod = pod;
     e.wanted = status;
@@ -81,6 +83,13 @@ export class PodStatusManager {
   async flush(uid: string): Promise<void> {
     const e = this.#entries.get(uid);
     while (e?.writing !== undefined) await e.writing;
+  }
+
+  /** Stops every write (the kubelet is stopping); pending retries give up. */
+  stop(): void {
+    for (const e of this.#entries.values()) e.forgotten = true;
+    this.#entries.clear();
+    this.#stopped.abort();
   }
 
   /** Stops writing for `uid`. */
@@ -113,7 +122,7 @@ export class PodStatusManager {
             return;
           }
           this.#logger.warn('cannot write pod status; retrying', { pod: `${e.pod.metadata.namespace}/${e.pod.metadata.name}`, error: err });
-          await new Promise((r) => setTimeout(r, e.backoff.next()));
+          if (!(await pause(realClock, e.backoff.next(), this.#stopped.signal))) return;
         }
       }
     } finally {
