@@ -30,7 +30,7 @@ function pods() {
 }
 
 async function createPod(name: string, spec: Record<string, unknown>, extra: Record<string, unknown> = {}): Promise<Pod> {
-  return pods().create({ metadata: { name, namespace: NS, ...extra }, spec: { nodeName: cluster.nodeName, ...spec } } as Pod);
+  return pods().create({ metadata: { name, namespace: NS, ...extra }, spec: { nodeName: cluster.nodeName, ...spec } });
 }
 
 async function waitForPod(name: string, what: string, ok: (p: Pod) => boolean, timeoutMs = 30_000): Promise<Pod> {
@@ -196,7 +196,7 @@ describe('kubelet (process runtime) through the apiserver', () => {
     assert.match(JSON.parse(badTail.body).message, /tailLines: Invalid value: -1/);
     const missing = await apiGet(`/api/v1/namespaces/${NS}/pods/absent/log`);
     assert.equal(missing.status, 404);
-    await pods().create({ metadata: { name: 'unscheduled', namespace: NS }, spec: { containers: [{ name: 'c', image: 'busybox', command: ['true'] }] } } as Pod);
+    await pods().create({ metadata: { name: 'unscheduled', namespace: NS }, spec: { containers: [{ name: 'c', image: 'busybox', command: ['true'] }] } });
     const unscheduled = await apiGet(`/api/v1/namespaces/${NS}/pods/unscheduled/log`);
     assert.equal(unscheduled.status, 400);
     assert.equal(JSON.parse(unscheduled.body).message, 'pod unscheduled does not have a host assigned');
@@ -259,7 +259,7 @@ describe('kubelet (process runtime) through the apiserver', () => {
     await cluster.clientset.resource({ group: '', version: 'v1', kind: 'ConfigMap', resource: 'configmaps', singular: 'configmap', listKind: 'ConfigMapList', namespaced: true, shortNames: [], categories: [] }).create({
       metadata: { name: 'settings', namespace: NS },
       data: { greeting: 'hello', 'app.conf': 'mode=fast\n' },
-    } as KubeObject);
+    });
     await createPod('staged', {
       volumes: [{ name: 'work', emptyDir: {} }, { name: 'config', configMap: { name: 'settings' } }],
       initContainers: [
