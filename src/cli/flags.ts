@@ -61,3 +61,20 @@ export function parseSeconds(value: string, flag: string): number {
   if (!(seconds > 0)) throw new UsageError(`${flag} must be a positive number of seconds, got ${JSON.stringify(value)}`);
   return seconds * 1000;
 }
+
+/** A node name: a DNS-1123 subdomain (lowercase letters, digits, '-' and '.'), at most 253 characters. */
+export function parseNodeName(value: string, flag: string): string {
+  if (value.length > 253 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(value)) {
+    throw new UsageError(`${flag} must be a DNS-1123 subdomain (lowercase letters, digits, '-' and '.', like "worker-1"), got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+/** An IPv4 CIDR such as 127.21.1.0/24. */
+export function parseIpv4Cidr(value: string, flag: string): string {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(value);
+  if (m === null || m.slice(1, 5).some((o) => Number(o) > 255) || Number(m[5]) > 32) {
+    throw new UsageError(`${flag} must be an IPv4 CIDR such as 127.21.1.0/24, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}

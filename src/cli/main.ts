@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import type { CliContext, CliIo } from './cli-context.ts';
+import { registerAgent } from './commands/agent.ts';
 import { registerDown } from './commands/down.ts';
 import { registerKubeconfig } from './commands/kubeconfig.ts';
 import { registerServer } from './commands/server.ts';
@@ -30,6 +31,7 @@ function buildProgram(ctx: CliContext): Command {
   registerStatus(program, ctx);
   registerKubeconfig(program, ctx);
   registerServer(program, ctx);
+  registerAgent(program, ctx);
   return program;
 }
 

@@ -9,7 +9,7 @@
  */
 import { resolve } from 'node:path';
 import { ensurePrivateDir } from '../pki/index.ts';
-import { allocateAddressIndex, APISERVER_PORT, clusterAddress, isAddressFree } from './address-plan.ts';
+import { allocateAddressIndex, APISERVER_PORT, clusterAddress, isAddressFree, nodePodCidr } from './address-plan.ts';
 import { contextName } from './cluster-name.ts';
 import { apiServerUrl, readClusterRecord, writeClusterRecord, type ClusterRecord } from './cluster-record.ts';
 import { clusterDir } from './k8ts-home.ts';
@@ -49,9 +49,23 @@ export interface UpResult {
   readonly elapsedMs: number;
 }
 
-/** The command line of a cluster's server process. */
+/** The single-node cluster's node: `cp-1` at the apiserver's address, pods from node 1's range. */
+export const SINGLE_NODE_NAME = 'cp-1';
+
+/**
+ * The command line of a cluster's server process: the apiserver, and the kubelet of node cp-1
+ * (when the address plan has a pod range for the cluster).
+ */
 export function serverCommandLine(dataDir: string, record: ClusterRecord): string[] {
-  return [process.execPath, K8TS_BIN, 'server', '--data-dir', dataDir, '--bind-address', record.apiServer.address, '--port', String(record.apiServer.port)];
+  const argv = [process.execPath, K8TS_BIN, 'server', '--data-dir', dataDir, '--bind-address', record.apiServer.address, '--port', String(record.apiServer.port)];
+  let podCidr: string | undefined;
+  try {
+    podCidr = nodePodCidr(record.index, 1);
+  } catch {
+    podCidr = undefined;
+  }
+  if (podCidr !== undefined) argv.push('--node-name', SINGLE_NODE_NAME, '--node-ip', record.apiServer.address, '--pod-cidr', podCidr);
+  return argv;
 }
 
 function describeExit(exit: ProcessExit): string {

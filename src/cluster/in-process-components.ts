@@ -7,6 +7,7 @@
  * apiserver listens, and stop in reverse order before it closes.
  */
 import { controllerManagerComponent } from './controller-manager-component.ts';
+import { kubeletComponent } from './kubelet-component.ts';
 
 /** What a component gets to reach the apiserver as the cluster admin. */
 export interface InProcessComponentContext {
@@ -18,6 +19,20 @@ export interface InProcessComponentContext {
   readonly tls: { readonly caPem: string; readonly certPem: string; readonly keyPem: string };
   /** Writes one line to the server's log, prefixed with the component's name. */
   readonly log: (message: string) => void;
+  /** The node this server runs a kubelet for (single-node clusters); the kubelet component does nothing without it. */
+  readonly node?: InProcessNode;
+}
+
+/** A node whose kubelet runs inside `k8ts server`. */
+export interface InProcessNode {
+  readonly name: string;
+  /** Its address: InternalIP and where the kubelet listens (port 10250). */
+  readonly ip: string;
+  readonly podCIDR: string;
+  /** The kubelet's data directory. */
+  readonly dataDir: string;
+  /** The kubelet's serving certificate and key (PEM), signed by the cluster CA. */
+  readonly serving: { readonly certPem: string; readonly keyPem: string };
 }
 
 export interface RunningComponent {
@@ -32,7 +47,7 @@ export interface InProcessComponent {
 }
 
 /** The components `k8ts server` runs, in start order. */
-export const IN_PROCESS_COMPONENTS: readonly InProcessComponent[] = [controllerManagerComponent];
+export const IN_PROCESS_COMPONENTS: readonly InProcessComponent[] = [controllerManagerComponent, kubeletComponent];
 
 /** A started component with its name, for stopping and logging. */
 export interface StartedComponent {

@@ -20,6 +20,8 @@ export interface ServerProcessOptions {
   readonly tokenFile?: string;
   /** One line to the log (default: stderr with a timestamp). */
   readonly log?: (message: string) => void;
+  /** The node whose kubelet runs in this process (single-node clusters); none when unset. */
+  readonly node?: { readonly name: string; readonly ip: string; readonly podCIDR: string };
 }
 
 export interface RunningServerProcess {
@@ -41,11 +43,15 @@ const stderrLog = (message: string): void => {
  */
 export async function runServerProcess(opts: ServerProcessOptions): Promise<RunningServerProcess> {
   const log = opts.log ?? stderrLog;
-  const prepared = await prepareServerFiles(opts.dataDir, opts.bindAddress, opts.port);
+  const node = opts.node;
+  const prepared = await prepareServerFiles(opts.dataDir, opts.bindAddress, opts.port, node === undefined ? undefined : { name: node.name, addresses: [node.ip] });
   for (const [what, cert] of [
     ['serving', prepared.pki.serving],
     ['admin', prepared.pki.admin],
+    ['kubelet client', prepared.kubeletClient],
+    ['kubelet serving', prepared.kubeletServing],
   ] as const) {
+    if (cert === undefined) continue;
     if (cert.issuedBecause !== undefined && cert.issuedBecause !== 'it does not exist') log(`reissued the ${what} certificate: ${cert.issuedBecause}`);
   }
   await ensurePrivateDir(prepared.layout.dbDir);
@@ -65,6 +71,7 @@ export async function runServerProcess(opts: ServerProcessOptions): Promise<Runn
       port: opts.port,
       tls: { certPem: prepared.pki.serving.certPem, keyPem: prepared.pki.serving.keyPem, clientCaPem: prepared.pki.ca.pem.certPem },
       ...(opts.tokenFile === undefined ? {} : { tokenFile: opts.tokenFile }),
+      kubeletClient: { certPem: prepared.kubeletClient.certPem, keyPem: prepared.kubeletClient.keyPem, caPem: prepared.pki.ca.pem.certPem },
       log: (message) => log(`apiserver: ${message}`),
     });
     log(`apiserver listening on ${apiserver.url} (store ${prepared.layout.dbPath})`);
@@ -73,6 +80,15 @@ export async function runServerProcess(opts: ServerProcessOptions): Promise<Runn
         apiServerUrl: apiserver.url,
         kubeconfigPath: prepared.layout.kubeconfigPath,
         tls: { caPem: prepared.pki.ca.pem.certPem, certPem: prepared.pki.admin.certPem, keyPem: prepared.pki.admin.keyPem },
+        ...(node === undefined || prepared.kubeletServing === undefined
+          ? {}
+          : {
+              node: {
+                ...node,
+                dataDir: prepared.layout.kubeletDir,
+                serving: { certPem: prepared.kubeletServing.certPem, keyPem: prepared.kubeletServing.keyPem },
+              },
+            }),
       },
       log,
     );

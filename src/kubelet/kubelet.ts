@@ -31,7 +31,7 @@ import { PodWorker, type PodWorkerContext } from './pod/pod-worker.ts';
 import { RestartBackoff, type RestartBackoffOptions } from './pod/restart-backoff.ts';
 import { PodStatusManager } from './pod/status-manager.ts';
 import { ProcessRuntime } from './runtime/process/process-runtime.ts';
-import type { ContainerRuntime, ExecOptions, ExecProcess, RecoveredPod } from './runtime/runtime.ts';
+import type { ContainerHandle, ContainerRuntime, ExecOptions, ExecProcess, RecoveredPod } from './runtime/runtime.ts';
 import { startKubeletServer, KUBELET_PORT, type RunningKubeletServer } from './server/kubelet-server.ts';
 import { badRequest, notFound, type LogSource, type NodePods } from './server/node-pods.ts';
 import type { LogFollow } from './logs/log-reader.ts';
@@ -255,6 +255,15 @@ export async function startKubelet(opts: KubeletOptions): Promise<RunningKubelet
     if (!all.some((c) => c.name === container)) throw badRequest(`container ${container} is not valid for pod ${w.pod.metadata.name}`);
   };
 
+  const runningHandle = (namespace: string, name: string, container: string): ContainerHandle => {
+    const w = findWorker(namespace, name);
+    findContainer(w, container);
+    const handle = w.handle(container);
+    if (handle !== undefined) return handle;
+    const status = containerStatusOf('', w.containerState(container), container, 'ContainerCreating');
+    const why = status.state.waiting?.reason ?? (status.state.terminated !== undefined ? 'terminated' : 'not started');
+    throw badRequest(`container "${container}" in pod "${name}" is not running (${why})`);
+  };
   const nodePods: NodePods = {
     pods: () => [...workers.values()].filter((w) => !w.done).map((w) => w.pod),
     containerLog(namespace, name, container, previous): LogSource {
@@ -270,22 +279,14 @@ export async function startKubelet(opts: KubeletOptions): Promise<RunningKubelet
         : undefined;
       return { path, follow };
     },
+    checkRunning(namespace, name, container) {
+      runningHandle(namespace, name, container);
+    },
     exec(namespace, name, container, argv, options: ExecOptions): ExecProcess {
-      const w = findWorker(namespace, name);
-      findContainer(w, container);
-      const handle = w.handle(container);
-      if (handle === undefined) {
-        const status = containerStatusOf('', w.containerState(container), container, 'ContainerCreating');
-        const why = status.state.waiting?.reason ?? (status.state.terminated !== undefined ? 'terminated' : 'not started');
-        throw badRequest(`container "${container}" in pod "${name}" is not running (${why})`);
-      }
-      return runtime.exec(handle, argv, options);
+      return runtime.exec(runningHandle(namespace, name, container), argv, options);
     },
     attach(namespace, name, container) {
-      const w = findWorker(namespace, name);
-      findContainer(w, container);
-      const handle = w.handle(container);
-      if (handle === undefined) throw badRequest(`container "${container}" in pod "${name}" is not running`);
+      const handle = runningHandle(namespace, name, container);
       return { path: handle.logPath, follow: { onGrowth: (l) => recorderFor(handle.logPath).onGrowth(l), ended: handle.exited.then(() => undefined) } };
     },
     podIP(namespace, name) {

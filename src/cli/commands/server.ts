@@ -5,13 +5,17 @@
 import type { Command } from 'commander';
 import { APISERVER_PORT, defaultServerDataDir, k8tsHome, loadServerProcess } from '../../cluster/index.ts';
 import type { CliContext } from '../cli-context.ts';
-import { parseDirectory, parseIpAddress, parsePort, parseReadableFile } from '../flags.ts';
+import { parseDirectory, parseIpAddress, parseIpv4Cidr, parseNodeName, parsePort, parseReadableFile } from '../flags.ts';
+import { UsageError } from '../usage-error.ts';
 
 interface ServerFlags {
   dataDir?: string;
   bindAddress: string;
   port: string;
   tokenFile?: string;
+  nodeName?: string;
+  nodeIp?: string;
+  podCidr?: string;
 }
 
 /** How long a clean shutdown may take before the process exits anyway. */
@@ -25,11 +29,15 @@ export function registerServer(program: Command, ctx: CliContext): void {
     .option('--bind-address <address>', 'IP address to listen on', '127.0.0.1')
     .option('--port <port>', 'port to listen on', String(APISERVER_PORT))
     .option('--token-file <file>', 'static bearer tokens: CSV lines token,user,uid,"group1,group2"')
+    .option('--node-name <name>', 'also run a kubelet in this process for node <name> (process runtime; pods under <data-dir>/kubelet)')
+    .option('--node-ip <address>', "the node's address (InternalIP, kubelet on :10250); default: the bind address")
+    .option('--pod-cidr <cidr>', "the node's pod address range, e.g. 127.21.1.0/24 (required with --node-name)")
     .action(async (flags: ServerFlags) => {
       const dataDir = parseDirectory(flags.dataDir ?? defaultServerDataDir(k8tsHome(ctx.env)), '--data-dir');
       const bindAddress = parseIpAddress(flags.bindAddress, '--bind-address');
       const port = parsePort(flags.port);
       const tokenFile = flags.tokenFile === undefined ? undefined : parseReadableFile(flags.tokenFile, '--token-file');
+      const node = parseServerNode(flags, bindAddress);
       const log = (message: string): void => ctx.err(`${new Date().toISOString()} ${message}\n`);
 
       // Listen for signals before starting, so one that arrives during startup still shuts down cleanly.
@@ -48,7 +56,7 @@ export function registerServer(program: Command, ctx: CliContext): void {
       process.on('SIGINT', onSignal);
       try {
         const { runServerProcess } = await loadServerProcess();
-        const server = await runServerProcess({ dataDir, bindAddress, port, ...(tokenFile === undefined ? {} : { tokenFile }), log });
+        const server = await runServerProcess({ dataDir, bindAddress, port, ...(tokenFile === undefined ? {} : { tokenFile }), ...(node === undefined ? {} : { node }), log });
         log(`ready; admin kubeconfig: ${server.kubeconfigPath}`);
         const signal = await stopSignal;
         log(`received ${signal}; shutting down`);
@@ -65,4 +73,17 @@ export function registerServer(program: Command, ctx: CliContext): void {
         process.off('SIGINT', onSignal);
       }
     });
+}
+
+/** The in-process node the flags ask for, if any. */
+function parseServerNode(flags: ServerFlags, bindAddress: string): { name: string; ip: string; podCIDR: string } | undefined {
+  if (flags.nodeName === undefined) {
+    if (flags.nodeIp !== undefined || flags.podCidr !== undefined) throw new UsageError('--node-ip and --pod-cidr need --node-name (the node the in-process kubelet runs)');
+    return undefined;
+  }
+  const name = parseNodeName(flags.nodeName, '--node-name');
+  const ip = flags.nodeIp === undefined ? bindAddress : parseIpAddress(flags.nodeIp, '--node-ip');
+  if (ip === '0.0.0.0' || ip === '::') throw new UsageError(`--node-ip is required when --bind-address is ${bindAddress}: the node needs one address to report and listen on`);
+  if (flags.podCidr === undefined) throw new UsageError('--pod-cidr is required with --node-name, e.g. --pod-cidr 127.21.1.0/24');
+  return { name, ip, podCIDR: parseIpv4Cidr(flags.podCidr, '--pod-cidr') };
 }

@@ -251,6 +251,9 @@ export async function startKubeletServer(opts: KubeletServerOptions): Promise<Ru
     const websocket = (req.headers.upgrade ?? '').toLowerCase() === 'websocket';
     if (root === 'portForward' && rest.length === 2) return servePortForward(req, socket, head, rest);
     if ((root === 'exec' || root === 'attach') && rest.length === 3) {
+      // A request that cannot succeed says why, whatever protocol it asked for (kubectl falls
+      // back to SPDY after a refused WebSocket upgrade and shows the second answer).
+      pods.checkRunning(rest[0]!, rest[1]!, rest[2]!);
       if (!websocket) {
         return refuseUpgrade(socket, 400, 'BadRequest', 'this kubelet speaks the WebSocket streaming protocols (v5.channel.k8s.io, v4.channel.k8s.io), not SPDY');
       }

@@ -30,6 +30,8 @@ export interface NodePods {
   pods(): Pod[];
   /** The log of a container instance. @throws KubeletRequestError when there is none */
   containerLog(namespace: string, pod: string, container: string, previous: boolean): LogSource;
+  /** Checks that a container runs (exec and attach need that). @throws KubeletRequestError why not */
+  checkRunning(namespace: string, pod: string, container: string): void;
   /** Runs a command in a running container. @throws KubeletRequestError when it cannot */
   exec(namespace: string, pod: string, container: string, argv: readonly string[], options: ExecOptions): ExecProcess;
   /** The output of a running container from now on, for attach. @throws KubeletRequestError */

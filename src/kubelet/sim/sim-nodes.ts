@@ -145,6 +145,9 @@ export async function startSimNodes(opts: SimNodesOptions): Promise<RunningSimNo
       }
       return { path: undefined };
     },
+    checkRunning(_ns, name) {
+      throw badRequest(`pod "${name}" runs on a simulated node (runtime sim): there are no processes to exec into or attach to`);
+    },
     exec(_ns, name) {
       throw badRequest(`pod "${name}" runs on a simulated node (runtime sim): there are no processes to exec into`);
     },
