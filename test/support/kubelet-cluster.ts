@@ -29,7 +29,17 @@ export interface KubeletCluster {
 
 export type ExtraKubeletOptions = Partial<Omit<KubeletOptions, 'clientset' | 'tls' | 'dataDir' | 'nodeName' | 'nodeIP'>>;
 
-export async function startKubeletCluster(extra: ExtraKubeletOptions = {}, nodeName = 'node-1'): Promise<KubeletCluster> {
+/** An apiserver on memory storage with a cluster CA, and the certificates a kubelet needs. */
+export interface TestControlPlane {
+  readonly api: RunningApiServer;
+  readonly clientset: Clientset;
+  readonly tls: { readonly ca: string; readonly cert: string; readonly key: string };
+  /** A kubelet serving certificate for 127.0.0.1 and the CA client certificates are checked against. */
+  readonly kubeletTls: { readonly certPem: string; readonly keyPem: string; readonly clientCaPem: string };
+  close(): Promise<void>;
+}
+
+export async function startTestControlPlane(nodeName = 'node-1'): Promise<TestControlPlane> {
   const ca = await CertificateAuthority.create('kubelet-test-ca');
   const [serving, admin, kubeletClient, kubeletServing] = await Promise.all([
     ca.issue({ commonName: 'kube-apiserver', usages: ['server'], ipAddresses: ['127.0.0.1'] }),
@@ -47,6 +57,22 @@ export async function startKubeletCluster(extra: ExtraKubeletOptions = {}, nodeN
     log: () => undefined,
   });
   const clientset = Clientset.fromOptions({ endpoints: [api.url], ca: ca.pem.certPem, cert: admin.certPem, key: admin.keyPem });
+  return {
+    api,
+    clientset,
+    tls: { ca: ca.pem.certPem, cert: admin.certPem, key: admin.keyPem },
+    kubeletTls: { certPem: kubeletServing.certPem, keyPem: kubeletServing.keyPem, clientCaPem: ca.pem.certPem },
+    async close() {
+      clientset.close();
+      await api.close();
+      await storage.close();
+    },
+  };
+}
+
+export async function startKubeletCluster(extra: ExtraKubeletOptions = {}, nodeName = 'node-1'): Promise<KubeletCluster> {
+  const plane = await startTestControlPlane(nodeName);
+  const { api, clientset } = plane;
   const dataDir = mkdtempSync(join(tmpdir(), 'k8ts-kubelet-it-'));
   const options: KubeletOptions = {
     clientset,
@@ -55,7 +81,7 @@ export async function startKubeletCluster(extra: ExtraKubeletOptions = {}, nodeN
     podCIDR: '127.88.1.0/24',
     dataDir,
     kubeletPort: 0,
-    tls: { certPem: kubeletServing.certPem, keyPem: kubeletServing.keyPem, clientCaPem: ca.pem.certPem },
+    tls: plane.kubeletTls,
     leaseRenewIntervalMs: 1000,
     ...extra,
   };
@@ -70,7 +96,7 @@ export async function startKubeletCluster(extra: ExtraKubeletOptions = {}, nodeN
     kubelet: await start(),
     dataDir,
     nodeName,
-    tls: { ca: ca.pem.certPem, cert: admin.certPem, key: admin.keyPem },
+    tls: plane.tls,
     async restartKubelet() {
       cluster.kubelet = await start();
       return cluster.kubelet;
@@ -78,9 +104,7 @@ export async function startKubeletCluster(extra: ExtraKubeletOptions = {}, nodeN
     async close() {
       await cluster.kubelet.stop();
       await stopPodProcesses(dataDir, 2000);
-      clientset.close();
-      await api.close();
-      await storage.close();
+      await plane.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

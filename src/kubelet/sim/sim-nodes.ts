@@ -328,6 +328,8 @@ export async function startSimNodes(opts: SimNodesOptions): Promise<RunningSimNo
         try {
           node.lastNode = await registerNode(clientset, node.config, clock.wallNow(), signal);
           node.lease.nodeUid = node.lastNode.metadata.uid;
+          // The first heartbeat with the registration, so no node is ever seen without a lease.
+          await node.lease.renew(clock.wallNow(), signal);
         } catch (err) {
           if (!signal.aborted) failed.push(node);
           if (failed.length === 1) logger.warn('cannot register simulated nodes yet; retrying', { error: err });
