@@ -57,7 +57,7 @@ describe('k8ts agent joining a cluster', () => {
   function startAgent(args: string[]): ChildProcess {
     const child = spawn(process.execPath, [K8TS, 'agent', ...args], { env: cluster.env, stdio: ['ignore', 'ignore', 'pipe'] });
     let log = '';
-    child.stderr!.on('data', (d: Buffer) => (log += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (log += d.toString()));
     child.on('exit', (code) => {
       if (code !== 0 && code !== null) process.stderr.write(`agent exited ${code}:\n${log}\n`);
     });

@@ -58,7 +58,7 @@ describe('simulated nodes', () => {
     await pods.create({
       metadata: { name: 'simmed', namespace: 'default' },
       spec: { nodeName: 'sim-3', initContainers: [{ name: 'init', image: 'busybox' }], containers: [{ name: 'a', image: 'nginx' }, { name: 'b', image: 'redis' }] },
-    } as Obj);
+    });
     let pod!: Obj;
     await waitFor(async () => {
       pod = await pods.get('simmed', { namespace: 'default' });
@@ -73,7 +73,7 @@ describe('simulated nodes', () => {
 
   it('deletes a terminating pod well within its grace period, and ignores pods bound elsewhere', async () => {
     const pods = plane.clientset.resource<Obj>(podType);
-    await pods.create({ metadata: { name: 'elsewhere', namespace: 'default' }, spec: { nodeName: 'real-node', containers: [{ name: 'a', image: 'x' }] } } as Obj);
+    await pods.create({ metadata: { name: 'elsewhere', namespace: 'default' }, spec: { nodeName: 'real-node', containers: [{ name: 'a', image: 'x' }] } });
     const started = Date.now();
     await pods.delete('simmed', { namespace: 'default', gracePeriodSeconds: 30 });
     await waitFor(async () => {

@@ -29,9 +29,9 @@ export function registerServer(program: Command, ctx: CliContext): void {
     .option('--bind-address <address>', 'IP address to listen on', '127.0.0.1')
     .option('--port <port>', 'port to listen on', String(APISERVER_PORT))
     .option('--token-file <file>', 'static bearer tokens: CSV lines token,user,uid,"group1,group2"')
-    .option('--node-name <name>', 'also run a kubelet in this process for node <name> (process runtime; pods under <data-dir>/kubelet)')
-    .option('--node-ip <address>', "the node's address (InternalIP, kubelet on :10250); default: the bind address")
-    .option('--pod-cidr <cidr>', "the node's pod address range, e.g. 127.21.1.0/24 (required with --node-name)")
+    .option('--node-name <name>', 'the node this server runs on')
+    .option('--pod-cidr <cidr>', "also run the node's kubelet in this process, with pods from this range (e.g. 127.21.1.0/24; needs --node-name; pods under <data-dir>/kubelet)")
+    .option('--node-ip <address>', "the node's address for its kubelet (InternalIP, kubelet on :10250); default: the bind address")
     .action(async (flags: ServerFlags) => {
       const dataDir = parseDirectory(flags.dataDir ?? defaultServerDataDir(k8tsHome(ctx.env)), '--data-dir');
       const bindAddress = parseIpAddress(flags.bindAddress, '--bind-address');
@@ -75,15 +75,16 @@ export function registerServer(program: Command, ctx: CliContext): void {
     });
 }
 
-/** The in-process node the flags ask for, if any. */
+/** The node whose kubelet runs in-process, if the flags ask for one (--pod-cidr). */
 function parseServerNode(flags: ServerFlags, bindAddress: string): { name: string; ip: string; podCIDR: string } | undefined {
-  if (flags.nodeName === undefined) {
-    if (flags.nodeIp !== undefined || flags.podCidr !== undefined) throw new UsageError('--node-ip and --pod-cidr need --node-name (the node the in-process kubelet runs)');
+  if (flags.podCidr === undefined) {
+    if (flags.nodeIp !== undefined) throw new UsageError('--node-ip is for the in-process kubelet, which runs only with --pod-cidr');
     return undefined;
   }
+  const podCIDR = parseIpv4Cidr(flags.podCidr, '--pod-cidr');
+  if (flags.nodeName === undefined) throw new UsageError('--pod-cidr runs a kubelet in this process, which needs --node-name (e.g. --node-name cp-1)');
   const name = parseNodeName(flags.nodeName, '--node-name');
   const ip = flags.nodeIp === undefined ? bindAddress : parseIpAddress(flags.nodeIp, '--node-ip');
   if (ip === '0.0.0.0' || ip === '::') throw new UsageError(`--node-ip is required when --bind-address is ${bindAddress}: the node needs one address to report and listen on`);
-  if (flags.podCidr === undefined) throw new UsageError('--pod-cidr is required with --node-name, e.g. --pod-cidr 127.21.1.0/24');
-  return { name, ip, podCIDR: parseIpv4Cidr(flags.podCidr, '--pod-cidr') };
+  return { name, ip, podCIDR };
 }
