@@ -19,6 +19,8 @@ export interface HttpResult {
 
 export interface BenchServer {
   readonly pid: number;
+  /** The server's data directory (its PKI is in `<dataDir>/pki`). */
+  readonly dataDir: string;
   readonly url: URL;
   readonly tls: { ca: string; cert: string; key: string };
   /** A keep-alive agent with at most `maxSockets` connections. */
@@ -66,6 +68,7 @@ export async function startBenchServer(): Promise<BenchServer> {
   const url = new URL(`https://127.0.0.1:${port}`);
   const server: BenchServer = {
     pid: child.pid!,
+    dataDir,
     url,
     tls,
     agent: (maxSockets) => new Agent({ keepAlive: true, maxSockets, ...tls }),

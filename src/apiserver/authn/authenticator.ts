@@ -22,10 +22,24 @@ export interface Authenticator {
   authenticate(req: IncomingMessage): UserInfo | undefined;
 }
 
+/**
+ * The identity of each TLS connection's client certificate, read once per connection: a
+ * keep-alive connection carries many requests, and getPeerCertificate builds the whole
+ * certificate object anew on every call.
+ */
+const identities = new WeakMap<TLSSocket, UserInfo | undefined>();
+
 /** Reads the verified client certificate of the TLS connection. */
 function fromClientCertificate(req: IncomingMessage): UserInfo | undefined {
   const socket = req.socket as TLSSocket;
   if (!socket.authorized) return undefined;
+  if (identities.has(socket)) return identities.get(socket);
+  const user = readClientCertificate(socket);
+  identities.set(socket, user);
+  return user;
+}
+
+function readClientCertificate(socket: TLSSocket): UserInfo | undefined {
   const cert = socket.getPeerCertificate();
   if (cert === null || Object.keys(cert).length === 0) return undefined;
   const subject = cert.subject as unknown as Record<string, string | string[] | undefined>;

@@ -94,6 +94,14 @@ describe('PodWorker', () => {
     assert.equal(h.runtime.started[0]!.env.get('POD_IP'), '127.50.0.2');
   });
 
+  it('gives a hostNetwork pod the node address', async () => {
+    const h = harness(makePod({ hostNetwork: true, containers: [sh('a')] }));
+    h.worker.kick();
+    await h.settle();
+    assert.equal(h.status().podIP, '127.0.0.1');
+    assert.equal(h.runtime.started[0]!.env.get('POD_IP'), '127.0.0.1');
+  });
+
   it('restarts an Always container at once, then backs off 10 s, 20 s … in CrashLoopBackOff', async () => {
     const h = harness(makePod({ containers: [sh('c')] }));
     h.worker.kick();

@@ -205,6 +205,8 @@ export class PodWorker {
   }
 
   async #ensureSandbox(): Promise<boolean> {
+    // A hostNetwork pod shares the node's address, as upstream; the others get one of their own.
+    if (this.#podIP === undefined && this.#pod.spec.hostNetwork === true) this.#podIP = this.#ctx.hostIP;
     if (this.#podIP === undefined) {
       try {
         this.#podIP = this.#ctx.allocateIP();
@@ -522,7 +524,7 @@ export class PodWorker {
   async #cleanUp(): Promise<void> {
     this.#ctx.status.forget(this.uid);
     await this.#ctx.runtime.removePod(this.uid);
-    if (this.#podIP !== undefined) this.#ctx.releaseIP(this.#podIP);
+    if (this.#podIP !== undefined && this.#podIP !== this.#ctx.hostIP) this.#ctx.releaseIP(this.#podIP);
     this.#ctx.backoff.forgetPrefix(`${this.uid}/`);
     this.#state = 'done';
     this.#ctx.onDone(this.uid);

@@ -6,7 +6,9 @@
  * status waits. A status equal to what the API last stored is not written again. When someone
  * else changes the status (the informer shows a version the kubelet did not write, with other
  * content), the kubelet's status is written back on the next `set`. Failed writes are retried
- * with backoff until the pod is forgotten.
+ * with backoff until the pod is forgotten. At most `maxInFlight` writes run at once (the others
+ * queue, each still carrying only its newest status): a burst of pods starting together then
+ * reuses a few keep-alive connections instead of opening one TLS connection per pod.
  */
 import { podType } from '../../api/core/v1/pod.ts';
 import { Backoff, isNotFound, pause, realClock, type Clientset, type Logger } from '../../client/index.ts';
@@ -42,12 +44,32 @@ export class PodStatusManager {
   readonly #logger: Logger;
   readonly #entries = new Map<string, Entry>();
   readonly #stopped = new AbortController();
+  readonly #maxInFlight: number;
+  #inFlight = 0;
+  /** Writers waiting for a slot, in arrival order. */
+  readonly #waiting: Array<() => void> = [];
   /** Called after a status was stored (tests and the bench watch this). */
   onWritten: ((pod: Pod, status: PodStatus) => void) | undefined;
 
-  constructor(clientset: Clientset, logger: Logger) {
+  /** @param maxInFlight writes at once @default 4 */
+  constructor(clientset: Clientset, logger: Logger, maxInFlight = 4) {
     this.#clientset = clientset;
     this.#logger = logger;
+    this.#maxInFlight = maxInFlight;
+  }
+
+  async #slot(): Promise<void> {
+    if (this.#inFlight < this.#maxInFlight) {
+      this.#inFlight++;
+      return;
+    }
+    await new Promise<void>((resolve) => this.#waiting.push(resolve));
+  }
+
+  #release(): void {
+    const next = this.#waiting.shift();
+    if (next !== undefined) next();
+    else this.#inFlight--;
   }
 
   #entry(pod: Pod): Entry {
@@ -102,8 +124,11 @@ export class PodStatusManager {
   async #write(e: Entry): Promise<void> {
     try {
       while (!e.forgotten && e.wanted !== undefined && !deepEqual(e.stored, e.wanted)) {
-        const wanted = e.wanted;
+        await this.#slot();
+        let retry = false;
         try {
+          const wanted = e.wanted;
+          if (e.forgotten || wanted === undefined || deepEqual(e.stored, wanted)) return;
           const updated = await this.#clientset.resource<Pod>(podType).patch(
             e.pod.metadata.name ?? '',
             { metadata: { uid: e.pod.metadata.uid }, status: statusPatch(wanted, e.stored) },
@@ -122,8 +147,11 @@ export class PodStatusManager {
             return;
           }
           this.#logger.warn('cannot write pod status; retrying', { pod: `${e.pod.metadata.namespace}/${e.pod.metadata.name}`, error: err });
-          if (!(await pause(realClock, e.backoff.next(), this.#stopped.signal))) return;
+          retry = true;
+        } finally {
+          this.#release();
         }
+        if (retry && !(await pause(realClock, e.backoff.next(), this.#stopped.signal))) return;
       }
     } finally {
       e.writing = undefined;

@@ -12,6 +12,7 @@
  *
  * Every file is 0600 and every directory 0700: env and volumes may hold secrets.
  */
+import { renameSync, writeFileSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -57,6 +58,16 @@ export async function writeJsonFile(path: string, value: unknown): Promise<void>
   const tmp = `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
   await writeFile(tmp, `${JSON.stringify(value)}\n`, { mode: 0o600 });
   await rename(tmp, path);
+}
+
+/**
+ * writeJsonFile, synchronously: for the run record written as an instance starts, a small file
+ * whose write should not wait in the thread pool behind other pods' disk work.
+ */
+export function writeJsonFileSync(path: string, value: unknown): void {
+  const tmp = `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
+  writeFileSync(tmp, `${JSON.stringify(value)}\n`, { mode: 0o600 });
+  renameSync(tmp, path);
 }
 
 /** Reads JSON; undefined when the file is missing or not JSON (a crash mid-write leaves none). */

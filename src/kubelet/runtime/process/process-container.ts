@@ -17,7 +17,7 @@ import { readFile } from 'node:fs/promises';
 import type { ContainerExit } from '../../pod/container-state.ts';
 import { exitReason } from '../../pod/container-state.ts';
 import type { ContainerHandle } from '../runtime.ts';
-import { exitCodeForSignal, groupHasProcesses, isSameProcessAlive, signalGroup } from './process-group.ts';
+import { exitCodeForSignal, groupHasProcesses, isSameProcessAlive, signalGroup, waitUntilShimReady } from './process-group.ts';
 import type { RunRecord } from './pod-layout.ts';
 
 export const SHIM_SCRIPT = 'f=$1; shift; trap : TERM INT HUP; "$@"; c=$?; echo $c > "$f"; exit $c';
@@ -26,6 +26,8 @@ export const SHIM_NAME = 'k8ts-container';
 
 /** How often an adopted instance (not our child) is checked for having exited, ms. */
 const ADOPTED_POLL_MS = 500;
+/** How long a stop waits for a just-started shim to become ready before signalling anyway, ms. */
+const SHIM_READY_WAIT_MS = 2000;
 /** How long leftover processes of an ended instance get to disappear after SIGKILL, ms. */
 const REAP_WAIT_MS = 2000;
 
@@ -62,6 +64,7 @@ class ProcessContainer implements ContainerHandle {
   #stopRequested: NodeJS.Signals | undefined;
   #killTimer: NodeJS.Timeout | undefined;
   #killAt = Number.POSITIVE_INFINITY;
+  #ready: Promise<void> | undefined;
   #done = false;
 
   constructor(record: RunRecord, waitForLeader: (self: ProcessContainer) => Promise<number | undefined>, onEnded: () => Promise<void>) {
@@ -100,11 +103,20 @@ class ProcessContainer implements ContainerHandle {
   stop(graceMs: number): Promise<ContainerExit> {
     if (this.#done) return this.exited;
     const killAt = Date.now() + Math.max(0, graceMs);
+    // A SIGTERM sent before the shim is ready would be lost (see waitUntilShimReady): wait for it
+    // (bounded; an instance stopped right after its start is rare), then signal.
+    this.#ready ??= waitUntilShimReady(this.pid, SHIM_READY_WAIT_MS).then(() => undefined);
+    void this.#ready.then(() => this.#signal(killAt));
+    return this.exited;
+  }
+
+  #signal(killAt: number): void {
+    if (this.#done) return;
     if (this.#stopRequested === undefined) {
       this.#stopRequested = 'SIGTERM';
       signalGroup(this.pid, 'SIGTERM');
     } else if (killAt >= this.#killAt) {
-      return this.exited;
+      return;
     }
     // A later stop with less grace left moves the SIGKILL earlier, never later.
     this.#killAt = killAt;
@@ -112,8 +124,7 @@ class ProcessContainer implements ContainerHandle {
     this.#killTimer = setTimeout(() => {
       this.#stopRequested = 'SIGKILL';
       signalGroup(this.pid, 'SIGKILL');
-    }, Math.max(0, graceMs));
-    return this.exited;
+    }, Math.max(0, killAt - Date.now()));
   }
 }
 
@@ -134,7 +145,7 @@ export function adoptedContainer(record: RunRecord, onEnded: () => Promise<void>
   return new ProcessContainer(
     record,
     async () => {
-      while (await isSameProcessAlive(record.pid, record.startTicks)) await new Promise((r) => setTimeout(r, ADOPTED_POLL_MS).unref());
+      while (isSameProcessAlive(record.pid, record.startTicks)) await new Promise((r) => setTimeout(r, ADOPTED_POLL_MS).unref());
       return undefined;
     },
     onEnded,

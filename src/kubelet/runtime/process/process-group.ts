@@ -4,13 +4,19 @@
  * only trusted together with its start time (field 22 of /proc/<pid>/stat), so a recorded
  * container is never confused with an unrelated process that later got the same PID.
  */
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { constants } from 'node:os';
 
+/*
+ * /proc is read synchronously on purpose: its files are generated from kernel memory in
+ * microseconds, and asynchronous reads would queue behind real disk work in libuv's small
+ * thread pool exactly when many pods start at once.
+ */
+
 /** The start time of process `pid` in clock ticks since boot, or undefined when it does not exist. */
-export async function processStartTicks(pid: number): Promise<string | undefined> {
+export function processStartTicks(pid: number): string | undefined {
   try {
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name (field 2) is in parentheses and may itself contain spaces or ')'.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     // fields[0] is field 3 (state); the start time is field 22.
@@ -23,8 +29,8 @@ export async function processStartTicks(pid: number): Promise<string | undefined
 }
 
 /** Whether the process `pid` that started at `startTicks` still runs (not a zombie). */
-export async function isSameProcessAlive(pid: number, startTicks: string): Promise<boolean> {
-  return (await processStartTicks(pid)) === startTicks;
+export function isSameProcessAlive(pid: number, startTicks: string): boolean {
+  return processStartTicks(pid) === startTicks;
 }
 
 /** Whether any process is left in group `pgid`. */
@@ -53,9 +59,9 @@ export function exitCodeForSignal(signal: NodeJS.Signals | null): number {
   return 128 + (signal === null ? 0 : (constants.signals[signal] ?? 0));
 }
 
-async function readOrUndefined(path: string): Promise<string | undefined> {
+function readOrUndefined(path: string): string | undefined {
   try {
-    return await readFile(path, 'utf8');
+    return readFileSync(path, 'utf8');
   } catch {
     return undefined;
   }
@@ -71,18 +77,18 @@ async function readOrUndefined(path: string): Promise<string | undefined> {
 export async function waitUntilShimReady(pid: number, timeoutMs: number): Promise<boolean> {
   const bit = 1n << BigInt((constants.signals.SIGTERM ?? 15) - 1);
   const deadline = Date.now() + timeoutMs;
-  const own = await readOrUndefined(`/proc/${pid}/cmdline`);
+  const own = readOrUndefined(`/proc/${pid}/cmdline`);
   for (;;) {
-    const status = await readOrUndefined(`/proc/${pid}/status`);
+    const status = readOrUndefined(`/proc/${pid}/status`);
     if (status === undefined) return false;
     const mask = /^SigCgt:\s*([0-9a-f]+)$/m.exec(status)?.[1];
     const catches = mask !== undefined && (BigInt(`0x${mask}`) & bit) !== 0n;
     if (catches) {
-      const children = await readOrUndefined(`/proc/${pid}/task/${pid}/children`);
+      const children = readOrUndefined(`/proc/${pid}/task/${pid}/children`);
       if (children === undefined) return true;
       const child = children.trim().split(' ')[0];
       if (child !== undefined && child !== '') {
-        const cmdline = await readOrUndefined(`/proc/${child}/cmdline`);
+        const cmdline = readOrUndefined(`/proc/${child}/cmdline`);
         if (cmdline !== undefined && cmdline !== own) return true;
       }
     }

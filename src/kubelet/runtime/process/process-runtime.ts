@@ -9,8 +9,8 @@
  * the instances it finds alive (recoverPods), so restarting it neither kills nor duplicates pods.
  */
 import { spawn } from 'node:child_process';
-import { accessSync, constants as fsConstants, existsSync, statSync } from 'node:fs';
-import { open, readdir, rm, unlink } from 'node:fs/promises';
+import { accessSync, closeSync, constants as fsConstants, existsSync, mkdirSync, openSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { readdir, rm, unlink } from 'node:fs/promises';
 import { delimiter, isAbsolute, join } from 'node:path';
 import type { Pod } from '../../api-types.ts';
 import type { ConfigSource } from '../../env/config-source.ts';
@@ -31,10 +31,11 @@ import {
   runFile,
   workDir,
   writeJsonFile,
+  writeJsonFileSync,
   type RunRecord,
 } from './pod-layout.ts';
 import { adoptedContainer, leaderExit, spawnedContainer, spawnShim } from './process-container.ts';
-import { exitCodeForSignal, isSameProcessAlive, processStartTicks, signalGroup, waitUntilShimReady } from './process-group.ts';
+import { exitCodeForSignal, isSameProcessAlive, processStartTicks, signalGroup } from './process-group.ts';
 import { setUpVolumes } from './volumes.ts';
 
 export interface ProcessRuntimeOptions {
@@ -107,10 +108,11 @@ export class ProcessRuntime implements ContainerRuntime {
   async preparePod(pod: Pod, podIP: string): Promise<PodSandbox> {
     const uid = pod.metadata.uid ?? '';
     const dir = this.#dir(uid);
-    await ensurePrivateDir(dir);
-    await ensurePrivateDir(runDir(dir));
-    const record: PodRecord = { uid, namespace: pod.metadata.namespace ?? '', name: pod.metadata.name ?? '', podIP };
-    if (!existsSync(podFile(dir))) await writeJsonFile(podFile(dir), record);
+    if (!existsSync(podFile(dir))) {
+      mkdirSync(runDir(dir), { recursive: true, mode: 0o700 });
+      const record: PodRecord = { uid, namespace: pod.metadata.namespace ?? '', name: pod.metadata.name ?? '', podIP };
+      writeJsonFileSync(podFile(dir), record);
+    }
     const volumePaths = await setUpVolumes({
       pod,
       podDir: dir,
@@ -129,27 +131,32 @@ export class ProcessRuntime implements ContainerRuntime {
     return { volumePaths, baseEnv };
   }
 
+  /**
+   * Starts one instance. The preparation is a handful of tiny file operations done
+   * synchronously: through libuv's four-thread pool each would wait behind every other pod's
+   * disk work when many pods start at once, multiplying start latency.
+   */
   async startContainer(pod: Pod, request: StartRequest): Promise<ContainerHandle> {
     const uid = pod.metadata.uid ?? '';
     const dir = this.#dir(uid);
     const cwd = request.workingDir ?? workDir(dir, request.name);
-    if (request.workingDir === undefined) await ensurePrivateDir(cwd);
+    if (request.workingDir === undefined) mkdirSync(cwd, { recursive: true, mode: 0o700 });
     else if (!existsSync(cwd) || !statSync(cwd).isDirectory()) throw new StartError(`working directory "${cwd}" does not exist`);
     const command = request.argv[0]!;
     if (resolveExecutable(command, request.env.get('PATH'), cwd) === undefined) {
       throw new StartError(`exec: "${command}": ${command.includes('/') ? 'no such file or directory' : 'executable file not found in $PATH'}`);
     }
-    await ensurePrivateDir(logDir(dir, request.name));
-    await ensurePrivateDir(runDir(dir));
-    await this.#pruneLogs(dir, request.name, request.instance);
+    mkdirSync(logDir(dir, request.name), { recursive: true, mode: 0o700 });
+    mkdirSync(runDir(dir), { recursive: true, mode: 0o700 });
+    this.#pruneLogs(dir, request.name, request.instance);
     const logPath = logFile(dir, request.name, request.instance);
     const exitPath = exitFile(dir, request.name, request.instance);
-    await rm(exitPath, { force: true });
-    const log = await open(logPath, 'a', 0o600);
+    rmSync(exitPath, { force: true });
+    const logFd = openSync(logPath, 'a', 0o600);
     let child;
     let exited: Promise<number>;
     try {
-      child = spawnShim(request.argv, exitPath, request.env, cwd, log.fd);
+      child = spawnShim(request.argv, exitPath, request.env, cwd, logFd);
       exited = leaderExit(child);
       await new Promise<void>((resolve, reject) => {
         child!.once('spawn', resolve);
@@ -158,16 +165,15 @@ export class ProcessRuntime implements ContainerRuntime {
     } catch (err) {
       throw new StartError(`cannot start ${command}: ${(err as Error).message}`);
     } finally {
-      await log.close();
+      closeSync(logFd);
     }
     const pid = child.pid!;
-    await waitUntilShimReady(pid, 2000);
     const startedAt = rfc3339(new Date());
     const record: RunRecord = {
       container: request.name,
       instance: request.instance,
       pid,
-      startTicks: (await processStartTicks(pid)) ?? '',
+      startTicks: processStartTicks(pid) ?? '',
       containerID: `process://${pid}`,
       startedAt,
       env: Object.fromEntries(request.env),
@@ -176,7 +182,7 @@ export class ProcessRuntime implements ContainerRuntime {
       exitFile: exitPath,
     };
     const recordPath = runFile(dir, request.name);
-    await writeJsonFile(recordPath, record);
+    writeJsonFileSync(recordPath, record);
     child.unref();
     return spawnedContainer(exited, record, () => unlink(recordPath).catch(() => undefined));
   }
@@ -185,12 +191,13 @@ export class ProcessRuntime implements ContainerRuntime {
    * Keeps only the logs of this instance and the one before it (`kubectl logs --previous`), and
    * removes the exit files of earlier instances.
    */
-  async #pruneLogs(dir: string, name: string, instance: number): Promise<void> {
-    for (const entry of await readdir(logDir(dir, name)).catch(() => [] as string[])) {
+  #pruneLogs(dir: string, name: string, instance: number): void {
+    if (instance < 2) return;
+    for (const entry of readdirSync(logDir(dir, name))) {
       const n = Number(entry.split('.')[0]);
-      if (Number.isInteger(n) && n < instance - 1) await rm(join(logDir(dir, name), entry), { force: true });
+      if (Number.isInteger(n) && n < instance - 1) rmSync(join(logDir(dir, name), entry), { force: true });
     }
-    for (let n = Math.max(0, instance - 3); n < instance; n++) await rm(exitFile(dir, name, n), { force: true });
+    for (let n = Math.max(0, instance - 3); n < instance - 1; n++) rmSync(exitFile(dir, name, n), { force: true });
   }
 
   async saveContainers(pod: Pod, podIP: string, containers: readonly SavedContainer[]): Promise<void> {
@@ -218,7 +225,7 @@ export class ProcessRuntime implements ContainerRuntime {
         if (run === undefined) continue;
         const recordPath = runFile(dir, run.container);
         const handle = adoptedContainer(run, () => unlink(recordPath).catch(() => undefined));
-        if (await isSameProcessAlive(run.pid, run.startTicks)) running.set(run.container, handle);
+        if (isSameProcessAlive(run.pid, run.startTicks)) running.set(run.container, handle);
         else exitedWhileAway.set(run.container, await handle.exited);
       }
       out.push({ uid, namespace: record.namespace, name: record.name, podIP: record.podIP, containers: saved?.containers ?? [], running, exitedWhileAway });
@@ -277,12 +284,12 @@ async function killRecordedGroups(dir: string, graceMs: number): Promise<number>
   for (const entry of await readdir(runDir(dir)).catch(() => [] as string[])) {
     if (!entry.endsWith('.json')) continue;
     const run = await readJsonFile<RunRecord>(join(runDir(dir), entry));
-    if (run !== undefined && (await isSameProcessAlive(run.pid, run.startTicks))) live.push(run);
+    if (run !== undefined && isSameProcessAlive(run.pid, run.startTicks)) live.push(run);
   }
   for (const run of live) signalGroup(run.pid, graceMs > 0 ? 'SIGTERM' : 'SIGKILL');
   const deadline = Date.now() + graceMs;
   for (const run of live) {
-    while (Date.now() < deadline && (await isSameProcessAlive(run.pid, run.startTicks))) await new Promise((r) => setTimeout(r, 50));
+    while (Date.now() < deadline && isSameProcessAlive(run.pid, run.startTicks)) await new Promise((r) => setTimeout(r, 50));
     signalGroup(run.pid, 'SIGKILL');
   }
   return live.length;
