@@ -281,6 +281,47 @@ describe('kubelet (process runtime) through the apiserver', () => {
     await waitFor(async () => (await apiGet(`/api/v1/namespaces/${NS}/pods/staged/log?container=main`)).body === 'one\ntwo\nmode=fast\nhello\n', 'the main container output');
   });
 
+  it('serves /pods, /healthz, and only to the apiserver identity or system:masters', async () => {
+    const call = (path: string, cert?: { certPem: string; keyPem: string }) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = httpsRequest(new URL(path, cluster.kubelet.url), { ca: cluster.tls.ca, ...(cert ? { cert: cert.certPem, key: cert.keyPem } : {}) }, (res) => {
+          let body = '';
+          res.on('data', (d: Buffer) => (body += d.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    const kubeletClient = await cluster.plane.ca.issue({ commonName: 'kube-apiserver-kubelet-client', usages: ['client'] });
+    const stranger = await cluster.plane.ca.issue({ commonName: 'alice', organizations: ['devs'], usages: ['client'] });
+    const list = await call('/pods', kubeletClient);
+    assert.equal(list.status, 200);
+    assert.ok((JSON.parse(list.body) as { items: KubeObject[] }).items.some((p) => p.metadata.name === 'web'));
+    assert.equal((await call('/healthz')).body, 'ok');
+    assert.equal((await call('/pods')).status, 401);
+    const forbidden = await call('/pods', stranger);
+    assert.equal(forbidden.status, 403);
+    assert.match(JSON.parse(forbidden.body).message, /user=alice/);
+  });
+
+  it('puts its node back to Ready when someone else marks it otherwise, and re-registers a deleted node', async () => {
+    const nodes = cluster.clientset.resource(nodeType);
+    await nodes.patch(
+      cluster.nodeName,
+      { status: { conditions: [{ type: 'Ready', status: 'Unknown', reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.' }] } },
+      { type: 'strategic', subresource: 'status' },
+    );
+    await waitFor(async () => (await nodes.get(cluster.nodeName)).status.conditions.some((c: any) => c.type === 'Ready' && c.status === 'True'), 'Ready to be restored');
+    await nodes.delete(cluster.nodeName);
+    await waitFor(async () => {
+      try {
+        return (await nodes.get(cluster.nodeName)).status.conditions.some((c: any) => c.type === 'Ready' && c.status === 'True');
+      } catch {
+        return false;
+      }
+    }, 'the node to be registered again');
+  });
+
   it('adopts running containers after a kubelet restart, neither killing nor duplicating them, and removes pods deleted meanwhile', async () => {
     const before = await waitForPod('web', 'Ready', isReady);
     const containerID = before.status.containerStatuses[0].containerID;

@@ -16,6 +16,7 @@ import { CertificateAuthority } from '../../src/pki/index.ts';
 import { MemoryStorage } from '../../src/storage/memory/memory-storage.ts';
 
 export interface KubeletCluster {
+  readonly plane: TestControlPlane;
   readonly api: RunningApiServer;
   readonly clientset: Clientset;
   kubelet: RunningKubelet;
@@ -36,6 +37,8 @@ export interface TestControlPlane {
   readonly tls: { readonly ca: string; readonly cert: string; readonly key: string };
   /** A kubelet serving certificate for 127.0.0.1 and the CA client certificates are checked against. */
   readonly kubeletTls: { readonly certPem: string; readonly keyPem: string; readonly clientCaPem: string };
+  /** The cluster CA, to issue more certificates. */
+  readonly ca: CertificateAuthority;
   close(): Promise<void>;
 }
 
@@ -60,6 +63,7 @@ export async function startTestControlPlane(nodeName = 'node-1'): Promise<TestCo
   return {
     api,
     clientset,
+    ca,
     tls: { ca: ca.pem.certPem, cert: admin.certPem, key: admin.keyPem },
     kubeletTls: { certPem: kubeletServing.certPem, keyPem: kubeletServing.keyPem, clientCaPem: ca.pem.certPem },
     async close() {
@@ -91,6 +95,7 @@ export async function startKubeletCluster(extra: ExtraKubeletOptions = {}, nodeN
     return k;
   };
   const cluster: KubeletCluster = {
+    plane,
     api,
     clientset,
     kubelet: await start(),

@@ -33,6 +33,8 @@ export interface PodStatusInput {
   readonly now: string;
   /** A message for the whole pod (e.g. why its sandbox cannot be set up). */
   readonly message?: string;
+  /** The kubelet failed the pod itself (e.g. DeadlineExceeded): phase Failed with this reason. */
+  readonly failure?: { readonly reason: string; readonly message: string };
 }
 
 type Phase = NonNullable<PodStatus['phase']>;
@@ -104,6 +106,7 @@ export function incompleteInitContainers(input: PodStatusInput): string[] {
 export function computePhase(input: PodStatusInput): Phase {
   const previous = input.pod.status?.phase;
   if (previous === 'Succeeded' || previous === 'Failed') return previous;
+  if (input.failure !== undefined) return 'Failed';
   const policy = restartPolicyOf(input.pod);
   let initPending = 0;
   let initFailed = 0;
@@ -222,5 +225,9 @@ export function computePodStatus(input: PodStatusInput): PodStatus {
   if (previous.qosClass !== undefined) status.qosClass = previous.qosClass;
   if (previous.nominatedNodeName !== undefined) status.nominatedNodeName = previous.nominatedNodeName;
   if (input.message !== undefined) status.message = input.message;
+  if (input.failure !== undefined) {
+    status.reason = input.failure.reason;
+    status.message = input.failure.message;
+  }
   return status;
 }

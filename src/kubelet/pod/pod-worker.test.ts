@@ -94,6 +94,22 @@ describe('PodWorker', () => {
     assert.equal(h.runtime.started[0]!.env.get('POD_IP'), '127.50.0.2');
   });
 
+  it('fails the pod with DeadlineExceeded once activeDeadlineSeconds has passed, stopping its containers', async () => {
+    const h = harness(makePod({ activeDeadlineSeconds: 60, containers: [sh('c')] }));
+    h.worker.kick();
+    await h.settle();
+    await h.advance(59_000);
+    assert.equal(h.status().phase, 'Running');
+    await h.advance(1_000);
+    assert.deepEqual(h.runtime.started[0]!.stops, [30_000]);
+    await h.settle();
+    const s = h.status();
+    assert.equal(s.phase, 'Failed');
+    assert.equal(s.reason, 'DeadlineExceeded');
+    assert.equal(s.message, 'Pod was active on the node longer than the specified deadline');
+    assert.equal(h.runtime.started.length, 1, 'nothing restarts');
+  });
+
   it('gives a hostNetwork pod the node address', async () => {
     const h = harness(makePod({ hostNetwork: true, containers: [sh('a')] }));
     h.worker.kick();

@@ -103,6 +103,8 @@ export class PodWorker {
   /** Monotonic deadline of a termination in progress. */
   #killDeadline = Number.POSITIVE_INFINITY;
   #saving: Promise<void> = Promise.resolve();
+  /** Why the kubelet failed the pod itself, once it did. */
+  #failure: { reason: string; message: string } | undefined;
   /** Set by detach(): the kubelet is stopping, the worker does nothing more. */
   #detached = false;
 
@@ -198,9 +200,30 @@ export class PodWorker {
     if (this.#state !== 'active') return;
     const phase = computePhase(this.#statusInput());
     if (phase === 'Succeeded' || phase === 'Failed') return this.#writeStatus();
+    if (this.#deadlineExceeded()) return this.#failPod('DeadlineExceeded', 'Pod was active on the node longer than the specified deadline');
     if (await this.#ensureSandbox()) {
       if (await this.#syncInitContainers()) await this.#syncContainers();
     }
+    this.#writeStatus();
+  }
+
+  /** Whether spec.activeDeadlineSeconds has passed since the pod started here (else wakes up then). */
+  #deadlineExceeded(): boolean {
+    const deadline = this.#pod.spec.activeDeadlineSeconds;
+    if (deadline === undefined) return false;
+    const remaining = Date.parse(this.#startTime) + deadline * 1000 - this.#ctx.clock.wallNow().getTime();
+    if (remaining <= 0) return true;
+    this.#wakeAfter(remaining);
+    return false;
+  }
+
+  /** Ends the pod as Failed with `reason`: every container stopped, nothing restarted. */
+  async #failPod(reason: string, message: string): Promise<void> {
+    this.#failure = { reason, message };
+    this.#ctx.events.record(this.#pod, 'Normal', reason, message);
+    await Promise.all([...this.#probers.keys()].map((name) => this.#stopProbers(name)));
+    const grace = Math.max(MINIMUM_GRACE_SECONDS, this.#pod.spec.terminationGracePeriodSeconds ?? 30) * 1000;
+    await Promise.all([...this.#handles.values()].map((h) => h.stop(grace)));
     this.#writeStatus();
   }
 
@@ -554,6 +577,7 @@ export class PodWorker {
       terminating: this.#state !== 'active',
       now: rfc3339(this.#ctx.clock.wallNow()),
       ...(this.#sandboxMessage === undefined ? {} : { message: this.#sandboxMessage }),
+      ...(this.#failure === undefined ? {} : { failure: this.#failure }),
     };
   }
 
