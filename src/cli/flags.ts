@@ -78,3 +78,31 @@ export function parseIpv4Cidr(value: string, flag: string): string {
   }
   return value;
 }
+
+const TAINT_EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'] as const;
+type TaintEffect = (typeof TAINT_EFFECTS)[number];
+
+
+/** `key=value:Effect,key:Effect` → taints. */
+export function parseTaints(value: string | undefined, flag: string): Array<{ key: string; value?: string; effect: TaintEffect }> {
+  if (value === undefined || value.trim() === '') return [];
+  return value.split(',').map((item) => {
+    const m = /^([^=:]+)(?:=([^:]*))?:([A-Za-z]+)$/.exec(item.trim());
+    if (m === null || !(TAINT_EFFECTS as readonly string[]).includes(m[3]!)) {
+      throw new UsageError(`${flag}: "${item}" is not key[=value]:Effect with Effect one of ${TAINT_EFFECTS.join(', ')}`);
+    }
+    return { key: m[1]!, ...(m[2] === undefined || m[2] === '' ? {} : { value: m[2] }), effect: m[3] as TaintEffect };
+  });
+}
+
+/** `key=value,key2=` → labels. */
+export function parseLabels(value: string | undefined, flag: string): Record<string, string> {
+  const labels: Record<string, string> = {};
+  if (value === undefined || value.trim() === '') return labels;
+  for (const item of value.split(',')) {
+    const eq = item.indexOf('=');
+    if (eq <= 0) throw new UsageError(`${flag}: "${item}" is not key=value`);
+    labels[item.slice(0, eq).trim()] = item.slice(eq + 1).trim();
+  }
+  return labels;
+}

@@ -8,6 +8,7 @@
  */
 import { controllerManagerComponent } from './controller-manager-component.ts';
 import { kubeletComponent } from './kubelet-component.ts';
+import type { Taint } from '../kubelet/index.ts';
 
 /** What a component gets to reach the apiserver as the cluster admin. */
 export interface InProcessComponentContext {
@@ -29,6 +30,8 @@ export interface InProcessNode {
   /** Its address: InternalIP and where the kubelet listens (port 10250). */
   readonly ip: string;
   readonly podCIDR: string;
+  /** Taints to register the node with (none on a single-node cluster, whose node must take pods). */
+  readonly taints?: readonly Taint[];
   /** The kubelet's data directory. */
   readonly dataDir: string;
   /** The kubelet's serving certificate and key (PEM), signed by the cluster CA. */

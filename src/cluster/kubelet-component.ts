@@ -1,7 +1,8 @@
 /**
- * The kubelet as an in-process component of `k8ts server`, for the single-node cluster: node
+ * The kubelet as an in-process component of `k8ts server`: for the single-node cluster, node
  * `cp-1` at the cluster's node address, schedulable (no taint: there are no workers), process
- * runtime, its pods under `<data-dir>/kubelet`. It talks to the local apiserver over HTTPS like
+ * runtime, its pods under `<data-dir>/kubelet`; a control-plane node of a cluster with workers
+ * passes its NoSchedule taint. It talks to the local apiserver over HTTPS like
  * any kubelet. Stopping it (the server's shutdown) leaves the pods' processes running, as a
  * kubelet restart does; `k8ts down` stops them (`stopPodProcesses`). Without a node in the
  * context (a plain `k8ts server`), it does nothing.
@@ -36,6 +37,7 @@ export const kubeletComponent: InProcessComponent = {
       dataDir: node.dataDir,
       tls: { certPem: node.serving.certPem, keyPem: node.serving.keyPem, clientCaPem: ctx.tls.caPem },
       labels: { 'node-role.kubernetes.io/control-plane': '' },
+      taints: node.taints ?? [],
       logger,
     }).catch((err: unknown) => {
       clientset.close();

@@ -7,6 +7,7 @@
  * apiserver never sees the store closed while it serves.
  */
 import { startApiServer } from '../apiserver/server.ts';
+import type { Taint } from '../kubelet/index.ts';
 import { openStorage } from '../storage/index.ts';
 import { ensurePrivateDir } from '../pki/index.ts';
 import { startInProcessComponents, stopInProcessComponents, type StartedComponent } from './in-process-components.ts';
@@ -21,7 +22,7 @@ export interface ServerProcessOptions {
   /** One line to the log (default: stderr with a timestamp). */
   readonly log?: (message: string) => void;
   /** The node whose kubelet runs in this process (single-node clusters); none when unset. */
-  readonly node?: { readonly name: string; readonly ip: string; readonly podCIDR: string };
+  readonly node?: { readonly name: string; readonly ip: string; readonly podCIDR: string; readonly taints?: readonly Taint[] };
 }
 
 export interface RunningServerProcess {

@@ -9,7 +9,7 @@
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import type { CliContext } from '../cli-context.ts';
-import { parseDirectory, parseIpAddress, parseIpv4Cidr, parseNodeName, parsePort, parseReadableFile, parseSeconds } from '../flags.ts';
+import { parseDirectory, parseIpAddress, parseIpv4Cidr, parseLabels, parseNodeName, parsePort, parseReadableFile, parseSeconds, parseTaints } from '../flags.ts';
 import { UsageError } from '../usage-error.ts';
 
 interface AgentFlags {
@@ -32,36 +32,9 @@ interface AgentFlags {
 
 /** How long a clean shutdown may take before the process exits anyway. */
 const SHUTDOWN_TIMEOUT_MS = 20_000;
-const TAINT_EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'] as const;
-type TaintEffect = (typeof TAINT_EFFECTS)[number];
-
 function required(value: string | undefined, flag: string): string {
   if (value === undefined || value === '') throw new UsageError(`${flag} is required`);
   return value;
-}
-
-/** `key=value:Effect,key:Effect` → taints. */
-export function parseTaints(value: string | undefined): Array<{ key: string; value?: string; effect: TaintEffect }> {
-  if (value === undefined || value.trim() === '') return [];
-  return value.split(',').map((item) => {
-    const m = /^([^=:]+)(?:=([^:]*))?:([A-Za-z]+)$/.exec(item.trim());
-    if (m === null || !(TAINT_EFFECTS as readonly string[]).includes(m[3]!)) {
-      throw new UsageError(`--register-with-taints: "${item}" is not key[=value]:Effect with Effect one of ${TAINT_EFFECTS.join(', ')}`);
-    }
-    return { key: m[1]!, ...(m[2] === undefined || m[2] === '' ? {} : { value: m[2] }), effect: m[3] as TaintEffect };
-  });
-}
-
-/** `key=value,key2=` → labels. */
-export function parseLabels(value: string | undefined): Record<string, string> {
-  const labels: Record<string, string> = {};
-  if (value === undefined || value.trim() === '') return labels;
-  for (const item of value.split(',')) {
-    const eq = item.indexOf('=');
-    if (eq <= 0) throw new UsageError(`--node-labels: "${item}" is not key=value`);
-    labels[item.slice(0, eq).trim()] = item.slice(eq + 1).trim();
-  }
-  return labels;
 }
 
 function readPem(path: string, flag: string): string {
@@ -99,8 +72,8 @@ export function registerAgent(program: Command, ctx: CliContext): void {
         keyPem: readPem(required(flags.tlsPrivateKeyFile, '--tls-private-key-file'), '--tls-private-key-file'),
         clientCaPem: readPem(required(flags.clientCaFile, '--client-ca-file'), '--client-ca-file'),
       };
-      const taints = parseTaints(flags.registerWithTaints);
-      const labels = parseLabels(flags.nodeLabels);
+      const taints = parseTaints(flags.registerWithTaints, '--register-with-taints');
+      const labels = parseLabels(flags.nodeLabels, '--node-labels');
       const kubeletPort = parsePort(flags.kubeletPort, '--kubelet-port');
       let simNodes: number | undefined;
       if (flags.simNodes !== undefined) {

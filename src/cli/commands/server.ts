@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import { APISERVER_PORT, defaultServerDataDir, k8tsHome, loadServerProcess } from '../../cluster/index.ts';
 import type { CliContext } from '../cli-context.ts';
-import { parseDirectory, parseIpAddress, parseIpv4Cidr, parseNodeName, parsePort, parseReadableFile } from '../flags.ts';
+import { parseDirectory, parseIpAddress, parseIpv4Cidr, parseNodeName, parsePort, parseReadableFile, parseTaints } from '../flags.ts';
 import { UsageError } from '../usage-error.ts';
 
 interface ServerFlags {
@@ -16,6 +16,7 @@ interface ServerFlags {
   nodeName?: string;
   nodeIp?: string;
   podCidr?: string;
+  registerWithTaints?: string;
 }
 
 /** How long a clean shutdown may take before the process exits anyway. */
@@ -32,6 +33,7 @@ export function registerServer(program: Command, ctx: CliContext): void {
     .option('--node-name <name>', 'the node this server runs on')
     .option('--pod-cidr <cidr>', "also run the node's kubelet in this process, with pods from this range (e.g. 127.21.1.0/24; needs --node-name; pods under <data-dir>/kubelet)")
     .option('--node-ip <address>', "the node's address for its kubelet (InternalIP, kubelet on :10250); default: the bind address")
+    .option('--register-with-taints <taints>', 'taints the in-process kubelet registers its node with: key[=value]:Effect,...')
     .action(async (flags: ServerFlags) => {
       const dataDir = parseDirectory(flags.dataDir ?? defaultServerDataDir(k8tsHome(ctx.env)), '--data-dir');
       const bindAddress = parseIpAddress(flags.bindAddress, '--bind-address');
@@ -76,9 +78,11 @@ export function registerServer(program: Command, ctx: CliContext): void {
 }
 
 /** The node whose kubelet runs in-process, if the flags ask for one (--pod-cidr). */
-function parseServerNode(flags: ServerFlags, bindAddress: string): { name: string; ip: string; podCIDR: string } | undefined {
+function parseServerNode(flags: ServerFlags, bindAddress: string): { name: string; ip: string; podCIDR: string; taints: ReturnType<typeof parseTaints> } | undefined {
   if (flags.podCidr === undefined) {
-    if (flags.nodeIp !== undefined) throw new UsageError('--node-ip is for the in-process kubelet, which runs only with --pod-cidr');
+    if (flags.nodeIp !== undefined || flags.registerWithTaints !== undefined) {
+      throw new UsageError('--node-ip and --register-with-taints are for the in-process kubelet, which runs only with --pod-cidr');
+    }
     return undefined;
   }
   const podCIDR = parseIpv4Cidr(flags.podCidr, '--pod-cidr');
@@ -86,5 +90,5 @@ function parseServerNode(flags: ServerFlags, bindAddress: string): { name: strin
   const name = parseNodeName(flags.nodeName, '--node-name');
   const ip = flags.nodeIp === undefined ? bindAddress : parseIpAddress(flags.nodeIp, '--node-ip');
   if (ip === '0.0.0.0' || ip === '::') throw new UsageError(`--node-ip is required when --bind-address is ${bindAddress}: the node needs one address to report and listen on`);
-  return { name, ip, podCIDR };
+  return { name, ip, podCIDR, taints: parseTaints(flags.registerWithTaints, '--register-with-taints') };
 }
