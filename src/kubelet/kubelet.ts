@@ -130,6 +130,11 @@ export async function startKubelet(opts: KubeletOptions): Promise<RunningKubelet
   const statuses = new PodStatusManager(clientset, logger);
   const backoff = new RestartBackoff(opts.crashLoopBackoff);
   const workers = new Map<string, PodWorker>();
+  /**
+   * Pods whose worker finished while their object lingers (finalizers): later versions of them
+   * must not start a new worker. Removed when the object goes.
+   */
+  const finished = new Set<string>();
   const recorders = new Map<string, LogRecorder>();
   const factory = new SharedInformerFactory(clientset, { logger });
   const podInformer = factory.informerFor<Pod>(podType, { fieldSelector: `spec.nodeName=${opts.nodeName}` });
@@ -203,7 +208,10 @@ export async function startKubelet(opts: KubeletOptions): Promise<RunningKubelet
         if (!isNotFound(err) && !isConflict(err)) throw err;
       }
     },
-    onDone: (uid) => workers.delete(uid),
+    onDone: (uid) => {
+      workers.delete(uid);
+      finished.add(uid);
+    },
   };
 
   const adoptRecorders = (pod: RecoveredPod): void => {
@@ -216,8 +224,9 @@ export async function startKubelet(opts: KubeletOptions): Promise<RunningKubelet
     }
   };
 
-  const ensureWorker = (pod: Pod): PodWorker => {
+  const ensureWorker = (pod: Pod): PodWorker | undefined => {
     const uid = pod.metadata.uid ?? '';
+    if (finished.has(uid)) return undefined;
     let worker = workers.get(uid);
     if (worker === undefined) {
       const from = recovered.get(uid);
@@ -232,14 +241,15 @@ export async function startKubelet(opts: KubeletOptions): Promise<RunningKubelet
   podInformer.addEventHandler({
     onAdd: (pod) => {
       statuses.observe(pod);
-      ensureWorker(pod).update(pod);
+      ensureWorker(pod)?.update(pod);
     },
     onUpdate: (_old, pod) => {
       statuses.observe(pod);
-      ensureWorker(pod).update(pod);
+      ensureWorker(pod)?.update(pod);
     },
     onDelete: (obj) => {
       const pod = isTombstone(obj) ? obj.obj : obj;
+      finished.delete(pod.metadata.uid ?? '');
       workers.get(pod.metadata.uid ?? '')?.remove();
     },
   });
