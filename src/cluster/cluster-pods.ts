@@ -5,7 +5,6 @@
  * period, only to processes whose PID and start time match the kubelet's records).
  */
 import { join } from 'node:path';
-import { stopPodProcesses } from '../kubelet/index.ts';
 import { serverLayout } from './server-files.ts';
 
 /** Kubelet data directories of cluster directory `dir`: the in-process kubelet's of its server. */
@@ -20,6 +19,8 @@ export function clusterKubeletDirs(dir: string): string[] {
  */
 export async function stopClusterPods(dir: string, graceMs = 10_000, extraKubeletDirs: readonly string[] = []): Promise<number> {
   const dirs = [...clusterKubeletDirs(dir), ...extraKubeletDirs.map((d) => join(d))];
+  // Loaded here: the kubelet's code is needed only when there are pods to stop.
+  const { stopPodProcesses } = await import('../kubelet/runtime/process/process-runtime.ts');
   const counts = await Promise.all(dirs.map((d) => stopPodProcesses(d, graceMs)));
   return counts.reduce((a, b) => a + b, 0);
 }

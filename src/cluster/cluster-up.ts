@@ -9,6 +9,7 @@
  */
 import { resolve } from 'node:path';
 import { ensurePrivateDir } from '../pki/index.ts';
+import { KUBELET_PORT } from '../kubelet/ports.ts';
 import { allocateAddressIndex, APISERVER_PORT, clusterAddress, isAddressFree, nodePodCidr } from './address-plan.ts';
 import { contextName } from './cluster-name.ts';
 import { apiServerUrl, readClusterRecord, writeClusterRecord, type ClusterRecord } from './cluster-record.ts';
@@ -122,7 +123,12 @@ export async function upCluster(opts: UpOptions): Promise<UpResult> {
   const outcome = record === undefined ? 'created' : 'restarted';
   if (record === undefined) {
     await ensurePrivateDir(opts.home);
-    const index = await allocateAddressIndex(opts.home, opts.name, (i) => isAddressFree(clusterAddress(i), APISERVER_PORT));
+    // The node's kubelet listens on the same address: both ports must be free.
+    const index = await allocateAddressIndex(
+      opts.home,
+      opts.name,
+      async (i) => (await isAddressFree(clusterAddress(i), APISERVER_PORT)) && (await isAddressFree(clusterAddress(i), KUBELET_PORT)),
+    );
     record = {
       name: opts.name,
       topology: 'single',
@@ -137,9 +143,9 @@ export async function upCluster(opts: UpOptions): Promise<UpResult> {
     progress(`Starting stopped cluster "${opts.name}" at ${apiServerUrl(record)} with its data in ${dir}`);
   }
 
-  if (outcome === 'restarted' && !(await isAddressFree(record.apiServer.address, record.apiServer.port))) {
+  if (outcome === 'restarted' && !((await isAddressFree(record.apiServer.address, record.apiServer.port)) && (await isAddressFree(record.apiServer.address, KUBELET_PORT)))) {
     throw new Error(
-      `cannot restart cluster "${opts.name}": its address ${record.apiServer.address}:${record.apiServer.port} is in use by another process (a cluster of another K8TS_HOME?); stop that process, or delete this cluster (\`k8ts down --name ${opts.name} --delete\`) and create it again`,
+      `cannot restart cluster "${opts.name}": its address ${record.apiServer.address} (port ${record.apiServer.port} or the kubelet's ${KUBELET_PORT}) is in use by another process (a cluster of another K8TS_HOME?); stop that process, or delete this cluster (\`k8ts down --name ${opts.name} --delete\`) and create it again`,
     );
   }
   const prepared = await prepareServerFiles(dir, record.apiServer.address, record.apiServer.port);

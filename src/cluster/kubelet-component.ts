@@ -8,7 +8,6 @@
  * context (a plain `k8ts server`), it does nothing.
  */
 import { Clientset } from '../client/index.ts';
-import { startKubelet } from '../kubelet/index.ts';
 import type { InProcessComponent } from './in-process-components.ts';
 import { lineLogger } from './line-logger.ts';
 
@@ -21,6 +20,8 @@ export const kubeletComponent: InProcessComponent = {
     const node = ctx.node;
     if (node === undefined) return { stop: async () => undefined };
     const logger = lineLogger(ctx.log);
+    // Loaded when a node runs here, so other k8ts commands do not load the kubelet.
+    const { startKubelet } = await import('../kubelet/index.ts');
     const clientset = Clientset.fromOptions({
       endpoints: [ctx.apiServerUrl],
       ca: ctx.tls.caPem,

@@ -18,6 +18,6 @@ export type { KubeletOptions, RunningKubelet } from './kubelet.ts';
 export { startSimNodes } from './sim/sim-nodes.ts';
 export type { RunningSimNodes, SimNodesOptions } from './sim/sim-nodes.ts';
 export { stopPodProcesses } from './runtime/process/process-runtime.ts';
-export { KUBELET_PORT } from './server/kubelet-server.ts';
+export { KUBELET_PORT } from './ports.ts';
 export type { Taint } from './node/node-object.ts';
 export { KUBELET_VERSION } from './version.ts';

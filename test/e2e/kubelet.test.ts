@@ -8,6 +8,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { get as httpGet } from 'node:http';
+import { PassThrough, Writable } from 'node:stream';
+import * as k8s from '@kubernetes/client-node';
 import { eventually, startCliCluster, type CliCluster } from '../support/cli-cluster.ts';
 
 const WEB_POD = `apiVersion: v1
@@ -111,6 +113,29 @@ describe('pods on the single-node cluster, with kubectl', () => {
     assert.equal(three.code, 3);
     const env = await kubectl(['exec', 'web', '-c', 'web', '--', 'sh', '-c', 'echo $HOSTNAME']);
     assert.equal(env.stdout, 'web\n');
+  });
+
+  it('serves exec and logs to @kubernetes/client-node', async () => {
+    const kc = new k8s.KubeConfig();
+    kc.loadFromFile(cluster.kubeconfig);
+    kc.setCurrentContext(`k8ts-${cluster.name}`);
+    let out = '';
+    const stdout = new Writable({ write: (chunk: Buffer, _enc, done) => ((out += chunk.toString()), done()) });
+    const stdin = new PassThrough();
+    const status = await new Promise<k8s.V1Status>((resolve, reject) => {
+      new k8s.Exec(kc).exec('default', 'web', 'web', ['sh', '-c', 'cat; exit 5'], stdout, null, stdin, false, resolve).then(() => stdin.end('via client-node\n'), reject);
+    });
+    assert.equal(out, 'via client-node\n');
+    assert.equal(status.status, 'Failure');
+    assert.equal(status.details?.causes?.[0]?.message, '5');
+
+    let logged = '';
+    const sink = new Writable({ write: (chunk: Buffer, _enc, done) => ((logged += chunk.toString()), done()) });
+    // client-node pipes the response into the stream (it never calls a done callback).
+    const finished = new Promise<void>((resolve) => sink.on('finish', () => resolve()));
+    await new k8s.Log(kc).log('default', 'web', 'sidecar', sink, { follow: false });
+    await finished;
+    assert.equal(logged, 'sidecar says hello\n');
   });
 
   it('shows the previous instance of a restarted container with logs --previous', async () => {

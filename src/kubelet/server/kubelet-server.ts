@@ -25,8 +25,10 @@ import type { Logger } from '../../client/index.ts';
 import { streamLog, type LogReadOptions } from '../logs/log-reader.ts';
 import { exitStatus, pickChannelProtocol, serveChannels } from './channel-stream.ts';
 import { badRequest, KubeletRequestError, type NodePods } from './node-pods.ts';
+import { KUBELET_PORT } from '../ports.ts';
 
-export const KUBELET_PORT = 10250;
+export { KUBELET_PORT };
+
 export const KUBELET_CLIENT_USER = 'kube-apiserver-kubelet-client';
 const MASTERS_GROUP = 'system:masters';
 
