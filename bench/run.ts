@@ -4,9 +4,11 @@
  * in the same run, because these machines are shared and noisy: ratios matter, not absolutes.
  */
 import { runApiBench } from './api-bench.ts';
+import { runPodsBench } from './pods-bench.ts';
 
 const SUITES: Record<string, () => Promise<string>> = {
   api: runApiBench,
+  pods: runPodsBench,
 };
 
 const requested = process.argv.slice(2).filter((a) => a !== '--');

@@ -12,8 +12,8 @@ if (major < 24) {
   );
   process.exit(1);
 }
-// Cache compiled code (and the type-stripped sources) on disk, in the OS temp directory unless
-// NODE_COMPILE_CACHE names another: later starts skip stripping and compiling, and each k8ts
-// process then holds about 25 MB less.
-module.enableCompileCache();
+// Node's on-disk compile cache (in the OS temp directory; NODE_DISABLE_COMPILE_CACHE=1 turns it
+// off) keeps the type-stripped, compiled modules: later runs skip the type stripper, start
+// faster and use some 30 MB less memory, which adds up over a cluster's many k8ts processes.
+module.enableCompileCache?.();
 await import('../src/cmd/k8ts.ts');

@@ -19,6 +19,8 @@ export interface HttpResult {
 
 export interface BenchServer {
   readonly pid: number;
+  /** The server's data directory (its PKI is in `<dataDir>/pki`). */
+  readonly dataDir: string;
   readonly url: URL;
   readonly tls: { ca: string; cert: string; key: string };
   /** The apiserver's own serving certificate and key (PEM), for baselines that mimic it. */
@@ -69,6 +71,7 @@ export async function startBenchServer(): Promise<BenchServer> {
   const url = new URL(`https://127.0.0.1:${port}`);
   const server: BenchServer = {
     pid: child.pid!,
+    dataDir,
     url,
     tls,
     serving: {

@@ -12,13 +12,14 @@
  *   7. route: discovery, OpenAPI, or a resource handler (decode → strategy → validation → store)
  *   8. a request still running after 60 s (not long-running) → 504 Timeout
  *
- * Connection upgrades (WebSocket, SPDY) are accepted only for the connect subresources
- * (proxy/proxy-handler.ts: pods|services|nodes/proxy, pods/portforward); they go through steps
- * 1 and 3-5 like any request, errors are written on the raw socket, and the connection is then
- * passed through. Upgrade requests to anything else are served as plain requests.
+ * Connection upgrades (WebSocket, SPDY) are accepted only for the subresources that take them
+ * (pods/exec, attach, portforward, and the pods|services|nodes proxies: proxy/proxy-handler.ts);
+ * they go through the same steps as any request, answered on a response bound to their
+ * connection, and a handler that proxies the upgrade then takes the connection over. Upgrade
+ * requests to anything else are served as plain requests.
  */
 import { createServer, type Server } from 'node:https';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ServerResponse, type IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
@@ -36,13 +37,12 @@ import { aggregatedContentType, aggregatedDiscovery, apiGroupDocument, apiGroupL
 import { ApiError, internalError, pathNotFound, timeout, tooManyRequests, unauthorized } from './errors.ts';
 import { handleCreateOnly } from './handlers/create-only.ts';
 import { handleResource } from './handlers/resource.ts';
+import type { KubeletClientConfig } from './kubelet-connection.ts';
 import { serveHealth, type HealthCheck } from './health.ts';
 import { wantsAggregatedDiscovery } from './http/negotiation.ts';
 import { writeError, writeJson } from './http/respond.ts';
 import { serveOpenApi } from './openapi.ts';
-import { writeSocketError } from './proxy/forward.ts';
 import { isConnectSubresource, isUpgradeRoute, serveConnect, serveConnectUpgrade } from './proxy/proxy-handler.ts';
-import type { KubeletClientTls } from './proxy/proxy-target.ts';
 import { ApiRegistry } from './registry/api-registry.ts';
 import { repairServiceAllocations } from './registry/allocation/allocation-repair.ts';
 import { DEFAULT_NODE_PORT_RANGE, ServiceAllocator } from './registry/allocation/service-allocator.ts';
@@ -86,19 +86,19 @@ export interface ApiServerOptions {
   /** How often the allocation pools are repaired (allocation-repair.ts; default 3 min, 0 = never). */
   readonly allocationRepairIntervalMs?: number;
   /**
-   * The client certificate (CN=kube-apiserver-kubelet-client, O=system:masters) and the CA that
-   * kubelets' serving certificates chain to, for nodes/proxy and pods/portforward. Without it,
-   * those answer 503.
+   * The apiserver's client certificate toward kubelets and the CA their serving certificates are
+   * checked against, for pods/log, exec, attach, portforward and nodes/proxy; without it those
+   * answer 503.
    */
-  readonly kubeletClient?: KubeletClientTls;
-  /** Where internal errors go (default: stderr). */
-  readonly log?: (message: string) => void;
+  readonly kubeletClient?: KubeletClientConfig;
   /**
    * Seconds new pods tolerate the not-ready/unreachable NoExecute taints by default
    * (`--default-not-ready-toleration-seconds`, `--default-unreachable-toleration-seconds`).
    * @default 30 each
    */
   readonly defaultTolerationSeconds?: DefaultTolerationSeconds;
+  /** Where internal errors go (default: stderr). */
+  readonly log?: (message: string) => void;
 }
 
 /** The ClusterIP range of an apiserver that was given none. */
@@ -121,7 +121,10 @@ const CONNECT_VERBS = ['create', 'delete', 'get', 'patch', 'update'];
 /** Subresources of core resources served by dedicated handlers, for discovery. */
 const CORE_SUBRESOURCES: Readonly<Record<string, readonly { name: string; kind: string; verbs: readonly string[] }[]>> = {
   pods: [
+    { name: 'attach', kind: 'PodAttachOptions', verbs: ['create', 'get'] },
     { name: 'binding', kind: 'Binding', verbs: ['create'] },
+    { name: 'exec', kind: 'PodExecOptions', verbs: ['create', 'get'] },
+    { name: 'log', kind: 'Pod', verbs: ['get'] },
     { name: 'portforward', kind: 'PodPortForwardOptions', verbs: ['create', 'get'] },
     { name: 'proxy', kind: 'PodProxyOptions', verbs: CONNECT_VERBS },
   ],
@@ -217,8 +220,12 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
         const ctx = { req, res, url, user: userOf(req), registry, serviceAccountTokens };
         const served = registry.lookup(info.group, info.version, info.resource);
         if (served !== undefined) {
-          if (isConnectSubresource(info)) return serveConnect(connectDeps, req, res, url, info);
-          return handleResource(ctx, info, served);
+          const upgrade = upgrades.get(req);
+          if (isConnectSubresource(info)) {
+            if (upgrade !== undefined) return serveConnectUpgrade(connectDeps, req, res, upgrade.socket, upgrade.head, url, info);
+            return serveConnect(connectDeps, req, res, url, info);
+          }
+          return handleResource({ ...ctx, ...(upgrade === undefined ? {} : { upgrade }), ...(opts.kubeletClient === undefined ? {} : { kubelet: opts.kubeletClient }) }, info, served);
         }
         const createOnly = registry.lookupCreateOnly(info.group, info.version, info.resource);
         if (createOnly !== undefined) return handleCreateOnly(ctx, info, createOnly);
@@ -228,6 +235,8 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
   }
 
   const users = new WeakMap<IncomingMessage, UserInfo>();
+  /** Connection-upgrade requests: their raw connection (see RequestContext.upgrade). */
+  const upgrades = new WeakMap<IncomingMessage, { socket: Duplex; head: Buffer }>();
   const userOf = (req: IncomingMessage) => users.get(req)!;
   const connectDeps = { registry, kubeletClient: opts.kubeletClient };
 
@@ -280,18 +289,6 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
     }
   }
 
-  /**
-   * A connection upgrade (WebSocket, SPDY) to a connect subresource: the same admission as any
-   * request, then the connection is passed through. Errors are written on the raw socket.
-   */
-  async function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
-    if (shuttingDown) throw shuttingDownError();
-    const url = new URL(req.url ?? '/', 'https://k8ts.invalid');
-    const info = await admit(req, url);
-    if (info.kind !== 'resource' || !isConnectSubresource(info)) throw pathNotFound();
-    await serveConnectUpgrade(connectDeps, req, socket, head, url, info);
-  }
-
   const inFlight = new Set<Promise<void>>();
   const server: Server = createServer(
     {
@@ -315,13 +312,21 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
       inFlight.add(p);
     },
   );
+  // Upgrade requests (exec, attach, port-forward) go through the same pipeline, answered on a
+  // response object bound to their connection; a handler that proxies the upgrade takes the
+  // connection over, any other answer is written there and the connection closed.
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    socket.on('error', () => socket.destroy());
-    const p = handleUpgrade(req, socket, head)
+    socket.on('error', () => undefined);
+    const res = new ServerResponse(req);
+    res.assignSocket(socket as Socket);
+    res.shouldKeepAlive = false;
+    res.on('finish', () => socket.end());
+    upgrades.set(req, { socket, head });
+    const p = handle(req, res)
       .catch((err: unknown) => {
-        if (err instanceof ApiError) return writeSocketError(socket, err);
-        log(`internal error on upgrade ${req.method} ${req.url}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-        writeSocketError(socket, internalError(err instanceof Error ? err.message : String(err)));
+        if (err instanceof ApiError) return writeError(res, err);
+        log(`internal error on ${req.method} ${req.url}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+        writeError(res, internalError(err instanceof Error ? err.message : String(err)));
       })
       .finally(() => inFlight.delete(p));
     inFlight.add(p);

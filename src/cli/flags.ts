@@ -87,6 +87,14 @@ export function parsePortRangeFlag(value: string, flag: string): string {
   return value;
 }
 
+/** A node name: a DNS-1123 subdomain (lowercase letters, digits, '-' and '.'), at most 253 characters. */
+export function parseNodeName(value: string, flag: string): string {
+  if (value.length > 253 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(value)) {
+    throw new UsageError(`${flag} must be a DNS-1123 subdomain (lowercase letters, digits, '-' and '.', like "worker-1"), got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
 /** A non-negative whole number given with `flag`. */
 export function parseCount(value: string, flag: string): number {
   const n = /^\d+$/.test(value) ? Number(value) : NaN;
@@ -111,4 +119,41 @@ export function parseBoolean(value: string, flag: string): boolean {
   if (value === 'true') return true;
   if (value === 'false') return false;
   throw new UsageError(`${flag} must be true or false, got ${JSON.stringify(value)}`);
+}
+
+/** An IPv4 CIDR such as 127.21.1.0/24 (a pod range); returns it as given. */
+export function parsePodCidr(value: string, flag: string): string {
+  try {
+    parseIpv4Cidr(value);
+  } catch (err) {
+    throw new UsageError(`${flag} must be an IPv4 CIDR such as 127.21.1.0/24, got ${JSON.stringify(value)}: ${(err as Error).message}`);
+  }
+  return value;
+}
+
+const TAINT_EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'] as const;
+type TaintEffect = (typeof TAINT_EFFECTS)[number];
+
+/** `key=value:Effect,key:Effect` → taints. */
+export function parseTaints(value: string | undefined, flag: string): Array<{ key: string; value?: string; effect: TaintEffect }> {
+  if (value === undefined || value.trim() === '') return [];
+  return value.split(',').map((item) => {
+    const m = /^([^=:]+)(?:=([^:]*))?:([A-Za-z]+)$/.exec(item.trim());
+    if (m === null || !(TAINT_EFFECTS as readonly string[]).includes(m[3]!)) {
+      throw new UsageError(`${flag}: "${item}" is not key[=value]:Effect with Effect one of ${TAINT_EFFECTS.join(', ')}`);
+    }
+    return { key: m[1]!, ...(m[2] === undefined || m[2] === '' ? {} : { value: m[2] }), effect: m[3] as TaintEffect };
+  });
+}
+
+/** `key=value,key2=` → labels. */
+export function parseLabels(value: string | undefined, flag: string): Record<string, string> {
+  const labels: Record<string, string> = {};
+  if (value === undefined || value.trim() === '') return labels;
+  for (const item of value.split(',')) {
+    const eq = item.indexOf('=');
+    if (eq <= 0) throw new UsageError(`${flag}: "${item}" is not key=value`);
+    labels[item.slice(0, eq).trim()] = item.slice(eq + 1).trim();
+  }
+  return labels;
 }

@@ -6,6 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import type { CliContext, CliIo } from './cli-context.ts';
 import { registerControllerManager } from './commands/controller-manager.ts';
+import { registerAgent } from './commands/agent.ts';
 import { registerDown } from './commands/down.ts';
 import { registerKubeconfig } from './commands/kubeconfig.ts';
 import { registerServer } from './commands/server.ts';
@@ -32,6 +33,7 @@ function buildProgram(ctx: CliContext): Command {
   registerKubeconfig(program, ctx);
   registerServer(program, ctx);
   registerControllerManager(program, ctx);
+  registerAgent(program, ctx);
   return program;
 }
 

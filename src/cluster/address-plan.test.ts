@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer, type AddressInfo } from 'node:net';
-import { allocateAddressIndex, clusterAddress, defaultServiceClusterIpRange, findAddressIndex, isAddressFree, LAST_INDEX, releaseAddressIndex, serviceClusterIpRange } from './address-plan.ts';
+import { allocateAddressIndex, clusterAddress, defaultServiceClusterIpRange, findAddressIndex, isAddressFree, LAST_INDEX, nodePodCidr, releaseAddressIndex, serviceClusterIpRange } from './address-plan.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'k8ts-address-test-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -16,6 +16,16 @@ function age(home: string, index: number): void {
   const old = new Date(Date.now() - 10 * 60_000);
   utimesSync(join(home, '.addresses', String(index)), old, old);
 }
+
+describe('nodePodCidr', () => {
+  it('gives node n of cluster i the range 127.<20+i>.<n>.0/24, and refuses indexes past the octet', () => {
+    assert.equal(nodePodCidr(1, 1), '127.21.1.0/24');
+    assert.equal(nodePodCidr(7, 12), '127.27.12.0/24');
+    assert.equal(nodePodCidr(235, 254), '127.255.254.0/24');
+    assert.throws(() => nodePodCidr(236, 1), RangeError);
+    assert.throws(() => nodePodCidr(1, 0), RangeError);
+  });
+});
 
 describe('clusterAddress', () => {
   it('gives 127.10.<index>.<host>', () => {

@@ -9,6 +9,7 @@
  *   127.10.<i>.2-254  its further nodes (multi-node clusters)
  *   127.11.<i>.0/24   its Service ClusterIP range; 127.11.<i>.1 is the `kubernetes` Service
  *   127.11.0.0/24     the ClusterIP range of a `k8ts server` bound outside 127.10.0.0/16
+ *   127.<20+i>.<n>.0/24  the pod CIDR of node number n of cluster i (pods get their IPs there)
  *
  * An index is claimed by creating `$K8TS_HOME/.addresses/<i>` exclusively (O_EXCL), so two
  * clusters created at the same moment never get the same one; the file holds the cluster's name.
@@ -51,6 +52,17 @@ export function defaultServiceClusterIpRange(bindAddress: string): string {
   const m = /^127\.10\.(\d{1,3})\.(\d{1,3})$/.exec(bindAddress);
   const index = m === null ? NaN : Number(m[1]);
   return index >= FIRST_INDEX && index <= LAST_INDEX ? serviceClusterIpRange(index) : '127.11.0.0/24';
+}
+
+/**
+ * The pod CIDR of node number `node` (the host number of its address, 1-254) in the cluster with
+ * index `index`: 127.<20+index>.<node>.0/24.
+ * @throws RangeError when the plan has no such range (20 + index must stay within one octet)
+ */
+export function nodePodCidr(index: number, node: number): string {
+  if (!Number.isInteger(index) || index < FIRST_INDEX || 20 + index > 255) throw new RangeError(`cluster address index ${index} has no pod range: 127.(20+index) must be at most 127.255`);
+  if (!Number.isInteger(node) || node < 1 || node > 254) throw new RangeError(`node number ${node} is outside 1-254`);
+  return `127.${20 + index}.${node}.0/24`;
 }
 
 function claimsDir(home: string): string {

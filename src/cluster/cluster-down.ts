@@ -11,6 +11,7 @@ import { readClusterRecord } from './cluster-record.ts';
 import { clusterDir } from './k8ts-home.ts';
 import { readProcessRecords, removeProcessRecord, stopRecordedProcess, type StopOutcome } from './managed-process.ts';
 import { removeFromUserKubeconfig } from './user-kubeconfig.ts';
+import { stopClusterPods } from './cluster-pods.ts';
 
 export interface DownOptions {
   readonly home: string;
@@ -28,6 +29,8 @@ export interface DownResult {
   readonly existed: boolean;
   readonly processes: ReadonlyArray<{ readonly name: string; readonly pid: number; readonly outcome: StopOutcome }>;
   readonly deleted: boolean;
+  /** Pod container instances that were still running and were stopped. */
+  readonly podContainers: number;
   /** The user kubeconfig the cluster's entries were removed from, if any. */
   readonly kubeconfigCleaned?: string;
 }
@@ -46,7 +49,9 @@ export async function downCluster(opts: DownOptions): Promise<DownResult> {
     processes.push({ name: record.name, pid: record.pid, outcome });
     await removeProcessRecord(dir, record.name);
   }
-  if (!opts.delete) return { existed, processes, deleted: false };
+  // The kubelets are stopped now, so nothing restarts the pods: stop them (they outlive kubelets).
+  const podContainers = await stopClusterPods(dir, opts.graceMs);
+  if (!opts.delete) return { existed, processes, deleted: false, podContainers };
 
   const kubeconfigCleaned = await removeFromUserKubeconfig(contextName(opts.name), opts.userKubeconfig);
   // A damaged cluster.json must not block deleting the cluster it describes.
@@ -54,5 +59,5 @@ export async function downCluster(opts: DownOptions): Promise<DownResult> {
   const index = record?.index ?? (await findAddressIndex(opts.home, opts.name));
   if (index !== undefined) await releaseAddressIndex(opts.home, opts.name, index);
   await rm(dir, { recursive: true, force: true });
-  return { existed, processes, deleted: existed, ...(kubeconfigCleaned === undefined ? {} : { kubeconfigCleaned }) };
+  return { existed, processes, deleted: existed, podContainers, ...(kubeconfigCleaned === undefined ? {} : { kubeconfigCleaned }) };
 }

@@ -9,7 +9,8 @@
  */
 import { resolve } from 'node:path';
 import { ensurePrivateDir } from '../pki/index.ts';
-import { allocateAddressIndex, APISERVER_PORT, clusterAddress, isAddressFree, serviceClusterIpRange } from './address-plan.ts';
+import { KUBELET_PORT } from '../kubelet/ports.ts';
+import { allocateAddressIndex, APISERVER_PORT, clusterAddress, isAddressFree, nodePodCidr, serviceClusterIpRange } from './address-plan.ts';
 import { contextName } from './cluster-name.ts';
 import { apiServerUrl, readClusterRecord, writeClusterRecord, type ClusterRecord } from './cluster-record.ts';
 import { clusterDir } from './k8ts-home.ts';
@@ -49,9 +50,15 @@ export interface UpResult {
   readonly elapsedMs: number;
 }
 
-/** The command line of a cluster's server process. */
+/** The single-node cluster's node: `cp-1` at the apiserver's address, pods from node 1's range. */
+export const SINGLE_NODE_NAME = 'cp-1';
+
+/**
+ * The command line of a cluster's server process: the apiserver, and the kubelet of node cp-1
+ * (when the address plan has a pod range for the cluster).
+ */
 export function serverCommandLine(dataDir: string, record: ClusterRecord): string[] {
-  return [
+  const argv = [
     process.execPath,
     K8TS_BIN,
     'server',
@@ -64,6 +71,14 @@ export function serverCommandLine(dataDir: string, record: ClusterRecord): strin
     '--service-cluster-ip-range',
     serviceClusterIpRange(record.index),
   ];
+  let podCidr: string | undefined;
+  try {
+    podCidr = nodePodCidr(record.index, 1);
+  } catch {
+    podCidr = undefined;
+  }
+  if (podCidr !== undefined) argv.push('--node-name', SINGLE_NODE_NAME, '--node-ip', record.apiServer.address, '--pod-cidr', podCidr);
+  return argv;
 }
 
 function describeExit(exit: ProcessExit): string {
@@ -120,7 +135,12 @@ export async function upCluster(opts: UpOptions): Promise<UpResult> {
   const outcome = record === undefined ? 'created' : 'restarted';
   if (record === undefined) {
     await ensurePrivateDir(opts.home);
-    const index = await allocateAddressIndex(opts.home, opts.name, (i) => isAddressFree(clusterAddress(i), APISERVER_PORT));
+    // The node's kubelet listens on the same address: both ports must be free.
+    const index = await allocateAddressIndex(
+      opts.home,
+      opts.name,
+      async (i) => (await isAddressFree(clusterAddress(i), APISERVER_PORT)) && (await isAddressFree(clusterAddress(i), KUBELET_PORT)),
+    );
     record = {
       name: opts.name,
       topology: 'single',
@@ -135,9 +155,9 @@ export async function upCluster(opts: UpOptions): Promise<UpResult> {
     progress(`Starting stopped cluster "${opts.name}" at ${apiServerUrl(record)} with its data in ${dir}`);
   }
 
-  if (outcome === 'restarted' && !(await isAddressFree(record.apiServer.address, record.apiServer.port))) {
+  if (outcome === 'restarted' && !((await isAddressFree(record.apiServer.address, record.apiServer.port)) && (await isAddressFree(record.apiServer.address, KUBELET_PORT)))) {
     throw new Error(
-      `cannot restart cluster "${opts.name}": its address ${record.apiServer.address}:${record.apiServer.port} is in use by another process (a cluster of another K8TS_HOME?); stop that process, or delete this cluster (\`k8ts down --name ${opts.name} --delete\`) and create it again`,
+      `cannot restart cluster "${opts.name}": its address ${record.apiServer.address} (port ${record.apiServer.port} or the kubelet's ${KUBELET_PORT}) is in use by another process (a cluster of another K8TS_HOME?); stop that process, or delete this cluster (\`k8ts down --name ${opts.name} --delete\`) and create it again`,
     );
   }
   const prepared = await prepareServerFiles(dir, record.apiServer.address, record.apiServer.port);

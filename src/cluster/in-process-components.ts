@@ -8,6 +8,8 @@
  */
 import { controllerManagerComponent } from './controller-manager-component.ts';
 import { kubeProxyComponent } from './kube-proxy-component.ts';
+import { kubeletComponent } from './kubelet-component.ts';
+import type { Taint } from '../kubelet/index.ts';
 
 /** What a component gets to reach the apiserver as the cluster admin. */
 export interface InProcessComponentContext {
@@ -19,6 +21,22 @@ export interface InProcessComponentContext {
   readonly tls: { readonly caPem: string; readonly certPem: string; readonly keyPem: string };
   /** Writes one line to the server's log, prefixed with the component's name. */
   readonly log: (message: string) => void;
+  /** The node this server runs a kubelet for (single-node clusters); the kubelet component does nothing without it. */
+  readonly node?: InProcessNode;
+}
+
+/** A node whose kubelet runs inside `k8ts server`. */
+export interface InProcessNode {
+  readonly name: string;
+  /** Its address: InternalIP and where the kubelet listens (port 10250). */
+  readonly ip: string;
+  readonly podCIDR: string;
+  /** Taints to register the node with (none on a single-node cluster, whose node must take pods). */
+  readonly taints?: readonly Taint[];
+  /** The kubelet's data directory. */
+  readonly dataDir: string;
+  /** The kubelet's serving certificate and key (PEM), signed by the cluster CA. */
+  readonly serving: { readonly certPem: string; readonly keyPem: string };
 }
 
 export interface RunningComponent {
@@ -33,7 +51,7 @@ export interface InProcessComponent {
 }
 
 /** The components `k8ts server` runs, in start order. */
-export const IN_PROCESS_COMPONENTS: readonly InProcessComponent[] = [controllerManagerComponent, kubeProxyComponent];
+export const IN_PROCESS_COMPONENTS: readonly InProcessComponent[] = [controllerManagerComponent, kubeletComponent, kubeProxyComponent];
 
 /** A started component with its name, for stopping and logging. */
 export interface StartedComponent {

@@ -8,6 +8,7 @@
  *       kubeconfig              admin kubeconfig (context k8ts-<name>)
  *       pki/                    CA, serving and admin certificates (0700, files 0600)
  *       db/state.db             the SQLite store
+ *       kubelet/                node cp-1's pods (directories, logs, process records)
  *       logs/<process>.log      each process's stdout and stderr
  *       run/<process>.json      each running process's PID and command line
  */

@@ -25,6 +25,19 @@ describe('server files', () => {
     assert.equal(again.pki.serving.issuedBecause, undefined);
   });
 
+  it('creates the kubelet client certificate always, and a node serving certificate when the server runs a node', async () => {
+    const dir = join(root, 'withnode');
+    const plain = await prepareServerFiles(dir, '127.10.9.1', 6443);
+    assert.equal(plain.kubeletServing, undefined);
+    assert.match(new X509Certificate(plain.kubeletClient.certPem).subject, /CN=kube-apiserver-kubelet-client/);
+    const prepared = await prepareServerFiles(dir, '127.10.9.1', 6443, { name: 'cp-1', addresses: ['127.10.9.1'] });
+    const serving = new X509Certificate(prepared.kubeletServing!.certPem);
+    assert.equal(serving.checkIP('127.10.9.1'), '127.10.9.1');
+    assert.equal(serving.checkHost('cp-1'), 'cp-1');
+    assert.equal(prepared.kubeletClient.certPem, plain.kubeletClient.certPem);
+    assert.equal(prepared.layout.kubeletDir, join(dir, 'kubelet'));
+  });
+
   it('names the missing file when reading credentials of an unprepared directory', async () => {
     await assert.rejects(readAdminCredentials(join(root, 'nothing')), /cannot read .*nothing\/pki\/(ca|admin)\.(crt|key)/);
   });

@@ -4,14 +4,27 @@
  * the server, so it can probe readiness and merge the kubeconfig; the server prepares them again
  * at its own start, which then reuses everything.
  *
- *   <data-dir>/pki/        ca, apiserver (serving) and admin certificates
+ *   <data-dir>/pki/        ca, apiserver (serving), admin, apiserver-kubelet-client and, when the
+ *                          server runs a node, kubelet-<node> (the kubelet's serving) certificates
  *   <data-dir>/db/state.db the SQLite store
  *   <data-dir>/kubeconfig  admin kubeconfig, context k8ts-<name>
+ *   <data-dir>/kubelet/    the in-process kubelet's pods (directories, logs, state)
  */
 import { readFile } from 'node:fs/promises';
 import { networkInterfaces } from 'node:os';
 import { basename, join } from 'node:path';
-import { buildKubeconfig, ensureClusterPki, ensurePrivateDir, writePrivateFile, type ClusterPki, type KubeconfigEntry } from '../pki/index.ts';
+import {
+  buildKubeconfig,
+  ensureClusterPki,
+  ensureKubeletClientCertificate,
+  ensureKubeletServingCertificate,
+  ensurePrivateDir,
+  writePrivateFile,
+  type ClusterPki,
+  type EnsuredCertificate,
+  type KubeconfigEntry,
+  type NodeIdentity,
+} from '../pki/index.ts';
 import { clusterNameProblem, contextName } from './cluster-name.ts';
 
 export interface ServerLayout {
@@ -20,11 +33,13 @@ export interface ServerLayout {
   readonly dbDir: string;
   readonly dbPath: string;
   readonly kubeconfigPath: string;
+  readonly kubeletDir: string;
 }
 
 export function serverLayout(dataDir: string): ServerLayout {
   return {
     dataDir,
+    kubeletDir: join(dataDir, 'kubelet'),
     pkiDir: join(dataDir, 'pki'),
     dbDir: join(dataDir, 'db'),
     dbPath: join(dataDir, 'db', 'state.db'),
@@ -66,18 +81,25 @@ export function serverUrl(bindAddress: string, port: number): string {
 export interface PreparedServer {
   readonly layout: ServerLayout;
   readonly pki: ClusterPki;
+  /** The apiserver's client certificate toward kubelets. */
+  readonly kubeletClient: EnsuredCertificate;
+  /** The in-process kubelet's serving certificate, when the server runs a node. */
+  readonly kubeletServing?: EnsuredCertificate;
   readonly url: string;
   readonly kubeconfig: KubeconfigEntry;
 }
 
 /**
- * Ensures the certificates (the serving one naming every address the server is reached at) and
- * writes the admin kubeconfig.
+ * Ensures the certificates (the serving one naming every address the server is reached at; the
+ * kubelet ones, see kubelet-pki.ts) and writes the admin kubeconfig.
+ * @param node the node the server's in-process kubelet runs, if any
  */
-export async function prepareServerFiles(dataDir: string, bindAddress: string, port: number): Promise<PreparedServer> {
+export async function prepareServerFiles(dataDir: string, bindAddress: string, port: number, node?: NodeIdentity): Promise<PreparedServer> {
   const layout = serverLayout(dataDir);
   await ensurePrivateDir(dataDir);
   const pki = await ensureClusterPki(layout.pkiDir, { servingAddresses: reachableAddresses(bindAddress) });
+  const kubeletClient = await ensureKubeletClientCertificate(layout.pkiDir, pki.ca);
+  const kubeletServing = node === undefined ? undefined : await ensureKubeletServingCertificate(layout.pkiDir, pki.ca, node);
   const url = serverUrl(bindAddress, port);
   const kubeconfig: KubeconfigEntry = {
     name: contextName(clusterNameOfDataDir(dataDir)),
@@ -87,7 +109,7 @@ export async function prepareServerFiles(dataDir: string, bindAddress: string, p
     keyPem: pki.admin.keyPem,
   };
   await writePrivateFile(layout.kubeconfigPath, buildKubeconfig(kubeconfig));
-  return { layout, pki, url, kubeconfig };
+  return { layout, pki, kubeletClient, ...(kubeletServing === undefined ? {} : { kubeletServing }), url, kubeconfig };
 }
 
 /**

@@ -8,6 +8,7 @@
  */
 import type { DefaultTolerationSeconds } from '../api/core/v1/pod-default-tolerations.ts';
 import { startApiServer } from '../apiserver/server.ts';
+import type { Taint } from '../kubelet/index.ts';
 import { openStorage } from '../storage/index.ts';
 import { ensurePrivateDir } from '../pki/index.ts';
 import { startInProcessComponents, stopInProcessComponents, type StartedComponent } from './in-process-components.ts';
@@ -27,6 +28,8 @@ export interface ServerProcessOptions {
   readonly log?: (message: string) => void;
   /** Seconds new pods tolerate the not-ready/unreachable taints (default 30 each). */
   readonly defaultTolerationSeconds?: DefaultTolerationSeconds;
+  /** The node whose kubelet runs in this process (single-node clusters); none when unset. */
+  readonly node?: { readonly name: string; readonly ip: string; readonly podCIDR: string; readonly taints?: readonly Taint[] };
 }
 
 export interface RunningServerProcess {
@@ -48,11 +51,15 @@ const stderrLog = (message: string): void => {
  */
 export async function runServerProcess(opts: ServerProcessOptions): Promise<RunningServerProcess> {
   const log = opts.log ?? stderrLog;
-  const prepared = await prepareServerFiles(opts.dataDir, opts.bindAddress, opts.port);
+  const node = opts.node;
+  const prepared = await prepareServerFiles(opts.dataDir, opts.bindAddress, opts.port, node === undefined ? undefined : { name: node.name, addresses: [node.ip] });
   for (const [what, cert] of [
     ['serving', prepared.pki.serving],
     ['admin', prepared.pki.admin],
+    ['kubelet client', prepared.kubeletClient],
+    ['kubelet serving', prepared.kubeletServing],
   ] as const) {
+    if (cert === undefined) continue;
     if (cert.issuedBecause !== undefined && cert.issuedBecause !== 'it does not exist') log(`reissued the ${what} certificate: ${cert.issuedBecause}`);
   }
   await ensurePrivateDir(prepared.layout.dbDir);
@@ -76,6 +83,7 @@ export async function runServerProcess(opts: ServerProcessOptions): Promise<Runn
       ...(opts.serviceClusterIpRange === undefined ? {} : { serviceClusterIpRange: opts.serviceClusterIpRange }),
       ...(opts.serviceNodePortRange === undefined ? {} : { serviceNodePortRange: opts.serviceNodePortRange }),
       ...(opts.defaultTolerationSeconds === undefined ? {} : { defaultTolerationSeconds: opts.defaultTolerationSeconds }),
+      kubeletClient: { certPem: prepared.kubeletClient.certPem, keyPem: prepared.kubeletClient.keyPem, caPem: prepared.pki.ca.pem.certPem },
       log: (message) => log(`apiserver: ${message}`),
     });
     log(`apiserver listening on ${apiserver.url} (store ${prepared.layout.dbPath})`);
@@ -84,6 +92,15 @@ export async function runServerProcess(opts: ServerProcessOptions): Promise<Runn
         apiServerUrl: apiserver.url,
         kubeconfigPath: prepared.layout.kubeconfigPath,
         tls: { caPem: prepared.pki.ca.pem.certPem, certPem: prepared.pki.admin.certPem, keyPem: prepared.pki.admin.keyPem },
+        ...(node === undefined || prepared.kubeletServing === undefined
+          ? {}
+          : {
+              node: {
+                ...node,
+                dataDir: prepared.layout.kubeletDir,
+                serving: { certPem: prepared.kubeletServing.certPem, keyPem: prepared.kubeletServing.keyPem },
+              },
+            }),
       },
       log,
     );

@@ -10,6 +10,15 @@ export { ADMIN_GROUPS, ADMIN_USER, APISERVER_DNS_NAMES, APISERVER_IP_ADDRESSES, 
 export type { ClusterPki, ClusterPkiOptions } from './cluster-pki.ts';
 export { ensureServiceAccountKey } from './service-account-key.ts';
 export type { ServiceAccountKey } from './service-account-key.ts';
+export {
+  ensureKubeletClientCertificate,
+  ensureKubeletServingCertificate,
+  ensureNodeClientCertificate,
+  KUBELET_CLIENT_BASE,
+  KUBELET_CLIENT_GROUPS,
+  KUBELET_CLIENT_USER,
+} from './kubelet-pki.ts';
+export type { NodeIdentity } from './kubelet-pki.ts';
 export { buildKubeconfig, mergeKubeconfig, removeFromKubeconfig } from './kubeconfig.ts';
 export type { KubeconfigEntry } from './kubeconfig.ts';
 export { decodeFirstPem, decodePem, encodePem } from './pem.ts';

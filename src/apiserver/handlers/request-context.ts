@@ -1,7 +1,9 @@
 /** What every handler receives about the request being served. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { UserInfo } from '../authn/authenticator.ts';
 import type { ServiceAccountTokens } from '../authn/service-account-token.ts';
+import type { KubeletClientConfig } from '../kubelet-connection.ts';
 import type { ApiRegistry } from '../registry/api-registry.ts';
 import { badRequest, invalid } from '../errors.ts';
 
@@ -13,6 +15,14 @@ export interface RequestContext {
   readonly registry: ApiRegistry;
   /** Issues service account tokens (serviceaccounts/token); undefined when the server has no signing key. */
   readonly serviceAccountTokens?: ServiceAccountTokens | undefined;
+  /**
+   * Set for connection-upgrade requests (WebSocket, SPDY): the raw connection and the bytes read
+   * past the request head. A handler that takes the connection over detaches it from `res`;
+   * otherwise `res` answers on it as usual and the connection is closed afterwards.
+   */
+  readonly upgrade?: { readonly socket: Duplex; readonly head: Buffer };
+  /** How to reach kubelets (pods/log, exec, attach, portforward); undefined when not configured. */
+  readonly kubelet?: KubeletClientConfig;
 }
 
 /** Parses `dryRun` (query, or the array in a DeleteOptions body): only `All` is valid. */

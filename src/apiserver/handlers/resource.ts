@@ -20,6 +20,7 @@ import { handleApply } from './apply.ts';
 import { updateTracker } from './field-ownership.ts';
 import { APPLY_PATCH, applyParsedPatch, parsePatch } from './patch.ts';
 import { handlePodBinding } from './pod-binding.ts';
+import { handlePodConnect, handlePodLog } from './pod-streams.ts';
 import { handleScale } from './scale.ts';
 import { handleNamespaceFinalize } from './namespace-finalize.ts';
 import { handleTokenRequest } from './token-request.ts';
@@ -105,6 +106,14 @@ export async function handleResource(ctx: RequestContext, info: ResourceRequestI
       if (type.group === '' && type.resource === 'serviceaccounts' && ctx.serviceAccountTokens !== undefined) {
         return handleTokenRequest(ctx, info, store, namespace, ctx.serviceAccountTokens);
       }
+      throw pathNotFound();
+    case 'log':
+      if (type.group === '' && type.resource === 'pods') return handlePodLog(ctx, info, namespace);
+      throw pathNotFound();
+    case 'exec':
+    case 'attach':
+    case 'portforward':
+      if (type.group === '' && type.resource === 'pods') return handlePodConnect(ctx, info, namespace);
       throw pathNotFound();
     default:
       throw pathNotFound();

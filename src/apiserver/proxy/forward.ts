@@ -12,12 +12,10 @@
  */
 import { request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { connect as netConnect, type Socket } from 'node:net';
-import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { connect as tlsConnect } from 'node:tls';
-import type { ApiError} from '../errors.ts';
-import { serviceUnavailable } from '../errors.ts';
+import { serviceUnavailable, type ApiError } from '../errors.ts';
+import { proxyUpgrade, writeSocketError } from '../http/upgrade-proxy.ts';
 import type { ProxyTarget } from './proxy-target.ts';
 
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'proxy-authorization', 'proxy-authenticate']);
@@ -123,68 +121,14 @@ export function forwardRequest(req: IncomingMessage, res: ServerResponse, target
   });
 }
 
-/** Writes an ApiError as a complete HTTP response on a raw (not yet upgraded) socket, then closes it. */
-export function writeSocketError(socket: Duplex, err: ApiError): void {
-  if (socket.destroyed) return;
-  const body = JSON.stringify(err.toStatus());
-  const extra = Object.entries(err.headers)
-    .map(([k, v]) => `${k}: ${v}\r\n`)
-    .join('');
-  socket.end(
-    `HTTP/1.1 ${err.code} ${STATUS_CODES[err.code] ?? 'Error'}\r\n` +
-      `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nCache-Control: no-cache, private\r\n${extra}Connection: close\r\n\r\n${body}`,
-  );
-}
-
-/** Dials `target` (plain TCP or TLS). */
-function dialTarget(target: ProxyTarget): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const socket =
-      target.scheme === 'https'
-        ? tlsConnect({ host: target.host, port: target.port, ...tlsOptions(target), ALPNProtocols: ['http/1.1'] })
-        : netConnect({ host: target.host, port: target.port });
-    socket.once(target.scheme === 'https' ? 'secureConnect' : 'connect', () => {
-      socket.removeAllListeners('error');
-      resolve(socket);
-    });
-    socket.once('error', reject);
-  });
-}
-
 /**
- * Passes an upgrade request through to `target`: writes the request line and the client's
- * headers (less its credentials), then joins the two connections. Connection failures are
- * answered on `socket` as 503 Status responses.
+ * Passes an upgrade request through to `target` (http/upgrade-proxy.ts: the client's request less
+ * its credentials, then the two connections joined). The connection leaves `res`; a backend that
+ * cannot be reached is answered on it as a 503 Status.
  */
-export async function forwardUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, target: ProxyTarget, path: string, search: string): Promise<void> {
-  let upstream: Socket;
-  try {
-    upstream = await dialTarget(target);
-  } catch (err) {
-    writeSocketError(socket, reachError(err));
-    return;
-  }
-  if (socket.destroyed) {
-    upstream.destroy();
-    return;
-  }
-  const lines = [`${req.method ?? 'GET'} ${targetPath(target, path, search)} HTTP/1.1`];
-  const raw = req.rawHeaders;
-  let sawHost = false;
-  for (let i = 0; i + 1 < raw.length; i += 2) {
-    const name = raw[i]!;
-    const lower = name.toLowerCase();
-    if (isCredential(lower)) continue;
-    if (lower === 'host') sawHost = true;
-    lines.push(`${name}: ${raw[i + 1]}`);
-  }
-  if (!sawHost) lines.push(`Host: ${hostPort(target.host, target.port)}`);
-  upstream.write(`${lines.join('\r\n')}\r\n\r\n`);
-  if (head.length > 0) upstream.write(head);
-  upstream.on('error', () => socket.destroy());
-  socket.on('error', () => upstream.destroy());
-  upstream.on('close', () => socket.destroy());
-  socket.on('close', () => upstream.destroy());
-  upstream.pipe(socket);
-  socket.pipe(upstream);
+export function forwardUpgrade(res: ServerResponse, req: IncomingMessage, socket: Duplex, head: Buffer, target: ProxyTarget, path: string, search: string): void {
+  res.detachSocket(socket as Socket);
+  const url = new URL(`${target.scheme}://${hostPort(target.host, target.port)}${targetPath(target, path, search)}`);
+  const tls = target.tls === undefined ? undefined : target.tls.mode === 'insecure' ? ('insecure' as const) : target.tls.client;
+  proxyUpgrade(req, socket, head, { url, ...(tls === undefined ? {} : { tls }) }, (err) => writeSocketError(socket, reachError(err)));
 }

@@ -1,7 +1,7 @@
 /**
- * The connection subresources: `pods/proxy`, `services/proxy`, `nodes/proxy` (plain requests and
- * upgrades) and `pods/portforward` (upgrades only, passed through to the kubelet of the pod's
- * node, which speaks the port-forward protocols itself: src/kubelet/portforward.ts).
+ * The proxy subresources `pods/proxy`, `services/proxy` and `nodes/proxy` (plain requests and
+ * upgrades), and which paths may upgrade at all: these, and pods/exec, attach and portforward
+ * (handlers/pod-streams.ts passes those through to the pod's kubelet).
  *
  * Paths: `/api/v1/namespaces/<ns>/pods/<[scheme:]name[:port]>/proxy[/<path>]`, the same for
  * services, `/api/v1/nodes/<[scheme:]name[:port]>/proxy[/<path>]`. A request for the proxy root
@@ -10,37 +10,32 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { badRequest, pathNotFound } from '../errors.ts';
+import { pathNotFound } from '../errors.ts';
 import type { ApiRegistry } from '../registry/api-registry.ts';
 import type { ResourceRequestInfo } from '../request-info.ts';
 import { forwardRequest, forwardUpgrade } from './forward.ts';
-import { nodeProxyTarget, podKubeletTarget, podProxyTarget, serviceProxyTarget, type KubeletClientTls, type ProxyTarget } from './proxy-target.ts';
+import type { KubeletClientConfig } from '../kubelet-connection.ts';
+import { nodeProxyTarget, podProxyTarget, serviceProxyTarget, type ProxyTarget } from './proxy-target.ts';
 
 export interface ProxyDeps {
   readonly registry: ApiRegistry;
-  /** How to reach kubelets (nodes/proxy, pods/portforward); without it those answer 503. */
-  readonly kubeletClient: KubeletClientTls | undefined;
+  /** How to reach kubelets (nodes/proxy); without it that answers 503. */
+  readonly kubeletClient: KubeletClientConfig | undefined;
 }
 
-/**
- * The kubelet endpoint that serves each pod subresource passed through to it (upgrades to
- * `pods/<name>/<subresource>` go to `/<endpoint>/<namespace>/<name>` on the pod's kubelet).
- */
-const KUBELET_POD_PATHS: Readonly<Record<string, string>> = { portforward: 'portForward' };
-
 const PROXY_PATH = /^(\/api\/v1\/(?:namespaces\/[^/]+\/)?(?:pods|services|nodes)\/[^/]+\/proxy)(\/.*)?$/;
-const KUBELET_POD_PATH = new RegExp(`^/api/v1/namespaces/[^/]+/pods/[^/]+/(?:${Object.keys(KUBELET_POD_PATHS).join('|')})$`);
+/** The pod subresources the kubelet serves over an upgraded connection. */
+const POD_STREAM_PATH = /^\/api\/v1\/namespaces\/[^/]+\/pods\/[^/]+\/(?:exec|attach|portforward)$/;
 
 /** Whether a connection upgrade to `pathname` is served (everything else is answered as a plain request). */
 export function isUpgradeRoute(pathname: string): boolean {
-  return PROXY_PATH.test(pathname) || KUBELET_POD_PATH.test(pathname);
+  return PROXY_PATH.test(pathname) || POD_STREAM_PATH.test(pathname);
 }
 
 /** Whether `info` names a subresource this module serves. */
 export function isConnectSubresource(info: ResourceRequestInfo): boolean {
   if (info.group !== '' || info.version !== 'v1' || info.name === '') return false;
-  if (info.subresource === 'proxy') return ['pods', 'services', 'nodes'].includes(info.resource);
-  return info.resource === 'pods' && info.subresource in KUBELET_POD_PATHS;
+  return info.subresource === 'proxy' && ['pods', 'services', 'nodes'].includes(info.resource);
 }
 
 /** `/api/v1/.../proxy` and the rest of the path after it ('' for none). */
@@ -51,10 +46,6 @@ function splitProxyPath(pathname: string): { prefix: string; rest: string } {
 }
 
 async function resolve(deps: ProxyDeps, info: ResourceRequestInfo, pathname: string): Promise<{ target: ProxyTarget; path: string; prefix: string }> {
-  if (info.subresource !== 'proxy') {
-    const kubeletPath = KUBELET_POD_PATHS[info.subresource]!;
-    return { target: await podKubeletTarget(deps.registry, info.namespace, info.name, kubeletPath, deps.kubeletClient), path: '', prefix: '' };
-  }
   const { prefix, rest } = splitProxyPath(pathname);
   let target: ProxyTarget;
   switch (info.resource) {
@@ -72,7 +63,6 @@ async function resolve(deps: ProxyDeps, info: ResourceRequestInfo, pathname: str
 
 /** Serves a plain (not upgrading) request to a connection subresource. */
 export async function serveConnect(deps: ProxyDeps, req: IncomingMessage, res: ServerResponse, url: URL, info: ResourceRequestInfo): Promise<void> {
-  if (info.subresource !== 'proxy') throw badRequest('Upgrade request required');
   const { prefix, rest } = splitProxyPath(url.pathname);
   if (rest === '' && !url.pathname.endsWith('/')) {
     // Checked before the target, as upstream: the redirect needs no backend.
@@ -84,9 +74,12 @@ export async function serveConnect(deps: ProxyDeps, req: IncomingMessage, res: S
   await forwardRequest(req, res, target, path, url.search, prefix);
 }
 
-/** Serves an upgrade request to a connection subresource (errors are the caller's to write on the socket). */
-export async function serveConnectUpgrade(deps: ProxyDeps, req: IncomingMessage, socket: Duplex, head: Buffer, url: URL, info: ResourceRequestInfo): Promise<void> {
+/**
+ * Serves an upgrade request to a connection subresource; `res` is bound to its connection and
+ * answers errors found before the connection is passed through.
+ */
+export async function serveConnectUpgrade(deps: ProxyDeps, req: IncomingMessage, res: ServerResponse, socket: Duplex, head: Buffer, url: URL, info: ResourceRequestInfo): Promise<void> {
   const { target, path } = await resolve(deps, info, url.pathname);
-  await forwardUpgrade(req, socket, head, target, path, url.search);
+  forwardUpgrade(res, req, socket, head, target, path, url.search);
 }
 

@@ -7,8 +7,8 @@
  *                                          port name or number; its EndpointSlices, or its
  *                                          Endpoints object when it has no slices)
  *   nodes/<[scheme:]name[:port]>/proxy     the node's kubelet (https, the kubelet client
- *                                          certificate), or another port of the node
- *   pods/<name>/portforward                the kubelet of the pod's node, /portForward/<ns>/<pod>
+ *                                          certificate: kubelet-connection.ts), or another port
+ *                                          of the node
  *
  * Failures are Status errors: 400 for a malformed name or a pod without an IP or node, 404 for
  * an unknown object, 503 when nothing can take the request (no endpoints, no kubelet address).
@@ -20,13 +20,7 @@ import { ApiError, badRequest, serviceUnavailable } from '../errors.ts';
 import type { ApiRegistry } from '../registry/api-registry.ts';
 import type { GenericStore } from '../registry/generic-store.ts';
 import { parseListOptions } from '../registry/list-options.ts';
-
-/** TLS material for dialling kubelets: the apiserver's kubelet client certificate and the CA kubelets' serving certificates chain to. */
-export interface KubeletClientTls {
-  readonly certPem: string;
-  readonly keyPem: string;
-  readonly caPem: string;
-}
+import { kubeletBaseUrl, type KubeletClientConfig } from '../kubelet-connection.ts';
 
 /** A place to send a proxied request. */
 export interface ProxyTarget {
@@ -40,11 +34,8 @@ export interface ProxyTarget {
    * certificate) or `insecure` (pods and services serve certificates of their own, unverifiable
    * here, as upstream's proxy transport does not verify them either).
    */
-  readonly tls: { readonly mode: 'verify'; readonly client: KubeletClientTls } | { readonly mode: 'insecure' } | undefined;
+  readonly tls: { readonly mode: 'verify'; readonly client: KubeletClientConfig } | { readonly mode: 'insecure' } | undefined;
 }
-
-/** The kubelet port a node reports in status.daemonEndpoints, else the standard one. */
-export const DEFAULT_KUBELET_PORT = 10250;
 
 /** Splits `name`, `name:port` or `scheme:name:port` (scheme http or https); undefined when malformed. */
 export function splitSchemeNamePort(id: string): { scheme: '' | 'http' | 'https'; name: string; port: string } | undefined {
@@ -139,56 +130,30 @@ export async function serviceProxyTarget(registry: ApiRegistry, namespace: strin
   return { scheme, host: backend.ip, port: backend.port, pathPrefix: '', tls: scheme === 'https' ? { mode: 'insecure' } : undefined };
 }
 
-/** The address the apiserver reaches a node at: InternalIP first, then Hostname, then ExternalIP. */
-function nodeAddress(node: KubeObject): string | undefined {
-  const addresses = objects(isObject(node.status) ? node.status.addresses : undefined);
-  for (const type of ['InternalIP', 'Hostname', 'ExternalIP']) {
-    const found = addresses.find((a) => a.type === type && str(a.address) !== '');
-    if (found !== undefined) return str(found.address);
-  }
-  return undefined;
-}
-
-function kubeletPort(node: KubeObject): number {
-  const status = isObject(node.status) ? node.status : {};
-  const daemon = isObject(status.daemonEndpoints) && isObject(status.daemonEndpoints.kubeletEndpoint) ? status.daemonEndpoints.kubeletEndpoint : {};
-  return typeof daemon.Port === 'number' && daemon.Port > 0 ? daemon.Port : DEFAULT_KUBELET_PORT;
-}
-
-function requireKubeletTls(kubeletClient: KubeletClientTls | undefined): KubeletClientTls {
+function requireKubeletTls(kubeletClient: KubeletClientConfig | undefined): KubeletClientConfig {
   if (kubeletClient === undefined) {
     throw serviceUnavailable('this apiserver has no kubelet client certificate configured (ApiServerOptions.kubeletClient), so it cannot reach kubelets');
   }
   return kubeletClient;
 }
 
-/** The kubelet of node `name`. */
-export async function kubeletTarget(registry: ApiRegistry, nodeName: string, kubeletClient: KubeletClientTls | undefined): Promise<ProxyTarget> {
-  const node = await storeOf(registry, 'nodes').get('', nodeName);
-  const host = nodeAddress(node);
-  if (host === undefined) throw serviceUnavailable(`node "${nodeName}" reports no address to reach its kubelet at`);
-  return { scheme: 'https', host, port: kubeletPort(node), pathPrefix: '', tls: { mode: 'verify', client: requireKubeletTls(kubeletClient) } };
+/** Where a node's kubelet listens: host (without IPv6 brackets) and port. */
+function kubeletEndpoint(node: KubeObject): { host: string; port: number } {
+  const url = kubeletBaseUrl(node);
+  return { host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port) };
 }
 
 /** nodes/proxy: the kubelet, or (with another port) that port of the node. */
-export async function nodeProxyTarget(registry: ApiRegistry, id: string, kubeletClient: KubeletClientTls | undefined): Promise<ProxyTarget> {
+export async function nodeProxyTarget(registry: ApiRegistry, id: string, kubeletClient: KubeletClientConfig | undefined): Promise<ProxyTarget> {
   const parsed = splitSchemeNamePort(id);
   if (parsed === undefined) throw badRequest(`invalid node request "${id}"`);
   const node = await storeOf(registry, 'nodes').get('', parsed.name);
   const requested = parsed.port === '' ? undefined : parsePortNumber(parsed.port);
   if (parsed.port !== '' && requested === undefined) throw badRequest(`invalid node request "${id}": the port must be a number`);
-  if (requested === undefined || requested === kubeletPort(node)) return kubeletTarget(registry, parsed.name, kubeletClient);
-  const host = nodeAddress(node);
-  if (host === undefined) throw serviceUnavailable(`node "${parsed.name}" reports no address`);
+  const { host, port } = kubeletEndpoint(node);
+  if (requested === undefined || requested === port) {
+    return { scheme: 'https', host, port, pathPrefix: '', tls: { mode: 'verify', client: requireKubeletTls(kubeletClient) } };
+  }
   const scheme = parsed.scheme === 'https' ? 'https' : 'http';
   return { scheme, host, port: requested, pathPrefix: '', tls: scheme === 'https' ? { mode: 'insecure' } : undefined };
-}
-
-/** pods/portforward (and other kubelet-served pod subresources): the kubelet of the pod's node, at `/<kubeletPath>/<ns>/<pod>`. */
-export async function podKubeletTarget(registry: ApiRegistry, namespace: string, podName: string, kubeletPath: string, kubeletClient: KubeletClientTls | undefined): Promise<ProxyTarget> {
-  const pod = await storeOf(registry, 'pods').get(namespace, podName);
-  const nodeName = isObject(pod.spec) ? str(pod.spec.nodeName) : '';
-  if (nodeName === '') throw badRequest(`pod ${podName} does not have a host assigned`);
-  const kubelet = await kubeletTarget(registry, nodeName, kubeletClient);
-  return { ...kubelet, pathPrefix: `/${kubeletPath}/${encodeURIComponent(namespace)}/${encodeURIComponent(podName)}` };
 }

@@ -22,6 +22,7 @@ export function registerDown(program: Command, ctx: CliContext): void {
         const what = p.outcome === 'stopped' ? 'stopped' : p.outcome === 'killed' ? 'killed (it did not stop on SIGTERM)' : 'was not running';
         ctx.err(`  ${p.name} (pid ${p.pid}) ${what}\n`);
       }
+      if (result.podContainers > 0) ctx.err(`  stopped ${result.podContainers} pod container${result.podContainers === 1 ? '' : 's'}\n`);
       if (flags.delete === true) {
         if (result.kubeconfigCleaned !== undefined) ctx.err(`  removed context k8ts-${name} from ${result.kubeconfigCleaned}\n`);
         ctx.out(result.existed ? `Cluster "${name}" deleted.\n` : `Cluster "${name}" does not exist; nothing to delete.\n`);

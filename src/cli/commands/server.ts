@@ -6,7 +6,8 @@ import type { Command } from 'commander';
 import { APISERVER_PORT, defaultServerDataDir, defaultServiceClusterIpRange, k8tsHome, loadServerProcess } from '../../cluster/index.ts';
 import type { CliContext } from '../cli-context.ts';
 import { DEFAULT_TOLERATION_SECONDS } from '../../api/core/v1/pod-default-tolerations.ts';
-import { parseCount, parseDirectory, parseIpAddress, parsePort, parsePortRangeFlag, parseReadableFile, parseServiceCidr } from '../flags.ts';
+import { parseCount, parseDirectory, parseIpAddress, parseNodeName, parsePodCidr, parsePort, parsePortRangeFlag, parseReadableFile, parseServiceCidr, parseTaints } from '../flags.ts';
+import { UsageError } from '../usage-error.ts';
 
 interface ServerFlags {
   dataDir?: string;
@@ -17,6 +18,10 @@ interface ServerFlags {
   serviceNodePortRange: string;
   defaultNotReadyTolerationSeconds: string;
   defaultUnreachableTolerationSeconds: string;
+  nodeName?: string;
+  nodeIp?: string;
+  podCidr?: string;
+  registerWithTaints?: string;
 }
 
 /** How long a clean shutdown may take before the process exits anyway. */
@@ -34,6 +39,10 @@ export function registerServer(program: Command, ctx: CliContext): void {
     .option('--service-node-port-range <first-last>', 'NodePort range', '30000-32767')
     .option('--default-not-ready-toleration-seconds <n>', 'seconds new pods tolerate the node.kubernetes.io/not-ready:NoExecute taint', String(DEFAULT_TOLERATION_SECONDS.notReady))
     .option('--default-unreachable-toleration-seconds <n>', 'seconds new pods tolerate the node.kubernetes.io/unreachable:NoExecute taint', String(DEFAULT_TOLERATION_SECONDS.unreachable))
+    .option('--node-name <name>', 'the node this server runs on')
+    .option('--pod-cidr <cidr>', "also run the node's kubelet in this process, with pods from this range (e.g. 127.21.1.0/24; needs --node-name; pods under <data-dir>/kubelet)")
+    .option('--node-ip <address>', "the node's address for its kubelet (InternalIP, kubelet on :10250); default: the bind address")
+    .option('--register-with-taints <taints>', 'taints the in-process kubelet registers its node with: key[=value]:Effect,...')
     .action(async (flags: ServerFlags) => {
       const dataDir = parseDirectory(flags.dataDir ?? defaultServerDataDir(k8tsHome(ctx.env)), '--data-dir');
       const bindAddress = parseIpAddress(flags.bindAddress, '--bind-address');
@@ -45,6 +54,7 @@ export function registerServer(program: Command, ctx: CliContext): void {
         notReady: parseCount(flags.defaultNotReadyTolerationSeconds, '--default-not-ready-toleration-seconds'),
         unreachable: parseCount(flags.defaultUnreachableTolerationSeconds, '--default-unreachable-toleration-seconds'),
       };
+      const node = parseServerNode(flags, bindAddress);
       const log = (message: string): void => ctx.err(`${new Date().toISOString()} ${message}\n`);
 
       // Listen for signals before starting, so one that arrives during startup still shuts down cleanly.
@@ -71,6 +81,7 @@ export function registerServer(program: Command, ctx: CliContext): void {
           serviceNodePortRange,
           defaultTolerationSeconds,
           ...(tokenFile === undefined ? {} : { tokenFile }),
+          ...(node === undefined ? {} : { node }),
           log,
         });
         log(`ready; admin kubeconfig: ${server.kubeconfigPath}`);
@@ -89,4 +100,20 @@ export function registerServer(program: Command, ctx: CliContext): void {
         process.off('SIGINT', onSignal);
       }
     });
+}
+
+/** The node whose kubelet runs in-process, if the flags ask for one (--pod-cidr). */
+function parseServerNode(flags: ServerFlags, bindAddress: string): { name: string; ip: string; podCIDR: string; taints: ReturnType<typeof parseTaints> } | undefined {
+  if (flags.podCidr === undefined) {
+    if (flags.nodeIp !== undefined || flags.registerWithTaints !== undefined) {
+      throw new UsageError('--node-ip and --register-with-taints are for the in-process kubelet, which runs only with --pod-cidr');
+    }
+    return undefined;
+  }
+  const podCIDR = parsePodCidr(flags.podCidr, '--pod-cidr');
+  if (flags.nodeName === undefined) throw new UsageError('--pod-cidr runs a kubelet in this process, which needs --node-name (e.g. --node-name cp-1)');
+  const name = parseNodeName(flags.nodeName, '--node-name');
+  const ip = flags.nodeIp === undefined ? bindAddress : parseIpAddress(flags.nodeIp, '--node-ip');
+  if (ip === '0.0.0.0' || ip === '::') throw new UsageError(`--node-ip is required when --bind-address is ${bindAddress}: the node needs one address to report and listen on`);
+  return { name, ip, podCIDR, taints: parseTaints(flags.registerWithTaints, '--register-with-taints') };
 }

@@ -1,0 +1,104 @@
+/**
+ * `k8ts agent`: one node's kubelet (process runtime, or simulated nodes) and kube-proxy in the
+ * current process, talking to the apiservers through the client with endpoint failover (the
+ * `--server` seeds, refreshed from the `kubernetes` Endpoints).
+ */
+import type { Taint } from '../kubelet/index.ts';
+import { Clientset, runEndpointsRefresher } from '../client/index.ts';
+import { startKubelet, startSimNodes } from '../kubelet/index.ts';
+import { lineLogger } from './line-logger.ts';
+
+export interface AgentOptions {
+  readonly kubeconfig: string;
+  /** Apiserver endpoints; when given they replace the kubeconfig's server. */
+  readonly servers: readonly string[];
+  readonly nodeName: string;
+  readonly nodeIP: string;
+  readonly podCIDR: string;
+  readonly runtime: 'process' | 'sim';
+  readonly dataDir: string;
+  readonly tls: { readonly certPem: string; readonly keyPem: string; readonly clientCaPem: string };
+  readonly taints: readonly Taint[];
+  readonly labels: Readonly<Record<string, string>>;
+  readonly kubeletPort: number;
+  /** With runtime sim: how many simulated nodes (`<nodeName>-1` …); one node named nodeName when unset. */
+  readonly simNodes?: number;
+  readonly simStartDelayMs?: number;
+  readonly log: (message: string) => void;
+}
+
+export interface RunningAgent {
+  /** What runs, for the log. */
+  readonly description: string;
+  /** Stops the kubelet and kube-proxy; pod processes keep running. */
+  stop(): Promise<void>;
+}
+
+/** What kube-proxy's starter (src/proxy) is expected to look like. */
+interface KubeProxyModule {
+  startKubeProxy(opts: { clientset: Clientset; nodeName: string; nodeIP: string; logger: ReturnType<typeof lineLogger> }): Promise<{ stop(): Promise<void> }>;
+}
+
+/** Starts kube-proxy when this build has it (src/proxy), else says so and runs without. */
+async function startProxy(clientset: Clientset, opts: AgentOptions): Promise<{ stop(): Promise<void> } | undefined> {
+  // KUBE-PROXY CALL SITE: src/proxy exports the starter; loaded by a computed name until then.
+  const name = '../proxy/index.ts';
+  let mod: Partial<KubeProxyModule>;
+  try {
+    mod = (await import(name)) as Partial<KubeProxyModule>;
+  } catch {
+    opts.log('kube-proxy: not part of this build (src/proxy is missing); running the kubelet only');
+    return undefined;
+  }
+  if (typeof mod.startKubeProxy !== 'function') {
+    opts.log('kube-proxy: src/proxy has no startKubeProxy; running the kubelet only');
+    return undefined;
+  }
+  return mod.startKubeProxy({ clientset, nodeName: opts.nodeName, nodeIP: opts.nodeIP, logger: lineLogger((m) => opts.log(`kube-proxy: ${m}`)) });
+}
+
+export async function runAgent(opts: AgentOptions): Promise<RunningAgent> {
+  const logger = lineLogger((m) => opts.log(`kubelet: ${m}`));
+  const clientset = await Clientset.fromKubeconfig(opts.kubeconfig, undefined, {
+    ...(opts.servers.length > 0 ? { endpoints: [...opts.servers] } : {}),
+    userAgent: `k8ts-agent/${opts.nodeName}`,
+    logger,
+  });
+  const abort = new AbortController();
+  const refresher = runEndpointsRefresher(clientset, abort.signal, { logger }).catch((err: unknown) => logger.warn('endpoints refresher stopped', { error: err }));
+  const common = { clientset, nodeIP: opts.nodeIP, podCIDR: opts.podCIDR, tls: opts.tls, labels: opts.labels, taints: opts.taints, kubeletPort: opts.kubeletPort, logger };
+  let stopKubelet: () => Promise<void>;
+  let description: string;
+  try {
+    if (opts.runtime === 'sim') {
+      const sim = await startSimNodes({
+        ...common,
+        baseName: opts.nodeName,
+        count: opts.simNodes ?? 1,
+        single: opts.simNodes === undefined,
+        ...(opts.simStartDelayMs === undefined ? {} : { startDelayMs: opts.simStartDelayMs }),
+      });
+      stopKubelet = () => sim.stop();
+      description = `${sim.nodeNames.length} simulated node${sim.nodeNames.length === 1 ? '' : 's'} (${sim.nodeNames[0]}${sim.nodeNames.length > 1 ? ` … ${sim.nodeNames[sim.nodeNames.length - 1]}` : ''}), kubelet at ${sim.url}`;
+    } else {
+      const kubelet = await startKubelet({ ...common, nodeName: opts.nodeName, dataDir: opts.dataDir });
+      stopKubelet = () => kubelet.stop();
+      description = `node ${opts.nodeName} at ${opts.nodeIP} (pods from ${opts.podCIDR}, process runtime), kubelet at ${kubelet.url}`;
+    }
+  } catch (err) {
+    abort.abort();
+    clientset.close();
+    throw err;
+  }
+  const proxy = await startProxy(clientset, opts);
+  return {
+    description,
+    async stop() {
+      await proxy?.stop();
+      await stopKubelet();
+      abort.abort();
+      await refresher;
+      clientset.close();
+    },
+  };
+}
