@@ -17,6 +17,7 @@
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { connect, type Socket } from 'node:net';
+import { servePortForward } from '../portforward.ts';
 import type { Duplex } from 'node:stream';
 import { PassThrough } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
@@ -49,9 +50,16 @@ export interface RunningKubeletServer {
   close(): Promise<void>;
 }
 
-/** The module the port-forward protocol lives in (loaded when first needed). */
-interface PortForwardModule {
-  servePortForward(req: IncomingMessage, socket: Duplex, head: Buffer, dial: (port: number) => Socket): void | Promise<void>;
+/** A TCP connection to `port` of a pod, resolved once connected. */
+function dialPod(podIP: string, port: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: podIP, port });
+    socket.once('connect', () => {
+      socket.off('error', reject);
+      resolve(socket);
+    });
+    socket.once('error', reject);
+  });
 }
 
 function statusBody(code: number, reason: string, message: string): string {
@@ -198,19 +206,10 @@ export async function startKubeletServer(opts: KubeletServerOptions): Promise<Ru
     });
   }
 
-  async function servePortForward(req: IncomingMessage, socket: Duplex, head: Buffer, parts: string[]): Promise<void> {
+  function forwardPorts(req: IncomingMessage, socket: Duplex, head: Buffer, parts: string[]): void {
     const [ns, pod] = parts as [string, string];
     const podIP = pods.podIP(ns, pod);
-    let mod: PortForwardModule;
-    try {
-      // Loaded by a computed name: the protocol module is optional in this build.
-      const name = '../portforward.ts';
-      mod = (await import(name)) as PortForwardModule;
-    } catch {
-      refuseUpgrade(socket, 501, 'NotImplemented', 'port forwarding is not available in this kubelet build (src/kubelet/portforward.ts is missing)');
-      return;
-    }
-    await mod.servePortForward(req, socket, head, (port) => connect({ host: podIP, port }));
+    servePortForward(req, socket, head, (port) => dialPod(podIP, port));
   }
 
   async function handleRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -251,7 +250,7 @@ export async function startKubeletServer(opts: KubeletServerOptions): Promise<Ru
     const auth = authorize(req);
     if (!auth.ok) return refuseUpgrade(socket, auth.code, auth.reason, auth.message);
     const websocket = (req.headers.upgrade ?? '').toLowerCase() === 'websocket';
-    if (root === 'portForward' && rest.length === 2) return servePortForward(req, socket, head, rest);
+    if (root === 'portForward' && rest.length === 2) return forwardPorts(req, socket, head, rest);
     if ((root === 'exec' || root === 'attach') && rest.length === 3) {
       // A request that cannot succeed says why, whatever protocol it asked for (kubectl falls
       // back to SPDY after a refused WebSocket upgrade and shows the second answer).
