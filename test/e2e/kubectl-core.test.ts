@@ -26,7 +26,7 @@ spec:
       containers:
       - name: http
         image: python:3
-        command: ["python3", "-m", "http.server", "8080"]
+        command: ["python3", "-m", "http.server", "--bind", "$(POD_IP)", "8080"]
         ports:
         - containerPort: 8080
 `;
