@@ -7,7 +7,6 @@
  */
 import type { Labels, Selector } from '../../api/labels/index.ts';
 import { labelSelectorToSelector, labelsMatch, newRequirement } from '../../api/labels/index.ts';
-import type { LabelSelector } from '../../api/labels/index.ts';
 import { isObject, objects, str } from '../../api/meta/shape.ts';
 
 /** Returns a namespace's labels (undefined when the namespace is unknown). */

@@ -9,7 +9,6 @@
  */
 import type { Labels, Selector } from '../../api/labels/index.ts';
 import { labelSelectorToSelector, newRequirement } from '../../api/labels/index.ts';
-import type { LabelSelector } from '../../api/labels/index.ts';
 import type { Toleration } from '../../api/core/v1/taint.ts';
 import { podTolerations } from '../../api/core/v1/taint.ts';
 import { isObject, objects, str, type JsonObject } from '../../api/meta/shape.ts';
