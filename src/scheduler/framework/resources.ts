@@ -154,3 +154,11 @@ export function podRequests(spec: unknown): Resource {
 export function podNonZeroRequests(spec: unknown): Resource {
   return podRequestsWith(isObject(spec) ? spec : {}, nonZeroContainerRequests);
 }
+
+/** Whether two amounts are equal, resource by resource (absent extended resources count as 0). */
+export function resourceEquals(a: Resource, b: Resource): boolean {
+  if (a.milliCPU !== b.milliCPU || a.memory !== b.memory || a.ephemeralStorage !== b.ephemeralStorage || a.pods !== b.pods) return false;
+  const names = new Set([...(a.scalars?.keys() ?? []), ...(b.scalars?.keys() ?? [])]);
+  for (const n of names) if (getScalar(a, n) !== getScalar(b, n)) return false;
+  return true;
+}

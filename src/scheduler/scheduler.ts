@@ -1,0 +1,422 @@
+/**
+ * The scheduler: informers feed the cache (nodes, bound pods) and the queue (pods to
+ * schedule); a loop pops one pod at a time and runs its scheduling cycle; binding cycles run in
+ * the background, several at once.
+ *
+ * ```
+ * pod informer ──unassigned──▶ SchedulingQueue ──pop──▶ scheduling cycle ──assume──▶ binding cycle ──▶ POST pods/binding
+ *      └──────────assigned──▶ SchedulerCache ◀── node informer          (sync)            (async)
+ * ```
+ *
+ * - Success: the pod is *assumed* on its node in the cache (so the next cycle counts it) and
+ *   bound through `pods/binding`; a `Scheduled` event follows. A failed binding forgets the
+ *   assumed pod and retries it with backoff.
+ * - Failure: the pod gets `PodScheduled=False` (reason `Unschedulable`, or `SchedulerError` for
+ *   errors) with the upstream-style message through `pods/status`, and a `FailedScheduling`
+ *   event; only after that write does it return to the queue, so a later binding can never be
+ *   overtaken by this stale condition.
+ * - Fencing: every write first checks `mayAct()` (still the leader) and is cancelled through
+ *   the run signal when the scheduler stops.
+ */
+import { namespaceType } from '../api/core/v1/namespace.ts';
+import { nodeType } from '../api/core/v1/node.ts';
+import { podType } from '../api/core/v1/pod.ts';
+import type { KubeObject } from '../api/meta/types.ts';
+import type { Clientset, Clock, Informer, Logger, SharedInformerFactory } from '../client/index.ts';
+import { EventRecorder, isTombstone, realClock, referenceTo, silentLogger } from '../client/index.ts';
+import { SchedulerCache } from './cache/scheduler-cache.ts';
+import type { ClusterEvent } from './framework/cluster-event.ts';
+import { CycleState } from './framework/cycle-state.ts';
+import { Framework, type Profile } from './framework/framework.ts';
+import type { FrameworkHandle, PluginFactory } from './framework/interface.ts';
+import type { NodeInfo } from './framework/node-info.ts';
+import { resourceEquals } from './framework/resources.ts';
+import type { PodInfo } from './framework/pod-info.ts';
+import { newPodInfo, withNodeName } from './framework/pod-info.ts';
+import { defaultProfile, PLUGIN_REGISTRY } from './plugins/registry.ts';
+import type { FailureKind, QueuedPodInfo, QueueStats } from './queue/scheduling-queue.ts';
+import { SchedulingQueue } from './queue/scheduling-queue.ts';
+import { SchedulingAlgorithm } from './schedule-pod.ts';
+import { patchUnschedulableCondition } from './pod-condition.ts';
+
+/** Pods that finished running hold no resources: the scheduler does not watch them. */
+const ACTIVE_PODS_SELECTOR = 'status.phase!=Succeeded,status.phase!=Failed';
+
+export interface SchedulerOptions {
+  clientset: Clientset;
+  /** A fresh factory for this run; the scheduler adds the informers it needs and starts them. */
+  informers: SharedInformerFactory;
+  /** @default defaultProfile() */
+  profile?: Profile;
+  /** @default PLUGIN_REGISTRY */
+  registry?: Readonly<Record<string, PluginFactory>>;
+  /** 0 (adaptive, upstream's default) or 1-100. @default 0 */
+  percentageOfNodesToScore?: number;
+  /** False once this scheduler may no longer write (leadership lost). @default always true */
+  mayAct?: () => boolean;
+  /** Binding requests in flight at once; the loop waits for a free slot. @default 64 */
+  maxBindsInFlight?: number;
+  /** Condition writes in flight at once. @default 16 */
+  maxStatusWritesInFlight?: number;
+  /** @see SchedulingQueueOptions */
+  initialBackoffMs?: number;
+  maxBackoffMs?: number;
+  maxUnschedulableMs?: number;
+  /** Events are written through this recorder; one is created when omitted. */
+  events?: EventRecorder;
+  /** @default realClock */
+  clock?: Clock;
+  /** @default silentLogger */
+  logger?: Logger;
+  /** Breaks ties between equally scored nodes. @default Math.random */
+  random?: () => number;
+}
+
+/** Counters since the scheduler started. */
+export interface SchedulerStats {
+  /** Scheduling attempts (pods popped). */
+  attempts: number;
+  /** Pods bound. */
+  bound: number;
+  /** Attempts that found no node. */
+  unschedulable: number;
+  /** Attempts that failed with an error (including failed bindings). */
+  errors: number;
+  /** Binding requests sent. */
+  bindRequests: number;
+  queue: QueueStats;
+}
+
+/** A counting semaphore for the binding and status-write slots. */
+class Slots {
+  #free: number;
+  #waiters: Array<() => void> = [];
+  constructor(n: number) {
+    this.#free = n;
+  }
+  async take(): Promise<void> {
+    if (this.#free > 0) {
+      this.#free--;
+      return;
+    }
+    await new Promise<void>((resolve) => this.#waiters.push(resolve));
+  }
+  release(): void {
+    const next = this.#waiters.shift();
+    if (next !== undefined) next();
+    else this.#free++;
+  }
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** How long the loop may run scheduling cycles back to back before letting I/O in, ms. */
+const MAX_BUSY_MS = 5;
+
+/** The scheduler; see the file comment. One instance per leadership term. */
+export class Scheduler {
+  readonly #opts: SchedulerOptions;
+  readonly #clock: Clock;
+  readonly #logger: Logger;
+  readonly #mayAct: () => boolean;
+  readonly cache = new SchedulerCache();
+  readonly queue: SchedulingQueue;
+  readonly framework: Framework;
+  readonly #algorithm: SchedulingAlgorithm;
+  readonly #events: EventRecorder;
+  readonly #ownsEvents: boolean;
+  readonly #pods: Informer<KubeObject>;
+  readonly #nodes: Informer<KubeObject>;
+  readonly #namespaces: Informer<KubeObject>;
+  readonly #bindSlots: Slots;
+  readonly #statusSlots: Slots;
+  readonly #background = new Set<Promise<void>>();
+  readonly #stats = { attempts: 0, bound: 0, unschedulable: 0, errors: 0, bindRequests: 0 };
+  #signal: AbortSignal = new AbortController().signal;
+
+  constructor(opts: SchedulerOptions) {
+    this.#opts = opts;
+    this.#clock = opts.clock ?? realClock;
+    this.#logger = opts.logger ?? silentLogger;
+    this.#mayAct = opts.mayAct ?? (() => true);
+    const profile = opts.profile ?? defaultProfile();
+    this.#ownsEvents = opts.events === undefined;
+    this.#events = opts.events ?? new EventRecorder({ clientset: opts.clientset, component: profile.schedulerName, clock: this.#clock, logger: this.#logger });
+    this.#pods = opts.informers.informerFor(podType, { fieldSelector: ACTIVE_PODS_SELECTOR });
+    this.#nodes = opts.informers.informerFor(nodeType);
+    this.#namespaces = opts.informers.informerFor(namespaceType);
+    const namespaces = this.#namespaces;
+    let queue: SchedulingQueue | undefined;
+    const handle: FrameworkHandle = {
+      snapshot: this.cache,
+      nominator: { nominatedPodsFor: (node) => queue?.nominatedPodsFor(node) ?? [] },
+      namespaceLabels: (ns) => namespaces.store.get(ns)?.metadata.labels,
+      clientset: opts.clientset,
+      events: this.#events,
+      mayAct: () => this.#mayAct() && !this.#signal.aborted,
+      clock: this.#clock,
+      logger: this.#logger,
+    };
+    this.framework = new Framework(profile, opts.registry ?? PLUGIN_REGISTRY, handle);
+    const interest = new Map<ClusterEvent, Set<string>>();
+    this.queue = queue = new SchedulingQueue({
+      preEnqueue: (p) => this.framework.runPreEnqueue(p),
+      pluginsInterestedIn: (e) => {
+        let s = interest.get(e);
+        if (s === undefined) interest.set(e, (s = this.framework.pluginsInterestedIn(e)));
+        return s;
+      },
+      ...(opts.initialBackoffMs === undefined ? {} : { initialBackoffMs: opts.initialBackoffMs }),
+      ...(opts.maxBackoffMs === undefined ? {} : { maxBackoffMs: opts.maxBackoffMs }),
+      ...(opts.maxUnschedulableMs === undefined ? {} : { maxUnschedulableMs: opts.maxUnschedulableMs }),
+      clock: this.#clock,
+      logger: this.#logger,
+    });
+    this.#algorithm = new SchedulingAlgorithm(this.framework, this.cache, {
+      percentageOfNodesToScore: opts.percentageOfNodesToScore ?? 0,
+      ...(opts.random === undefined ? {} : { random: opts.random }),
+    });
+    this.#bindSlots = new Slots(opts.maxBindsInFlight ?? 64);
+    this.#statusSlots = new Slots(opts.maxStatusWritesInFlight ?? 16);
+    this.#wireInformers();
+  }
+
+  stats(): SchedulerStats {
+    return { ...this.#stats, queue: this.queue.stats() };
+  }
+
+  /**
+   * Starts the informers, waits for their first lists, then schedules until `signal` aborts.
+   * Resolves once background writes have settled (they are cancelled by the signal).
+   */
+  async run(signal: AbortSignal): Promise<void> {
+    this.#signal = signal;
+    this.#opts.informers.start(signal);
+    const queueRun = this.queue.run(signal);
+    try {
+      if (!(await this.#opts.informers.waitForCacheSync(signal))) return;
+      this.#logger.info('scheduler caches synced', { nodes: this.cache.nodeCount, pods: this.cache.podCount, pending: this.queue.stats().active });
+      await this.#loop(signal);
+    } finally {
+      this.queue.close();
+      await queueRun;
+      await Promise.allSettled([...this.#background]);
+      if (this.#ownsEvents) await Promise.race([this.#events.flush(), this.#clock.sleep(2000).catch(() => undefined)]);
+      await this.#opts.informers.stopped();
+    }
+  }
+
+  async #loop(signal: AbortSignal): Promise<void> {
+    let busySince = this.#clock.now();
+    while (!signal.aborted) {
+      const qp = await this.queue.pop(signal);
+      if (qp === undefined) return;
+      await this.#scheduleOne(qp, signal);
+      if (this.#clock.now() - busySince > MAX_BUSY_MS) {
+        await yieldToEventLoop();
+        busySince = this.#clock.now();
+      }
+    }
+  }
+
+  /** Whether a popped pod no longer needs scheduling. */
+  #skip(pod: PodInfo): boolean {
+    return pod.terminating || this.cache.getPod(pod.key) !== undefined;
+  }
+
+  async #scheduleOne(qp: QueuedPodInfo, signal: AbortSignal): Promise<void> {
+    const pod = qp.podInfo;
+    if (this.#skip(pod)) {
+      this.queue.done(pod.key);
+      return;
+    }
+    this.#stats.attempts++;
+    const cycle = this.queue.schedulingCycle;
+    if (pod.parseError !== undefined) {
+      this.#fail(qp, cycle, 'error', `failed to read the pod's scheduling constraints: ${pod.parseError}`, new Set());
+      return;
+    }
+    const state = new CycleState();
+    const outcome = this.#algorithm.schedule(state, pod);
+    if (outcome.kind === 'error') {
+      this.#fail(qp, cycle, 'error', outcome.status.reasons.join(', '), new Set());
+      return;
+    }
+    if (outcome.kind === 'unschedulable') {
+      const fit = outcome.fitError;
+      let nominated: string | undefined;
+      if (this.framework.hasPostFilter && fit.numAllNodes > 0) {
+        const statuses = new Map(fit.diagnosis.nodeStatuses);
+        if (fit.diagnosis.absentNodesStatus !== undefined) {
+          for (const n of this.cache.list()) if (!statuses.has(n.name)) statuses.set(n.name, fit.diagnosis.absentNodesStatus);
+        }
+        const result = await this.framework.runPostFilter(state, pod, statuses, signal);
+        if (result.status !== null && result.status.reasons.length > 0) fit.diagnosis.postFilterMsg = result.status.reasons.join(', ');
+        nominated = result.nominatedNodeName;
+        if (nominated !== undefined && nominated !== '') this.queue.nominate(pod, nominated);
+      }
+      this.#stats.unschedulable++;
+      this.#fail(qp, cycle, 'unschedulable', fit.message, fit.diagnosis.unschedulablePlugins, nominated);
+      return;
+    }
+    const assumed = withNodeName(pod, outcome.nodeName);
+    this.cache.assumePod(assumed);
+    this.queue.clearNomination(pod.key);
+    const reserve = this.framework.runReserve(state, assumed, outcome.nodeName);
+    if (reserve !== null) {
+      this.cache.forgetPod(pod.key);
+      this.#fail(qp, cycle, 'error', reserve.reasons.join(', '), new Set(reserve.plugin === undefined ? [] : [reserve.plugin]));
+      return;
+    }
+    await this.#bindSlots.take();
+    this.#track(this.#bindingCycle(qp, cycle, state, assumed, outcome.nodeName, signal).finally(() => this.#bindSlots.release()));
+  }
+
+  async #bindingCycle(qp: QueuedPodInfo, cycle: number, state: CycleState, assumed: PodInfo, nodeName: string, signal: AbortSignal): Promise<void> {
+    const key = assumed.key;
+    if (!this.#mayAct() || signal.aborted) {
+      this.cache.forgetPod(key);
+      this.queue.done(key);
+      return;
+    }
+    this.#stats.bindRequests++;
+    const status = await this.framework.runBind(state, assumed, nodeName, signal);
+    if (status === null) {
+      this.cache.finishBinding(key);
+      this.framework.runPostBind(state, assumed, nodeName);
+      this.queue.done(key);
+      this.#stats.bound++;
+      if (this.#mayAct()) this.#events.event(referenceTo(assumed.pod, 'Pod', 'v1'), 'Normal', 'Scheduled', `Successfully assigned ${key} to ${nodeName}`);
+      return;
+    }
+    this.cache.forgetPod(key);
+    this.framework.runUnreserve(state, assumed, nodeName);
+    if (signal.aborted || !this.#mayAct()) {
+      this.queue.done(key);
+      return;
+    }
+    // The room the assumed pod held is free again.
+    this.queue.moveOnEvent('AssignedPodDelete');
+    this.#fail(qp, cycle, 'error', `Binding rejected: ${status.reasons.join(', ')}`, new Set());
+  }
+
+  /**
+   * A failed attempt: unless the pod is gone or bound meanwhile, write its condition (and
+   * nomination) and a FailedScheduling event, then put it back in the queue.
+   */
+  #fail(qp: QueuedPodInfo, cycle: number, kind: FailureKind, message: string, rejectedBy: ReadonlySet<string>, nominatedNodeName?: string): void {
+    if (kind === 'error') this.#stats.errors++;
+    const pod = qp.podInfo;
+    const latest = this.#pods.store.get(pod.key);
+    if (latest === undefined || latest.metadata.uid !== pod.uid || (latest.spec?.nodeName ?? '') !== '') {
+      this.queue.done(pod.key);
+      return;
+    }
+    if (!this.#mayAct() || this.#signal.aborted) {
+      this.queue.done(pod.key);
+      return;
+    }
+    this.#logger.info('pod is unschedulable', { pod: pod.key, kind, message });
+    this.#events.event(referenceTo(latest, 'Pod', 'v1'), 'Warning', 'FailedScheduling', message);
+    const reason = kind === 'unschedulable' ? 'Unschedulable' : 'SchedulerError';
+    this.#track(
+      (async () => {
+        await this.#statusSlots.take();
+        try {
+          if (this.#mayAct() && !this.#signal.aborted) {
+            await patchUnschedulableCondition(this.#opts.clientset, latest, { reason, message, nominatedNodeName, clock: this.#clock, signal: this.#signal });
+          }
+        } catch (err) {
+          if (!this.#signal.aborted) this.#logger.warn('failed to update the pod condition', { pod: pod.key, error: err instanceof Error ? err.message : String(err) });
+        } finally {
+          this.#statusSlots.release();
+          this.queue.addUnschedulable(qp, cycle, kind, rejectedBy);
+        }
+      })(),
+    );
+  }
+
+  #track(p: Promise<void>): void {
+    const tracked = p.catch((err: unknown) => this.#logger.error('scheduler background task failed', { error: err }));
+    this.#background.add(tracked);
+    void tracked.finally(() => this.#background.delete(tracked));
+  }
+
+  #isOurs(p: PodInfo): boolean {
+    return p.schedulerName === this.framework.schedulerName && !p.terminating;
+  }
+
+  #wireInformers(): void {
+    this.#pods.addEventHandler({
+      onAdd: (obj) => this.#onPod(undefined, obj),
+      onUpdate: (old, obj) => this.#onPod(old, obj),
+      onDelete: (obj) => {
+        const pod = isTombstone(obj) ? obj.obj : obj;
+        const key = `${pod.metadata.namespace ?? ''}/${pod.metadata.name ?? ''}`;
+        this.queue.delete(key);
+        if (this.cache.removePod(key) !== undefined) this.queue.moveOnEvent('AssignedPodDelete');
+      },
+    });
+    this.#nodes.addEventHandler({
+      onAdd: (node) => {
+        this.cache.setNode(node);
+        this.queue.moveOnEvent('NodeAdd');
+      },
+      onUpdate: (_old, node) => {
+        const before = this.cache.get(node.metadata.name ?? '');
+        const was = before === undefined ? undefined : nodeFacts(before);
+        const after = this.cache.setNode(node);
+        for (const e of was === undefined ? (['NodeAdd'] as const) : nodeChanges(was, after)) this.queue.moveOnEvent(e);
+      },
+      onDelete: (obj) => {
+        const node = isTombstone(obj) ? obj.obj : obj;
+        this.cache.removeNode(node.metadata.name ?? '');
+        this.queue.moveOnEvent('NodeDelete');
+      },
+    });
+    this.#namespaces.addEventHandler({
+      onAdd: () => this.queue.moveOnEvent('NamespaceChange'),
+      onUpdate: (old, ns) => {
+        if (JSON.stringify(old.metadata.labels ?? {}) !== JSON.stringify(ns.metadata.labels ?? {})) this.queue.moveOnEvent('NamespaceChange');
+      },
+    });
+  }
+
+  #onPod(old: KubeObject | undefined, obj: KubeObject): void {
+    const pod = newPodInfo(obj);
+    if (pod.nodeName !== '') {
+      const wasAssigned = old !== undefined && (old.spec?.nodeName ?? '') !== '';
+      this.queue.delete(pod.key);
+      this.cache.addPod(pod);
+      if (!wasAssigned) this.queue.moveOnEvent('AssignedPodAdd');
+      else if (JSON.stringify(old.metadata.labels ?? {}) !== JSON.stringify(obj.metadata.labels ?? {})) this.queue.moveOnEvent('AssignedPodUpdate');
+      return;
+    }
+    if (this.#isOurs(pod)) {
+      if (old === undefined) this.queue.add(pod);
+      else this.queue.update(pod);
+    } else {
+      this.queue.delete(pod.key);
+    }
+  }
+}
+
+/** What node events compare. */
+type NodeFacts = Pick<NodeInfo, 'labels' | 'taints' | 'allocatable' | 'ready' | 'unschedulable'>;
+
+function nodeFacts(n: NodeInfo): NodeFacts {
+  return { labels: n.labels, taints: n.taints, allocatable: n.allocatable, ready: n.ready, unschedulable: n.unschedulable };
+}
+
+/** The cluster events a Node update amounts to (heartbeats amount to none). */
+export function nodeChanges(a: NodeFacts, b: NodeFacts): ClusterEvent[] {
+  const events: ClusterEvent[] = [];
+  if (JSON.stringify(a.labels) !== JSON.stringify(b.labels)) events.push('NodeLabelChange');
+  if (JSON.stringify(a.taints) !== JSON.stringify(b.taints)) events.push('NodeTaintChange');
+  if (!resourceEquals(a.allocatable, b.allocatable)) events.push('NodeAllocatableChange');
+  if (a.ready !== b.ready) events.push('NodeConditionChange');
+  if (a.unschedulable !== b.unschedulable) events.push('NodeSpecUnschedulableChange');
+  return events;
+}
