@@ -61,3 +61,35 @@ export function parseSeconds(value: string, flag: string): number {
   if (!(seconds > 0)) throw new UsageError(`${flag} must be a positive number of seconds, got ${JSON.stringify(value)}`);
   return seconds * 1000;
 }
+
+/** `true` or `false` (also `1`/`0`), as Kubernetes components take boolean flags. */
+export function parseBoolean(value: string | boolean, flag: string): boolean {
+  if (value === true || value === 'true' || value === '1') return true;
+  if (value === false || value === 'false' || value === '0') return false;
+  throw new UsageError(`${flag} must be true or false, got ${JSON.stringify(value)}`);
+}
+
+const DURATION_UNITS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000 };
+
+/**
+ * A positive duration: a number with a unit, like `15s`, `1500ms` or `1m` (Kubernetes flag
+ * style), or a plain number of seconds. Returns milliseconds.
+ */
+export function parseDuration(value: string, flag: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(value.trim());
+  const ms = m === null ? NaN : Number(m[1]) * DURATION_UNITS[m[2] ?? 's']!;
+  if (!(ms > 0)) throw new UsageError(`${flag} must be a positive duration such as 2s or 500ms, got ${JSON.stringify(value)}`);
+  return ms;
+}
+
+/** An `https://host:port` apiserver URL. */
+export function parseServerUrl(value: string, flag = '--server'): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`${flag} must be an https:// URL such as https://127.10.1.1:6443, got ${JSON.stringify(value)}`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new UsageError(`${flag} must be an https:// URL such as https://127.10.1.1:6443, got ${JSON.stringify(value)}`);
+  return url.origin;
+}

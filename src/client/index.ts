@@ -39,7 +39,7 @@ export { LeaderElector } from './leader-election.ts';
 export type { LeaderElectionMetrics, LeaderElectorOptions } from './leader-election.ts';
 export { leaseLock, microTime } from './lease-lock.ts';
 export type { LeaderElectionRecord, Lease, LeaseLock } from './lease-lock.ts';
-export { silentLogger, stderrLogger } from './logger.ts';
+export { lineLogger, silentLogger, stderrLogger } from './logger.ts';
 export type { Logger } from './logger.ts';
 export { ItemExponentialRateLimiter } from './rate-limiter.ts';
 export type { ExponentialRateLimiterOptions, RateLimiter } from './rate-limiter.ts';

@@ -1,12 +1,13 @@
 /**
- * Components that run inside the `k8ts server` process next to the apiserver (the namespace
- * controller and others). Each talks to the apiserver over HTTPS through the client code, exactly
+ * Components that run inside the `k8ts server` process next to the apiserver (the controller
+ * manager, the scheduler). Each talks to the apiserver over HTTPS through the client code, exactly
  * as it would from a process of its own; running it here only saves a process.
  *
  * To add one, append a descriptor to IN_PROCESS_COMPONENTS. They start in order once the
  * apiserver listens, and stop in reverse order before it closes.
  */
 import { controllerManagerComponent } from './controller-manager-component.ts';
+import { schedulerComponent } from './scheduler-component.ts';
 
 /** What a component gets to reach the apiserver as the cluster admin. */
 export interface InProcessComponentContext {
@@ -32,7 +33,7 @@ export interface InProcessComponent {
 }
 
 /** The components `k8ts server` runs, in start order. */
-export const IN_PROCESS_COMPONENTS: readonly InProcessComponent[] = [controllerManagerComponent];
+export const IN_PROCESS_COMPONENTS: readonly InProcessComponent[] = [controllerManagerComponent, schedulerComponent];
 
 /** A started component with its name, for stopping and logging. */
 export interface StartedComponent {
