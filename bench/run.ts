@@ -4,9 +4,11 @@
  * in the same run, because these machines are shared and noisy: ratios matter, not absolutes.
  */
 import { runApiBench } from './api-bench.ts';
+import { runSchedulerBench } from './scheduler-bench.ts';
 
 const SUITES: Record<string, () => Promise<string>> = {
   api: runApiBench,
+  scheduler: runSchedulerBench,
 };
 
 const requested = process.argv.slice(2).filter((a) => a !== '--');

@@ -255,7 +255,8 @@ export class Scheduler {
         const result = await this.framework.runPostFilter(state, pod, statuses, signal);
         if (result.status !== null && result.status.reasons.length > 0) fit.diagnosis.postFilterMsg = result.status.reasons.join(', ');
         nominated = result.nominatedNodeName;
-        if (nominated !== undefined && nominated !== '') this.queue.nominate(pod, nominated);
+        if (nominated === '') this.queue.clearNomination(pod.key);
+        else if (nominated !== undefined) this.queue.nominate(pod, nominated);
       }
       this.#stats.unschedulable++;
       this.#fail(qp, cycle, 'unschedulable', fit.message, fit.diagnosis.unschedulablePlugins, nominated);

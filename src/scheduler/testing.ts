@@ -8,7 +8,7 @@ import { realClock, silentLogger } from '../client/index.ts';
 import { SchedulerCache } from './cache/scheduler-cache.ts';
 import { CycleState } from './framework/cycle-state.ts';
 import { Framework, type Profile } from './framework/framework.ts';
-import type { FrameworkHandle, Nominator, PluginFactory } from './framework/interface.ts';
+import type { FrameworkHandle, FrameworkRunner, Nominator, PluginFactory } from './framework/interface.ts';
 import type { NodeInfo } from './framework/node-info.ts';
 import type { PodInfo } from './framework/pod-info.ts';
 import { newPodInfo } from './framework/pod-info.ts';
@@ -103,6 +103,13 @@ export function testHandle(cache: SchedulerCache, overrides: Partial<FrameworkHa
   };
 }
 
+/** A FrameworkRunner for plugins that never call it in these tests. */
+const NO_RUNNER: FrameworkRunner = {
+  runFilterWithNominatedPods: () => null,
+  runPreFilterAddPod: () => null,
+  runPreFilterRemovePod: () => null,
+};
+
 /** A cache holding `nodes`, and `pods` bound to them (each pod must have nodeName). */
 export function cacheWith(nodes: readonly KubeObject[], pods: readonly KubeObject[] = []): SchedulerCache {
   const cache = new SchedulerCache();
@@ -113,7 +120,7 @@ export function cacheWith(nodes: readonly KubeObject[], pods: readonly KubeObjec
 
 /** Runs one plugin's PreFilter (if any) and Filter on every node; returns node name → reasons ('' = fits). */
 export function filterAll(factory: PluginFactory, cache: SchedulerCache, pod: KubeObject): Record<string, string> {
-  const plugin = factory(testHandle(cache)) as unknown as Record<string, unknown> & { name: string };
+  const plugin = factory(testHandle(cache), NO_RUNNER) as unknown as Record<string, unknown> & { name: string };
   const info = newPodInfo(pod);
   const state = new CycleState();
   const out: Record<string, string> = {};
@@ -135,7 +142,7 @@ export function filterAll(factory: PluginFactory, cache: SchedulerCache, pod: Ku
 
 /** Runs one score plugin (PreScore, Score, NormalizeScore) over every node; returns node name → score. */
 export function scoreAll(factory: PluginFactory, cache: SchedulerCache, pod: KubeObject): Record<string, number> {
-  const plugin = factory(testHandle(cache)) as unknown as Record<string, unknown> & { name: string };
+  const plugin = factory(testHandle(cache), NO_RUNNER) as unknown as Record<string, unknown> & { name: string };
   const info = newPodInfo(pod);
   const state = new CycleState();
   const nodes = cache.list();

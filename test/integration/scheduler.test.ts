@@ -128,7 +128,11 @@ describe('scheduler with a real apiserver', () => {
       const scheduled = condition(pod!, 'PodScheduled')!;
       assert.equal(scheduled.status, 'False');
       const message = String(scheduled.message);
-      assert.equal(message, '0/4 nodes are available: 1 node(s) had untolerated taint {gpu: true}, 1 node(s) were not ready, 2 Insufficient cpu.');
+      assert.equal(
+        message,
+        '0/4 nodes are available: 1 node(s) had untolerated taint {gpu: true}, 1 node(s) were not ready, 2 Insufficient cpu. ' +
+          'preemption: 0/4 nodes are available: 2 No preemption victims found for incoming pod, 2 Preemption is not helpful for scheduling.',
+      );
       await waitFor(async () => (await events(ns, 'huge')).some((e) => e.reason === 'FailedScheduling'), 'the FailedScheduling event');
       const failed = (await events(ns, 'huge')).find((e) => e.reason === 'FailedScheduling')!;
       assert.equal(failed.type, 'Warning');
@@ -156,6 +160,36 @@ describe('scheduler with a real apiserver', () => {
         'three pods bound and three unschedulable',
       );
       assert.equal(bound.length, 3);
+    });
+  });
+
+  it('preempts a lower-priority pod for a higher-priority one and nominates its node', async () => {
+    const ns = 'default';
+    await createNode('contended', { cpu: '1', labels: { pool: 'contended' } });
+    const onPool = { nodeSelector: { pool: 'contended' }, terminationGracePeriodSeconds: 0 };
+    await withScheduler(async () => {
+      await createPod('low', ns, { cpu: '800m', priority: 1, spec: onPool });
+      assert.equal(await waitBound(ns, 'low'), 'contended');
+      await createPod('high', ns, { cpu: '500m', priority: 1000, spec: onPool });
+      assert.equal(await waitBound(ns, 'high'), 'contended');
+      await assert.rejects(getPod(ns, 'low'), /not found/);
+      await waitFor(async () => (await events(ns, 'low')).some((e) => e.reason === 'Preempted'), 'the Preempted event');
+      const preempted = (await events(ns, 'low')).find((e) => e.reason === 'Preempted')!;
+      assert.match(String(preempted.message), /^Preempted by pod \S+ on node contended$/);
+    });
+  });
+
+  it('does not preempt for pods with preemptionPolicy Never', async () => {
+    const ns = 'default';
+    await createNode('guarded', { cpu: '1', labels: { pool: 'guarded' } });
+    const onPool = { nodeSelector: { pool: 'guarded' }, terminationGracePeriodSeconds: 0 };
+    await withScheduler(async () => {
+      await createPod('keeper', ns, { cpu: '800m', priority: 1, spec: onPool });
+      await waitBound(ns, 'keeper');
+      await createPod('polite', ns, { cpu: '500m', priority: 1000, spec: { ...onPool, preemptionPolicy: 'Never' } });
+      await waitFor(async () => condition(await getPod(ns, 'polite'), 'PodScheduled')?.reason === 'Unschedulable', 'polite to be unschedulable');
+      assert.match(String(condition(await getPod(ns, 'polite'), 'PodScheduled')?.message), / preemption: not eligible due to preemptionPolicy=Never\.$/);
+      assert.equal((await getPod(ns, 'keeper')).spec?.nodeName, 'guarded');
     });
   });
 

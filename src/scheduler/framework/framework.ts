@@ -10,6 +10,7 @@ import type {
   BindPlugin,
   FilterPlugin,
   FrameworkHandle,
+  FrameworkRunner,
   Plugin,
   PluginFactory,
   PostBindPlugin,
@@ -63,7 +64,7 @@ function tag(status: Status, plugin: string): Status {
 }
 
 /** The plugins of one profile, by extension point; see the file comment. */
-export class Framework {
+export class Framework implements FrameworkRunner {
   readonly schedulerName: string;
   readonly plugins: readonly Plugin[];
   readonly #preEnqueue: PreEnqueuePlugin[] = [];
@@ -87,7 +88,7 @@ export class Framework {
       if (factory === undefined) {
         throw new Error(`Cannot create scheduler profile "${profile.schedulerName}": unknown plugin "${entry.name}"; known plugins are ${Object.keys(registry).join(', ')}`);
       }
-      const p = factory(handle) as Plugin & Record<string, unknown>;
+      const p = factory(handle, this) as Plugin & Record<string, unknown>;
       plugins.push(p);
       if (typeof p.preEnqueue === 'function') this.#preEnqueue.push(p as unknown as PreEnqueuePlugin);
       if (typeof p.preFilter === 'function') this.#preFilter.push(p as unknown as PreFilterPlugin);

@@ -136,5 +136,12 @@ export interface PostBindPlugin extends Plugin {
   postBind(state: CycleState, pod: PodInfo, nodeName: string): void;
 }
 
-/** Builds a plugin for one framework. */
-export type PluginFactory = (handle: FrameworkHandle) => Plugin;
+/** What plugins that re-run other plugins (preemption's what-ifs) may call on their framework. */
+export interface FrameworkRunner {
+  runFilterWithNominatedPods(state: CycleState, pod: PodInfo, node: NodeInfo): Status | null;
+  runPreFilterAddPod(state: CycleState, pod: PodInfo, podToAdd: PodInfo, node: NodeInfo): Status | null;
+  runPreFilterRemovePod(state: CycleState, pod: PodInfo, podToRemove: PodInfo, node: NodeInfo): Status | null;
+}
+
+/** Builds a plugin for one framework (`framework` may only be called once construction is over). */
+export type PluginFactory = (handle: FrameworkHandle, framework: FrameworkRunner) => Plugin;

@@ -6,6 +6,7 @@
 import type { PluginFactory } from '../framework/interface.ts';
 import type { Profile } from '../framework/framework.ts';
 import { DEFAULT_BINDER, newDefaultBinder } from './default-binder.ts';
+import { DEFAULT_PREEMPTION, newDefaultPreemption } from './default-preemption.ts';
 import { INTER_POD_AFFINITY, newInterPodAffinity } from './inter-pod-affinity.ts';
 import { NODE_AFFINITY, newNodeAffinity } from './node-affinity.ts';
 import { NODE_NAME, newNodeName } from './node-name.ts';
@@ -33,6 +34,7 @@ export const PLUGIN_REGISTRY: Readonly<Record<string, PluginFactory>> = {
   [INTER_POD_AFFINITY]: newInterPodAffinity,
   [NODE_RESOURCES_LEAST_ALLOCATED]: newNodeResourcesLeastAllocated,
   [NODE_RESOURCES_BALANCED_ALLOCATION]: newNodeResourcesBalancedAllocation,
+  [DEFAULT_PREEMPTION]: newDefaultPreemption,
   [DEFAULT_BINDER]: newDefaultBinder,
 };
 
@@ -58,6 +60,7 @@ export function defaultProfile(schedulerName = DEFAULT_SCHEDULER_NAME): Profile 
       { name: NODE_RESOURCES_FIT },
       { name: POD_TOPOLOGY_SPREAD, weight: 2 },
       { name: INTER_POD_AFFINITY, weight: 2 },
+      { name: DEFAULT_PREEMPTION },
       { name: NODE_RESOURCES_LEAST_ALLOCATED, weight: 1 },
       { name: NODE_RESOURCES_BALANCED_ALLOCATION, weight: 1 },
       { name: DEFAULT_BINDER },
