@@ -104,6 +104,13 @@ async function stop(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
+/** CPU time (user + system) a process has used so far, ms. */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  // utime and stime are fields 14 and 15 of /proc/<pid>/stat, in clock ticks (100 per second).
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 function rssMiB(pid: number): number {
   const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
   return round(kb / 1024, 1);
@@ -119,6 +126,10 @@ async function waitUntil(what: string, timeoutMs: number, probe: () => Promise<b
 
 interface EndToEnd {
   perSecond: number;
+  /** CPU time per pod while pods were created and bound, ms. */
+  apiserverCpuMsPerPod: number;
+  schedulerCpuMsPerPod: number;
+  clientCpuMsPerPod: number;
   createPerSecond: number;
   seconds: number;
   p50Ms: number;
@@ -131,6 +142,8 @@ async function endToEnd(nodes: number, pods: number): Promise<EndToEnd> {
   const { child: apiserver, kubeconfig } = await startApiserver(dir);
   const clientset = await Clientset.fromKubeconfig(kubeconfig);
   let scheduler: ChildProcess | undefined;
+  let schedulerLog = '';
+  const schedulerLogTail = (): string => schedulerLog;
   try {
     await clientset.resource(namespaceType).create({ metadata: { name: NAMESPACE } });
     await runConcurrent(nodes, 32, async (i) => {
@@ -138,7 +151,6 @@ async function endToEnd(nodes: number, pods: number): Promise<EndToEnd> {
     });
     const profiling = CPU_PROF_DIR === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', CPU_PROF_DIR, '--cpu-prof-name', `scheduler.${Date.now()}.cpuprofile`];
     scheduler = spawn(process.execPath, [...profiling, K8TS, 'scheduler', '--kubeconfig', kubeconfig, '--leader-elect=true'], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let schedulerLog = '';
     scheduler.stderr!.on('data', (d: Buffer) => (schedulerLog = (schedulerLog + d.toString()).slice(-4000)));
     const pods_ = clientset.resource(podType);
     // Warm up: the scheduler holds the lease, has synced, and binds.
@@ -172,6 +184,7 @@ async function endToEnd(nodes: number, pods: number): Promise<EndToEnd> {
       }
     })().catch(() => undefined);
 
+    const cpuBefore = { apiserver: cpuMs(apiserver.pid!), scheduler: cpuMs(scheduler.pid!), client: process.cpuUsage() };
     const start = performance.now();
     const created = await runConcurrent(pods, CONCURRENCY, async (i) => {
       createdAt.set(`pod-${i}`, performance.now());
@@ -182,11 +195,19 @@ async function endToEnd(nodes: number, pods: number): Promise<EndToEnd> {
     clearTimeout(timeout);
     if (bound.size < pods) throw new Error(`only ${bound.size} of ${pods} pods were bound within 10 minutes\nscheduler log:\n${schedulerLog}`);
     const rss = rssMiB(scheduler.pid!);
+    const clientCpu = process.cpuUsage(cpuBefore.client);
+    const perPod = (ms: number): number => round(ms / pods, 3);
+    const cpu = {
+      apiserverCpuMsPerPod: perPod(cpuMs(apiserver.pid!) - cpuBefore.apiserver),
+      schedulerCpuMsPerPod: perPod(cpuMs(scheduler.pid!) - cpuBefore.scheduler),
+      clientCpuMsPerPod: perPod((clientCpu.user + clientCpu.system) / 1000),
+    };
     watchAbort.abort();
     await watching;
     latencies.sort((a, b) => a - b);
     const seconds = (lastBound - start) / 1000;
     return {
+      ...cpu,
       perSecond: Math.round(pods / seconds),
       createPerSecond: Math.round((pods / created.elapsedMs) * 1000),
       seconds: round(seconds, 2),
@@ -196,6 +217,7 @@ async function endToEnd(nodes: number, pods: number): Promise<EndToEnd> {
     };
   } finally {
     if (scheduler !== undefined) await stop(scheduler);
+    if (process.env.SCHED_BENCH_LOG !== undefined) process.stderr.write(`scheduler log (tail):\n${schedulerLogTail()}\n`);
     clientset.close();
     await stop(apiserver);
     rmSync(dir, { recursive: true, force: true });
@@ -223,6 +245,9 @@ export async function runSchedulerBench(): Promise<string> {
       'create→bound p50 ms': e2e.p50Ms,
       'create→bound p99 ms': e2e.p99Ms,
       'scheduler RSS MiB': e2e.schedulerRssMiB,
+      'CPU ms/pod apiserver': e2e.apiserverCpuMsPerPod,
+      'CPU ms/pod scheduler': e2e.schedulerCpuMsPerPod,
+      'CPU ms/pod client': e2e.clientCpuMsPerPod,
     });
     rows.push({ name: `end to end / algorithm alone, ${nodes} nodes`, ratio: round(e2e.perSecond / base.perSecond, 3) });
   }

@@ -3,8 +3,10 @@
  * the way client-go's event recorder does:
  *
  * - Fire and forget: `event()` never blocks or throws. Writes go out in the background with a
- *   little concurrency; when more than `maxPending` wait (an apiserver that is down or slow),
- *   new events are dropped and counted, so recording can never back-pressure the component.
+ *   little concurrency, at most `qps` per second after a `burst` (client-go's defaults for
+ *   components: 50 and 100), so a burst of thousands of events cannot take the apiserver's
+ *   capacity from the component's real work; when more than `maxPending` wait, new events are
+ *   dropped and counted, so recording never back-pressures the component.
  * - Aggregation: an event identical to a recent one (same object, type, reason and message)
  *   bumps that Event's `count` and `lastTimestamp` with a patch instead of creating another
  *   object, so a pod that fails to schedule every few seconds has one FailedScheduling Event
@@ -64,6 +66,10 @@ export interface EventRecorderOptions {
   maxPending?: number;
   /** Writes in flight at once. @default 4 */
   concurrency?: number;
+  /** Sustained writes per second. @default 50 */
+  qps?: number;
+  /** Writes allowed at once before `qps` applies. @default 100 */
+  burst?: number;
   /** How long an identical event is aggregated into the previous one, ms. @default 600000 */
   aggregationWindowMs?: number;
   /** @default realClock */
@@ -95,6 +101,11 @@ export class EventRecorder {
   readonly #maxPending: number;
   readonly #concurrency: number;
   readonly #windowMs: number;
+  readonly #qps: number;
+  readonly #burst: number;
+  #tokens: number;
+  #refilledAt: number;
+  #refillTimer = false;
   readonly #clock: Clock;
   readonly #logger: Logger;
   readonly #pending: Array<() => Promise<void>> = [];
@@ -114,6 +125,10 @@ export class EventRecorder {
     this.#windowMs = opts.aggregationWindowMs ?? 600_000;
     this.#clock = opts.clock ?? realClock;
     this.#logger = opts.logger ?? silentLogger;
+    this.#qps = opts.qps ?? 50;
+    this.#burst = opts.burst ?? 100;
+    this.#tokens = this.#burst;
+    this.#refilledAt = this.#clock.now();
   }
 
   /** How many events were dropped because too many were waiting. */
@@ -139,8 +154,28 @@ export class EventRecorder {
     return new Promise((resolve) => this.#idleWaiters.push(resolve));
   }
 
+  /** Takes a write token if one is left; otherwise arranges a pump when the next one is due. */
+  #takeToken(): boolean {
+    const now = this.#clock.now();
+    this.#tokens = Math.min(this.#burst, this.#tokens + ((now - this.#refilledAt) * this.#qps) / 1000);
+    this.#refilledAt = now;
+    if (this.#tokens >= 1) {
+      this.#tokens -= 1;
+      return true;
+    }
+    if (!this.#refillTimer) {
+      this.#refillTimer = true;
+      void this.#clock.sleep(((1 - this.#tokens) * 1000) / this.#qps).then(() => {
+        this.#refillTimer = false;
+        this.#pump();
+      });
+    }
+    return false;
+  }
+
   #pump(): void {
     while (this.#active < this.#concurrency && this.#pending.length > 0) {
+      if (!this.#takeToken()) return;
       const job = this.#pending.shift()!;
       this.#active++;
       void job()

@@ -151,7 +151,7 @@ export class Scheduler {
     let queue: SchedulingQueue | undefined;
     const handle: FrameworkHandle = {
       snapshot: this.cache,
-      nominator: { nominatedPodsFor: (node) => queue?.nominatedPodsFor(node) ?? [] },
+      nominator: { hasNominatedPods: () => queue?.hasNominatedPods() ?? false, nominatedPodsFor: (node) => queue?.nominatedPodsFor(node) ?? [] },
       namespaceLabels: (ns) => namespaces.store.get(ns)?.metadata.labels,
       clientset: opts.clientset,
       events: this.#events,
@@ -178,7 +178,7 @@ export class Scheduler {
       percentageOfNodesToScore: opts.percentageOfNodesToScore ?? 0,
       ...(opts.random === undefined ? {} : { random: opts.random }),
     });
-    this.#bindSlots = new Slots(opts.maxBindsInFlight ?? 64);
+    this.#bindSlots = new Slots(opts.maxBindsInFlight ?? Number(process.env.K8TS_SCHED_BINDS ?? 64));
     this.#statusSlots = new Slots(opts.maxStatusWritesInFlight ?? 16);
     this.#wireInformers();
   }
@@ -205,6 +205,7 @@ export class Scheduler {
       await Promise.allSettled([...this.#background]);
       if (this.#ownsEvents) await Promise.race([this.#events.flush(), this.#clock.sleep(2000).catch(() => undefined)]);
       await this.#opts.informers.stopped();
+      this.#logger.info('scheduler stopped', { ...this.#stats, eventsDropped: this.#events.dropped });
     }
   }
 

@@ -89,7 +89,7 @@ export function makePod(name: string, s: PodSpecInput = {}): KubeObject {
 
 /** A handle over `cache` with no API client (plugins that write are not exercised). */
 export function testHandle(cache: SchedulerCache, overrides: Partial<FrameworkHandle> = {}): FrameworkHandle {
-  const nominator: Nominator = { nominatedPodsFor: () => [] };
+  const nominator: Nominator = { hasNominatedPods: () => false, nominatedPodsFor: () => [] };
   return {
     snapshot: cache,
     nominator,

@@ -1,3 +1,5 @@
+import type { FilterPlugin } from './interface.ts';
+
 /**
  * Per-cycle scratch space that plugins share between their extension points (what PreFilter
  * computed once, Filter reads for every node). Keys are typed objects rather than strings, so a
@@ -27,6 +29,11 @@ export class CycleState {
   readonly skipFilterPlugins = new Set<string>();
   /** Plugins whose PreScore returned Skip: their Score is not called in this cycle. */
   readonly skipScorePlugins = new Set<string>();
+  /**
+   * The Filter plugins to run this cycle (the profile's minus the skipped ones), set once
+   * PreFilter is done, so the per-node loop does not test every plugin against the skip set.
+   */
+  filters: readonly FilterPlugin[] | undefined;
 
   read<T extends StateData>(key: StateKey<T>): T | undefined {
     return this.#data.get(key) as T | undefined;
@@ -42,6 +49,7 @@ export class CycleState {
     for (const [k, v] of this.#data) copy.#data.set(k, v.clone());
     for (const p of this.skipFilterPlugins) copy.skipFilterPlugins.add(p);
     for (const p of this.skipScorePlugins) copy.skipScorePlugins.add(p);
+    copy.filters = this.filters;
     return copy;
   }
 }

@@ -148,6 +148,7 @@ export class Framework implements FrameworkRunner {
       }
       return { status: tag({ ...r }, p.name), nodeNames, narrowedBy };
     }
+    state.filters = state.skipFilterPlugins.size === 0 ? this.#filter : this.#filter.filter((p) => !state.skipFilterPlugins.has(p.name));
     return { status: null, nodeNames, narrowedBy };
   }
 
@@ -173,8 +174,9 @@ export class Framework implements FrameworkRunner {
 
   /** Runs the Filters on one node; the first rejection wins. */
   runFilter(state: CycleState, pod: PodInfo, node: NodeInfo): Status | null {
-    for (const p of this.#filter) {
-      if (state.skipFilterPlugins.size > 0 && state.skipFilterPlugins.has(p.name)) continue;
+    const filters = state.filters ?? this.#filter.filter((p) => !state.skipFilterPlugins.has(p.name));
+    for (let i = 0; i < filters.length; i++) {
+      const p = filters[i]!;
       const s = p.filter(state, pod, node);
       if (s !== null) return tag(s, p.name);
     }
@@ -188,6 +190,7 @@ export class Framework implements FrameworkRunner {
    * affinity) could depend on its presence.
    */
   runFilterWithNominatedPods(state: CycleState, pod: PodInfo, node: NodeInfo): Status | null {
+    if (!this.#handle.nominator.hasNominatedPods()) return this.runFilter(state, pod, node);
     const nominated = this.#handle.nominator.nominatedPodsFor(node.name);
     if (nominated.length === 0) return this.runFilter(state, pod, node);
     const higher = nominated.filter((n) => n.uid !== pod.uid && n.priority >= pod.priority);

@@ -53,6 +53,8 @@ export interface Snapshot {
 
 /** Pods that preemption nominated to nodes: their room is kept for them. */
 export interface Nominator {
+  /** Whether any pod is nominated anywhere (lets the per-node check be skipped). */
+  hasNominatedPods(): boolean;
   /** Pods nominated to `nodeName`, not yet bound. */
   nominatedPodsFor(nodeName: string): readonly PodInfo[];
 }

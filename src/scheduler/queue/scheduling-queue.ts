@@ -289,6 +289,10 @@ export class SchedulingQueue implements Nominator {
     for (const w of waiters) w(undefined);
   }
 
+  hasNominatedPods(): boolean {
+    return this.#nominatedNodeOf.size > 0;
+  }
+
   nominatedPodsFor(nodeName: string): readonly PodInfo[] {
     const pods = this.#nominatedByNode.get(nodeName);
     return pods === undefined ? [] : [...pods.values()];
