@@ -44,7 +44,11 @@ const ACTIVE_PODS_SELECTOR = 'status.phase!=Succeeded,status.phase!=Failed';
 
 export interface SchedulerOptions {
   clientset: Clientset;
-  /** A fresh factory for this run; the scheduler adds the informers it needs and starts them. */
+  /**
+   * Where the scheduler gets its informers (see `schedulerInformers`). It starts those not
+   * started yet with its run signal; informers started earlier (and shared across leadership
+   * terms) keep running after it stops.
+   */
   informers: SharedInformerFactory;
   /** @default defaultProfile() */
   profile?: Profile;
@@ -144,9 +148,7 @@ export class Scheduler {
     const profile = opts.profile ?? defaultProfile();
     this.#ownsEvents = opts.events === undefined;
     this.#events = opts.events ?? new EventRecorder({ clientset: opts.clientset, component: profile.schedulerName, clock: this.#clock, logger: this.#logger });
-    this.#pods = opts.informers.informerFor(podType, { fieldSelector: ACTIVE_PODS_SELECTOR });
-    this.#nodes = opts.informers.informerFor(nodeType);
-    this.#namespaces = opts.informers.informerFor(namespaceType);
+    ({ pods: this.#pods, nodes: this.#nodes, namespaces: this.#namespaces } = schedulerInformers(opts.informers));
     const namespaces = this.#namespaces;
     let queue: SchedulingQueue | undefined;
     const handle: FrameworkHandle = {
@@ -180,7 +182,6 @@ export class Scheduler {
     });
     this.#bindSlots = new Slots(opts.maxBindsInFlight ?? Number(process.env.K8TS_SCHED_BINDS ?? 64));
     this.#statusSlots = new Slots(opts.maxStatusWritesInFlight ?? 16);
-    this.#wireInformers();
   }
 
   stats(): SchedulerStats {
@@ -188,11 +189,13 @@ export class Scheduler {
   }
 
   /**
-   * Starts the informers, waits for their first lists, then schedules until `signal` aborts.
-   * Resolves once background writes have settled (they are cancelled by the signal).
+   * Subscribes to the informers (which replay what they already hold), starts those not
+   * started yet, waits for their first lists, then schedules until `signal` aborts. Resolves
+   * once background writes have settled (they are cancelled by the signal). Runs once.
    */
   async run(signal: AbortSignal): Promise<void> {
     this.#signal = signal;
+    const unsubscribe = this.#wireInformers();
     this.#opts.informers.start(signal);
     const queueRun = this.queue.run(signal);
     try {
@@ -203,8 +206,8 @@ export class Scheduler {
       this.queue.close();
       await queueRun;
       await Promise.allSettled([...this.#background]);
+      for (const u of unsubscribe) u();
       if (this.#ownsEvents) await Promise.race([this.#events.flush(), this.#clock.sleep(2000).catch(() => undefined)]);
-      await this.#opts.informers.stopped();
       this.#logger.info('scheduler stopped', { ...this.#stats, eventsDropped: this.#events.dropped });
     }
   }
@@ -350,7 +353,9 @@ export class Scheduler {
     return p.schedulerName === this.framework.schedulerName && !p.terminating;
   }
 
-  #wireInformers(): void {
+  /** Subscribes the cache and the queue to the informers; returns the unsubscribe functions. */
+  #wireInformers(): Array<() => void> {
+    return [
     this.#pods.addEventHandler({
       onAdd: (obj) => this.#onPod(undefined, obj),
       onUpdate: (old, obj) => this.#onPod(old, obj),
@@ -360,7 +365,7 @@ export class Scheduler {
         this.queue.delete(key);
         if (this.cache.removePod(key) !== undefined) this.queue.moveOnEvent('AssignedPodDelete');
       },
-    });
+    }),
     this.#nodes.addEventHandler({
       onAdd: (node) => {
         this.cache.setNode(node);
@@ -377,13 +382,14 @@ export class Scheduler {
         this.cache.removeNode(node.metadata.name ?? '');
         this.queue.moveOnEvent('NodeDelete');
       },
-    });
+    }),
     this.#namespaces.addEventHandler({
       onAdd: () => this.queue.moveOnEvent('NamespaceChange'),
       onUpdate: (old, ns) => {
         if (JSON.stringify(old.metadata.labels ?? {}) !== JSON.stringify(ns.metadata.labels ?? {})) this.queue.moveOnEvent('NamespaceChange');
       },
-    });
+    }),
+    ];
   }
 
   #onPod(old: KubeObject | undefined, obj: KubeObject): void {
@@ -403,6 +409,19 @@ export class Scheduler {
       this.queue.delete(pod.key);
     }
   }
+}
+
+/**
+ * The informers a scheduler reads, created in `factory` if they do not exist yet: pods that
+ * have not finished (those that have hold no resources), nodes, and namespaces (their labels,
+ * for affinity terms' namespaceSelector).
+ */
+export function schedulerInformers(factory: SharedInformerFactory): { pods: Informer<KubeObject>; nodes: Informer<KubeObject>; namespaces: Informer<KubeObject> } {
+  return {
+    pods: factory.informerFor(podType, { fieldSelector: ACTIVE_PODS_SELECTOR }),
+    nodes: factory.informerFor(nodeType),
+    namespaces: factory.informerFor(namespaceType),
+  };
 }
 
 /** What node events compare. */
