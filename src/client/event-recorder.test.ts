@@ -76,4 +76,18 @@ describe('EventRecorder', () => {
     await recorder.flush();
     assert.equal(server.requests.length, 7);
   });
+
+  it('close() drops what waits and ignores later events', async () => {
+    server.requests.length = 0;
+    const clock = new FakeClock();
+    const recorder = new EventRecorder({ clientset, component: 'c', qps: 1, burst: 1, clock });
+    for (let i = 0; i < 4; i++) recorder.event(pod(`q${i}`), 'Normal', 'Scheduled', 'ok');
+    recorder.close();
+    recorder.event(pod('late'), 'Normal', 'Scheduled', 'ok');
+    await recorder.flush();
+    await clock.advance(10_000);
+    assert.equal(server.requests.length, 1);
+    assert.equal(recorder.dropped, 3);
+    assert.equal(clock.pendingTimers(), 0);
+  });
 });

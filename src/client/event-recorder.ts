@@ -105,7 +105,8 @@ export class EventRecorder {
   readonly #burst: number;
   #tokens: number;
   #refilledAt: number;
-  #refillTimer = false;
+  #refillAbort: AbortController | undefined;
+  #closed = false;
   readonly #clock: Clock;
   readonly #logger: Logger;
   readonly #pending: Array<() => Promise<void>> = [];
@@ -138,6 +139,7 @@ export class EventRecorder {
 
   /** Records an event about `ref`; returns at once. */
   event(ref: ObjectReference, type: EventType, reason: string, message: string): void {
+    if (this.#closed) return;
     if (this.#pending.length >= this.#maxPending) {
       this.#dropped++;
       if (this.#dropped === 1 || this.#dropped % 1000 === 0) this.#logger.warn('dropping events: too many waiting to be written', { dropped: this.#dropped });
@@ -146,6 +148,18 @@ export class EventRecorder {
     const text = message.length > MAX_MESSAGE ? `${message.slice(0, MAX_MESSAGE - 3)}...` : message;
     this.#pending.push(() => this.#write(ref, type, reason, text));
     this.#pump();
+  }
+
+  /**
+   * Stops recording: events still waiting are dropped (and counted), later ones are ignored.
+   * Writes in flight finish on their own.
+   */
+  close(): void {
+    this.#closed = true;
+    this.#dropped += this.#pending.length;
+    this.#pending.length = 0;
+    this.#refillAbort?.abort();
+    this.#settleIdle();
   }
 
   /** Resolves once every event recorded so far has been written (or failed). */
@@ -163,12 +177,15 @@ export class EventRecorder {
       this.#tokens -= 1;
       return true;
     }
-    if (!this.#refillTimer) {
-      this.#refillTimer = true;
-      void this.#clock.sleep(((1 - this.#tokens) * 1000) / this.#qps).then(() => {
-        this.#refillTimer = false;
-        this.#pump();
-      });
+    if (this.#refillAbort === undefined) {
+      const abort = (this.#refillAbort = new AbortController());
+      this.#clock.sleep(((1 - this.#tokens) * 1000) / this.#qps, abort.signal).then(
+        () => {
+          this.#refillAbort = undefined;
+          this.#pump();
+        },
+        () => undefined,
+      );
     }
     return false;
   }
@@ -183,13 +200,16 @@ export class EventRecorder {
         .finally(() => {
           this.#active--;
           this.#pump();
-          if (this.#active === 0 && this.#pending.length === 0) {
-            const waiters = this.#idleWaiters;
-            this.#idleWaiters = [];
-            for (const w of waiters) w();
-          }
+          this.#settleIdle();
         });
     }
+  }
+
+  #settleIdle(): void {
+    if (this.#active !== 0 || this.#pending.length !== 0) return;
+    const waiters = this.#idleWaiters;
+    this.#idleWaiters = [];
+    for (const w of waiters) w();
   }
 
   async #write(ref: ObjectReference, type: EventType, reason: string, message: string): Promise<void> {

@@ -207,9 +207,17 @@ export class Scheduler {
       await queueRun;
       await Promise.allSettled([...this.#background]);
       for (const u of unsubscribe) u();
-      if (this.#ownsEvents) await Promise.race([this.#events.flush(), this.#clock.sleep(2000).catch(() => undefined)]);
+      if (this.#ownsEvents) await this.#closeEvents();
       this.#logger.info('scheduler stopped', { ...this.#stats, eventsDropped: this.#events.dropped });
     }
+  }
+
+  /** Gives recorded events a moment to be written, then drops the rest. */
+  async #closeEvents(): Promise<void> {
+    const timer = new AbortController();
+    await Promise.race([this.#events.flush(), this.#clock.sleep(1000, timer.signal).catch(() => undefined)]);
+    timer.abort();
+    this.#events.close();
   }
 
   async #loop(signal: AbortSignal): Promise<void> {
