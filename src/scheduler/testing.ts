@@ -163,7 +163,7 @@ export function scoreAll(factory: PluginFactory, cache: SchedulerCache, pod: Kub
 export function defaultAlgorithm(cache: SchedulerCache, opts: { profile?: Profile; percentageOfNodesToScore?: number; random?: () => number } = {}): {
   framework: Framework;
   algorithm: SchedulingAlgorithm;
-  schedule(pod: KubeObject): ScheduleOutcome;
+  schedule: (pod: KubeObject) => ScheduleOutcome;
 } {
   const framework = new Framework(opts.profile ?? defaultProfile(), PLUGIN_REGISTRY, testHandle(cache));
   const algorithm = new SchedulingAlgorithm(framework, cache, {
