@@ -58,7 +58,11 @@ export interface SchedulerOptions {
   percentageOfNodesToScore?: number;
   /** False once this scheduler may no longer write (leadership lost). @default always true */
   mayAct?: () => boolean;
-  /** Binding requests in flight at once; the loop waits for a free slot. @default 64 */
+  /**
+   * Binding requests in flight at once; the loop waits for a free slot. More would not bind
+   * faster once the apiserver is busy, only queue there, delaying everyone (lease renewals
+   * included). @default 16
+   */
   maxBindsInFlight?: number;
   /** Condition writes in flight at once. @default 16 */
   maxStatusWritesInFlight?: number;
@@ -180,7 +184,7 @@ export class Scheduler {
       percentageOfNodesToScore: opts.percentageOfNodesToScore ?? 0,
       ...(opts.random === undefined ? {} : { random: opts.random }),
     });
-    this.#bindSlots = new Slots(opts.maxBindsInFlight ?? Number(process.env.K8TS_SCHED_BINDS ?? 64));
+    this.#bindSlots = new Slots(opts.maxBindsInFlight ?? 16);
     this.#statusSlots = new Slots(opts.maxStatusWritesInFlight ?? 16);
   }
 
