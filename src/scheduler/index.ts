@@ -11,7 +11,8 @@
  * - plugins/: one file per plugin; registry.ts maps names to factories and holds the default profile.
  * - queue/: the scheduling queue (active, backoff, unschedulable).
  * - cache/: nodes and bound or assumed pods.
- * - schedule-pod.ts: the algorithm for one pod; scheduler.ts: informers, loop, binding, failures;
+ * - schedule-pod.ts: the algorithm for one pod; scheduler.ts: the loop, binding, failures;
+ *   informer-handlers.ts: informer events into cache, queue and cluster events;
  *   run-scheduler.ts: leader election.
  * @module
  */

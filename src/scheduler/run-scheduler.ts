@@ -13,7 +13,8 @@
 import type { Clock, Logger } from '../client/index.ts';
 import { LeaderElector, leaseLock, realClock, SharedInformerFactory, silentLogger } from '../client/index.ts';
 import type { SchedulerOptions } from './scheduler.ts';
-import { Scheduler, schedulerInformers } from './scheduler.ts';
+import { schedulerInformers } from './informer-handlers.ts';
+import { Scheduler } from './scheduler.ts';
 
 /** Where and as whom the scheduler contends for leadership. */
 export interface SchedulerLeaderElection {

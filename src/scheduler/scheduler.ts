@@ -18,29 +18,22 @@
  * - Fencing: every write first checks `mayAct()` (still the leader) and is cancelled through
  *   the run signal when the scheduler stops.
  */
-import { namespaceType } from '../api/core/v1/namespace.ts';
-import { nodeType } from '../api/core/v1/node.ts';
-import { podType } from '../api/core/v1/pod.ts';
 import type { KubeObject } from '../api/meta/types.ts';
 import type { Clientset, Clock, Informer, Logger, SharedInformerFactory } from '../client/index.ts';
-import { EventRecorder, isTombstone, realClock, referenceTo, silentLogger } from '../client/index.ts';
+import { EventRecorder, realClock, referenceTo, silentLogger } from '../client/index.ts';
 import { SchedulerCache } from './cache/scheduler-cache.ts';
+import { schedulerInformers, subscribe, type SchedulerInformers } from './informer-handlers.ts';
 import type { ClusterEvent } from './framework/cluster-event.ts';
 import { CycleState } from './framework/cycle-state.ts';
 import { Framework, type Profile } from './framework/framework.ts';
 import type { FrameworkHandle, PluginFactory } from './framework/interface.ts';
-import type { NodeInfo } from './framework/node-info.ts';
-import { resourceEquals } from './framework/resources.ts';
 import type { PodInfo } from './framework/pod-info.ts';
-import { newPodInfo, withNodeName } from './framework/pod-info.ts';
+import { withNodeName } from './framework/pod-info.ts';
 import { defaultProfile, PLUGIN_REGISTRY } from './plugins/registry.ts';
 import type { FailureKind, QueuedPodInfo, QueueStats } from './queue/scheduling-queue.ts';
 import { SchedulingQueue } from './queue/scheduling-queue.ts';
 import { SchedulingAlgorithm } from './schedule-pod.ts';
 import { patchUnschedulableCondition } from './pod-condition.ts';
-
-/** Pods that finished running hold no resources: the scheduler does not watch them. */
-const ACTIVE_PODS_SELECTOR = 'status.phase!=Succeeded,status.phase!=Failed';
 
 export interface SchedulerOptions {
   clientset: Clientset;
@@ -135,9 +128,8 @@ export class Scheduler {
   readonly #algorithm: SchedulingAlgorithm;
   readonly #events: EventRecorder;
   readonly #ownsEvents: boolean;
+  readonly #informers: SchedulerInformers;
   readonly #pods: Informer<KubeObject>;
-  readonly #nodes: Informer<KubeObject>;
-  readonly #namespaces: Informer<KubeObject>;
   readonly #bindSlots: Slots;
   readonly #statusSlots: Slots;
   readonly #background = new Set<Promise<void>>();
@@ -152,8 +144,9 @@ export class Scheduler {
     const profile = opts.profile ?? defaultProfile();
     this.#ownsEvents = opts.events === undefined;
     this.#events = opts.events ?? new EventRecorder({ clientset: opts.clientset, component: profile.schedulerName, clock: this.#clock, logger: this.#logger });
-    ({ pods: this.#pods, nodes: this.#nodes, namespaces: this.#namespaces } = schedulerInformers(opts.informers));
-    const namespaces = this.#namespaces;
+    this.#informers = schedulerInformers(opts.informers);
+    this.#pods = this.#informers.pods;
+    const namespaces = this.#informers.namespaces;
     let queue: SchedulingQueue | undefined;
     const handle: FrameworkHandle = {
       snapshot: this.cache,
@@ -199,7 +192,7 @@ export class Scheduler {
    */
   async run(signal: AbortSignal): Promise<void> {
     this.#signal = signal;
-    const unsubscribe = this.#wireInformers();
+    const unsubscribe = subscribe(this.#informers, { cache: this.cache, queue: this.queue, schedulerName: this.framework.schedulerName });
     this.#opts.informers.start(signal);
     const queueRun = this.queue.run(signal);
     try {
@@ -360,96 +353,4 @@ export class Scheduler {
     this.#background.add(tracked);
     void tracked.finally(() => this.#background.delete(tracked));
   }
-
-  #isOurs(p: PodInfo): boolean {
-    return p.schedulerName === this.framework.schedulerName && !p.terminating;
-  }
-
-  /** Subscribes the cache and the queue to the informers; returns the unsubscribe functions. */
-  #wireInformers(): Array<() => void> {
-    return [
-    this.#pods.addEventHandler({
-      onAdd: (obj) => this.#onPod(undefined, obj),
-      onUpdate: (old, obj) => this.#onPod(old, obj),
-      onDelete: (obj) => {
-        const pod = isTombstone(obj) ? obj.obj : obj;
-        const key = `${pod.metadata.namespace ?? ''}/${pod.metadata.name ?? ''}`;
-        this.queue.delete(key);
-        if (this.cache.removePod(key) !== undefined) this.queue.moveOnEvent('AssignedPodDelete');
-      },
-    }),
-    this.#nodes.addEventHandler({
-      onAdd: (node) => {
-        this.cache.setNode(node);
-        this.queue.moveOnEvent('NodeAdd');
-      },
-      onUpdate: (_old, node) => {
-        const before = this.cache.get(node.metadata.name ?? '');
-        const was = before === undefined ? undefined : nodeFacts(before);
-        const after = this.cache.setNode(node);
-        for (const e of was === undefined ? (['NodeAdd'] as const) : nodeChanges(was, after)) this.queue.moveOnEvent(e);
-      },
-      onDelete: (obj) => {
-        const node = isTombstone(obj) ? obj.obj : obj;
-        this.cache.removeNode(node.metadata.name ?? '');
-        this.queue.moveOnEvent('NodeDelete');
-      },
-    }),
-    this.#namespaces.addEventHandler({
-      onAdd: () => this.queue.moveOnEvent('NamespaceChange'),
-      onUpdate: (old, ns) => {
-        if (JSON.stringify(old.metadata.labels ?? {}) !== JSON.stringify(ns.metadata.labels ?? {})) this.queue.moveOnEvent('NamespaceChange');
-      },
-    }),
-    ];
-  }
-
-  #onPod(old: KubeObject | undefined, obj: KubeObject): void {
-    const pod = newPodInfo(obj);
-    if (pod.nodeName !== '') {
-      const wasAssigned = old !== undefined && (old.spec?.nodeName ?? '') !== '';
-      this.queue.delete(pod.key);
-      this.cache.addPod(pod);
-      if (!wasAssigned) this.queue.moveOnEvent('AssignedPodAdd');
-      else if (JSON.stringify(old.metadata.labels ?? {}) !== JSON.stringify(obj.metadata.labels ?? {})) this.queue.moveOnEvent('AssignedPodUpdate');
-      return;
-    }
-    if (this.#isOurs(pod)) {
-      if (old === undefined) this.queue.add(pod);
-      else this.queue.update(pod);
-    } else {
-      this.queue.delete(pod.key);
-    }
-  }
-}
-
-/**
- * The informers a scheduler reads, created in `factory` if they do not exist yet: pods that
- * have not finished (those that have hold no resources), nodes, and namespaces (their labels,
- * for affinity terms' namespaceSelector).
- */
-export function schedulerInformers(factory: SharedInformerFactory): { pods: Informer<KubeObject>; nodes: Informer<KubeObject>; namespaces: Informer<KubeObject> } {
-  return {
-    pods: factory.informerFor(podType, { fieldSelector: ACTIVE_PODS_SELECTOR }),
-    nodes: factory.informerFor(nodeType),
-    namespaces: factory.informerFor(namespaceType),
-  };
-}
-
-/** What node events compare. */
-type NodeFacts = Pick<NodeInfo, 'labels' | 'taints' | 'allocatable' | 'ready' | 'unschedulable'>;
-
-function nodeFacts(n: NodeInfo): NodeFacts {
-  return { labels: n.labels, taints: n.taints, allocatable: n.allocatable, ready: n.ready, unschedulable: n.unschedulable };
-}
-
-/** The cluster events a Node update amounts to (heartbeats amount to none). */
-export function nodeChanges(a: NodeFacts, b: NodeFacts): ClusterEvent[] {
-  const events: ClusterEvent[] = [];
-  if (JSON.stringify(a.labels) !== JSON.stringify(b.labels)) events.push('NodeLabelChange');
-  if (JSON.stringify(a.taints) !== JSON.stringify(b.taints)) events.push('NodeTaintChange');
-  if (!resourceEquals(a.allocatable, b.allocatable)) events.push('NodeAllocatableChange');
-  if (a.ready !== b.ready) events.push('NodeConditionChange');
-  if (a.unschedulable !== b.unschedulable) events.push('NodeSpecUnschedulableChange');
-  return events;
 }

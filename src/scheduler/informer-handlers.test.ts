@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { NodeInfo } from './framework/node-info.ts';
-import { nodeChanges } from './scheduler.ts';
+import { nodeChanges } from './informer-handlers.ts';
 import { makeNode } from './testing.ts';
 
 test('nodeChanges() names the scheduling-relevant changes of a node update, and none for a heartbeat', () => {
