@@ -193,6 +193,18 @@ describe('scheduler with a real apiserver', () => {
     });
   });
 
+  it('frees the room of pods that finished, and schedules a waiting pod there', async () => {
+    const ns = 'default';
+    await createNode('finisher', { cpu: '1', labels: { pool: 'finisher' } });
+    await withScheduler(async () => {
+      await createPod('job', ns, { cpu: '800m', nodeName: 'finisher' });
+      await createPod('waiting', ns, { cpu: '500m', spec: { nodeSelector: { pool: 'finisher' } } });
+      await waitFor(async () => condition(await getPod(ns, 'waiting'), 'PodScheduled')?.reason === 'Unschedulable', 'waiting to be unschedulable');
+      await pods().patch('job', { status: { phase: 'Succeeded' } }, { namespace: ns, subresource: 'status' });
+      assert.equal(await waitBound(ns, 'waiting'), 'finisher');
+    });
+  });
+
   it('ignores pods for other schedulers', async () => {
     await withScheduler(async (scheduler) => {
       await createPod('other', 'default', { spec: { schedulerName: 'my-scheduler' } });
