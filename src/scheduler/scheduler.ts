@@ -328,7 +328,6 @@ export class Scheduler {
       this.queue.done(pod.key);
       return;
     }
-    this.#logger.info('pod is unschedulable', { pod: pod.key, kind, message });
     this.#events.event(referenceTo(latest, 'Pod', 'v1'), 'Warning', 'FailedScheduling', message);
     const reason = kind === 'unschedulable' ? 'Unschedulable' : 'SchedulerError';
     this.#track(
@@ -336,7 +335,9 @@ export class Scheduler {
         await this.#statusSlots.take();
         try {
           if (this.#mayAct() && !this.#signal.aborted) {
-            await patchUnschedulableCondition(this.#opts.clientset, latest, { reason, message, nominatedNodeName, clock: this.#clock, signal: this.#signal });
+            const written = await patchUnschedulableCondition(this.#opts.clientset, latest, { reason, message, nominatedNodeName, clock: this.#clock, signal: this.#signal });
+            // Logged when the pod's condition changes, not on every retry.
+            if (written) this.#logger.info('pod cannot be scheduled', { pod: pod.key, reason, message });
           }
         } catch (err) {
           if (!this.#signal.aborted) this.#logger.warn('failed to update the pod condition', { pod: pod.key, error: err instanceof Error ? err.message : String(err) });
