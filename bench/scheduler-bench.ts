@@ -17,7 +17,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { leaseType } from '../src/api/coordination/v1/lease.ts';
@@ -300,6 +300,7 @@ async function endToEnd(nodes: number, count: number): Promise<{ streaming: Stre
 /** Runs the benchmark; returns the Markdown report (also written under bench/results/). */
 export async function runSchedulerBench(): Promise<string> {
   const startedAt = new Date().toISOString();
+  const loadAtStart = loadavg()[0]!;
   const rows: Row[] = [];
   const streamingAt = new Map<number, number>();
   for (const nodes of NODE_COUNTS) {
@@ -326,6 +327,8 @@ export async function runSchedulerBench(): Promise<string> {
     rows.push({ name: `end to end, backlog of pending pods (lease taken → last bound), ${nodes} nodes`, pods: PODS, 'pods/s': backlog.perSecond, seconds: backlog.seconds, 'leader terms': backlog.leaderTerms });
     rows.push({ name: `end to end (pods created while scheduling) / algorithm alone, ${nodes} nodes`, ratio: round(streaming.perSecond / base.perSecond, 3) });
   }
+  // The machine is shared: other work running at the same time slows every figure down.
+  rows.push({ name: 'machine load average (1 min) at start / at end', value: `${round(loadAtStart, 1)} / ${round(loadavg()[0]!, 1)}` });
   const largest = Math.max(...streamingAt.keys());
   const atLargest = streamingAt.get(largest)!;
   return writeReport({
