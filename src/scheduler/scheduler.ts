@@ -238,7 +238,7 @@ export class Scheduler {
   async #scheduleOne(qp: QueuedPodInfo, signal: AbortSignal): Promise<void> {
     const pod = qp.podInfo;
     if (this.#skip(pod)) {
-      this.queue.done(pod.key);
+      this.queue.done(qp);
       return;
     }
     this.#stats.attempts++;
@@ -288,7 +288,7 @@ export class Scheduler {
     const key = assumed.key;
     if (!this.#mayAct() || signal.aborted) {
       this.cache.forgetPod(key);
-      this.queue.done(key);
+      this.queue.done(qp);
       return;
     }
     this.#stats.bindRequests++;
@@ -296,7 +296,7 @@ export class Scheduler {
     if (status === null) {
       this.cache.finishBinding(key);
       this.framework.runPostBind(state, assumed, nodeName);
-      this.queue.done(key);
+      this.queue.done(qp);
       this.#stats.bound++;
       if (this.#mayAct()) this.#events.event(referenceTo(assumed.pod, 'Pod', 'v1'), 'Normal', 'Scheduled', `Successfully assigned ${key} to ${nodeName}`);
       return;
@@ -304,7 +304,7 @@ export class Scheduler {
     this.cache.forgetPod(key);
     this.framework.runUnreserve(state, assumed, nodeName);
     if (signal.aborted || !this.#mayAct()) {
-      this.queue.done(key);
+      this.queue.done(qp);
       return;
     }
     // The room the assumed pod held is free again.
@@ -321,11 +321,11 @@ export class Scheduler {
     const pod = qp.podInfo;
     const latest = this.#pods.store.get(pod.key);
     if (latest === undefined || latest.metadata.uid !== pod.uid || (latest.spec?.nodeName ?? '') !== '') {
-      this.queue.done(pod.key);
+      this.queue.done(qp);
       return;
     }
     if (!this.#mayAct() || this.#signal.aborted) {
-      this.queue.done(pod.key);
+      this.queue.done(qp);
       return;
     }
     this.#events.event(referenceTo(latest, 'Pod', 'v1'), 'Warning', 'FailedScheduling', message);

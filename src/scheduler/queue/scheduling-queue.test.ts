@@ -157,6 +157,24 @@ test('a pod deleted during its attempt is not requeued', async () => {
   assert.deepEqual(q.stats(), { active: 0, backoff: 0, unschedulable: 0, inFlight: 0 });
 });
 
+test('a pod recreated under the same name during an attempt is queued, and the old attempt does not touch it', async () => {
+  const q = newQueue(new FakeClock());
+  q.add(pod('same'));
+  const old = await popNow(q);
+  assert.ok(old);
+  q.delete(old.podInfo.key);
+  const recreated = pod('same');
+  q.add(recreated);
+  assert.equal(q.stats().active, 1);
+  const next = await popNow(q);
+  assert.equal(next?.podInfo.uid, recreated.uid);
+  q.addUnschedulable(old, q.schedulingCycle, 'unschedulable', new Set());
+  q.done(old);
+  assert.deepEqual(q.stats(), { active: 0, backoff: 0, unschedulable: 0, inFlight: 1 });
+  q.done(next);
+  assert.equal(q.stats().inFlight, 0);
+});
+
 test('a gated pod waits until an update removes its scheduling gates', async () => {
   const q = newQueue(new FakeClock());
   const gated = makePod('g', { spec: { schedulingGates: [{ name: 'example.com/wait' }] } });

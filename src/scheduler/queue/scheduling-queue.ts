@@ -133,11 +133,7 @@ export class SchedulingQueue implements Nominator {
   /** A new pod to schedule. */
   add(pod: PodInfo): void {
     this.#updateNominated(undefined, pod);
-    const inFlight = this.#inFlight.get(pod.key);
-    if (inFlight !== undefined) {
-      inFlight.updated = pod;
-      return;
-    }
+    if (this.#recordInFlight(pod)) return;
     if (this.#active.has(pod.key) || this.#backoff.has(pod.key) || this.#unschedulable.has(pod.key)) {
       this.update(pod);
       return;
@@ -152,11 +148,7 @@ export class SchedulingQueue implements Nominator {
   update(pod: PodInfo): void {
     const key = pod.key;
     this.#updateNominated(this.#current(key), pod);
-    const inFlight = this.#inFlight.get(key);
-    if (inFlight !== undefined) {
-      inFlight.updated = pod;
-      return;
-    }
+    if (this.#recordInFlight(pod)) return;
     const active = this.#active.get(key);
     if (active !== undefined) {
       active.podInfo = pod;
@@ -218,9 +210,24 @@ export class SchedulingQueue implements Nominator {
     });
   }
 
-  /** The attempt of the pod with `key` is over (bound, or failed and requeued). */
-  done(key: string): void {
-    this.#inFlight.delete(key);
+  /** The attempt of `qp` is over (bound, or given up). */
+  done(qp: QueuedPodInfo): void {
+    if (this.#inFlight.get(qp.podInfo.key)?.qp === qp) this.#inFlight.delete(qp.podInfo.key);
+  }
+
+  /**
+   * Notes a new version of a pod that is in flight; returns whether it was. A pod with the same
+   * name but another uid was recreated: the one in flight is gone, and the new one is queued.
+   */
+  #recordInFlight(pod: PodInfo): boolean {
+    const flight = this.#inFlight.get(pod.key);
+    if (flight === undefined) return false;
+    if (flight.qp.podInfo.uid !== pod.uid) {
+      flight.deleted = true;
+      return false;
+    }
+    flight.updated = pod;
+    return true;
   }
 
   /**
@@ -231,13 +238,14 @@ export class SchedulingQueue implements Nominator {
    */
   addUnschedulable(qp: QueuedPodInfo, podCycle: number, kind: FailureKind, rejectedBy: ReadonlySet<string>): void {
     const flight = this.#inFlight.get(qp.podInfo.key);
+    if (flight?.qp !== qp) return;
     this.#inFlight.delete(qp.podInfo.key);
-    if (flight?.deleted === true) return;
+    if (flight.deleted) return;
     if (this.#active.has(qp.podInfo.key) || this.#backoff.has(qp.podInfo.key) || this.#unschedulable.has(qp.podInfo.key)) return;
-    if (flight?.updated !== undefined) qp.podInfo = flight.updated;
+    if (flight.updated !== undefined) qp.podInfo = flight.updated;
     qp.timestamp = this.#clock.now();
     qp.unschedulablePlugins = new Set(rejectedBy);
-    if (kind === 'error' || flight?.updated !== undefined || this.#moveRequestCycle >= podCycle) {
+    if (kind === 'error' || flight.updated !== undefined || this.#moveRequestCycle >= podCycle) {
       this.#pushBackoff(qp);
     } else {
       this.#unschedulable.set(qp.podInfo.key, qp);
