@@ -62,24 +62,23 @@ export function parseSeconds(value: string, flag: string): number {
   return seconds * 1000;
 }
 
-/** `true` or `false` (also `1`/`0`), as Kubernetes components take boolean flags. */
-export function parseBoolean(value: string | boolean, flag: string): boolean {
-  if (value === true || value === 'true' || value === '1') return true;
-  if (value === false || value === 'false' || value === '0') return false;
-  throw new UsageError(`${flag} must be true or false, got ${JSON.stringify(value)}`);
-}
-
-const DURATION_UNITS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000 };
+const DURATION_UNITS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
 /**
- * A positive duration: a number with a unit, like `15s`, `1500ms` or `1m` (Kubernetes flag
- * style), or a plain number of seconds. Returns milliseconds.
+ * A duration in Go's notation, as Kubernetes components take them (`10s`, `1m30s`, `500ms`,
+ * `1.5h`); returns milliseconds.
  */
 export function parseDuration(value: string, flag: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(value.trim());
-  const ms = m === null ? NaN : Number(m[1]) * DURATION_UNITS[m[2] ?? 's']!;
-  if (!(ms > 0)) throw new UsageError(`${flag} must be a positive duration such as 2s or 500ms, got ${JSON.stringify(value)}`);
-  return ms;
+  const parts = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h))+$/.test(value) ? [...value.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)] : [];
+  if (parts.length === 0) throw new UsageError(`${flag} must be a duration such as 10s, 500ms or 1m30s, got ${JSON.stringify(value)}`);
+  return parts.reduce((ms, [, n, unit]) => ms + Number(n) * DURATION_UNITS[unit!]!, 0);
+}
+
+/** `true` or `false` given with `flag`. */
+export function parseBoolean(value: string, flag: string): boolean {
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  throw new UsageError(`${flag} must be true or false, got ${JSON.stringify(value)}`);
 }
 
 /** An `https://host:port` apiserver URL. */

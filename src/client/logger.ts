@@ -32,14 +32,11 @@ export const silentLogger: Logger = {
 };
 
 /**
- * A Logger that hands `write` one line per message: `<level> <message> <fields as JSON>`
- * (Errors in fields become their messages). For components whose output goes to a log file
- * or a prefixed server log.
+ * A Logger that writes one text line per message through `write`: `<level> <message>` and the
+ * fields as JSON (Errors by their message), for components whose output goes to a log file.
  */
 export function lineLogger(write: (line: string) => void): Logger {
-  const line =
-    (level: string) =>
-    (msg: string, fields?: Record<string, unknown>): void =>
-      write(`${level} ${msg}${fields === undefined ? '' : ` ${JSON.stringify(fields, (_k, v: unknown) => (v instanceof Error ? v.message : v))}`}`);
+  const line = (level: string) => (msg: string, fields?: Record<string, unknown>) =>
+    write(`${level} ${msg}${fields === undefined ? '' : ` ${JSON.stringify(fields, (_k, v: unknown) => (v instanceof Error ? v.message : v))}`}`);
   return { info: line('info'), warn: line('warn'), error: line('error') };
 }

@@ -8,8 +8,8 @@
  * before the Node itself; such placeholders are never offered to plugins.
  */
 import type { Labels } from '../../api/labels/index.ts';
-import type { Taint } from '../../api/core/v1/taint.ts';
-import { nodeTaints } from '../../api/core/v1/taint.ts';
+import type { Taint } from '../../api/core/v1/taints.ts';
+import { nodeTaints } from '../../api/core/v1/taints.ts';
 import { isObject, objects, str } from '../../api/meta/shape.ts';
 import type { KubeObject } from '../../api/meta/types.ts';
 import type { HostPort, PodInfo } from './pod-info.ts';

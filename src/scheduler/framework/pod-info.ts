@@ -9,8 +9,8 @@
  */
 import type { Labels, Selector } from '../../api/labels/index.ts';
 import { labelSelectorToSelector, newRequirement } from '../../api/labels/index.ts';
-import type { Toleration } from '../../api/core/v1/taint.ts';
-import { podTolerations } from '../../api/core/v1/taint.ts';
+import type { Toleration } from '../../api/core/v1/taints.ts';
+import { podTolerations } from '../../api/core/v1/taints.ts';
 import { isObject, objects, str, type JsonObject } from '../../api/meta/shape.ts';
 import type { KubeObject } from '../../api/meta/types.ts';
 import type { AffinityTerm, WeightedAffinityTerm } from './affinity-term.ts';

@@ -3,7 +3,8 @@
  * pod tolerates the `node.kubernetes.io/unschedulable:NoSchedule` taint that stands for it
  * (DaemonSet pods do).
  */
-import { TAINT_NODE_UNSCHEDULABLE, tolerationsTolerateTaint, type Taint } from '../../api/core/v1/taint.ts';
+import { TAINT_UNSCHEDULABLE, type Taint } from '../../api/core/v1/taints.ts';
+import { tolerated } from '../framework/tolerations.ts';
 import type { ClusterEvent } from '../framework/cluster-event.ts';
 import type { FilterPlugin } from '../framework/interface.ts';
 import type { PluginResult } from '../framework/status.ts';
@@ -12,7 +13,7 @@ import { unresolvable } from '../framework/status.ts';
 export const NODE_UNSCHEDULABLE = 'NodeUnschedulable';
 export const ERR_REASON_UNSCHEDULABLE = 'node(s) were unschedulable';
 
-const UNSCHEDULABLE_TAINT: Taint = { key: TAINT_NODE_UNSCHEDULABLE, value: '', effect: 'NoSchedule' };
+const UNSCHEDULABLE_TAINT: Taint = { key: TAINT_UNSCHEDULABLE, effect: 'NoSchedule' };
 const EVENTS: readonly ClusterEvent[] = ['NodeAdd', 'NodeSpecUnschedulableChange', 'NodeTaintChange'];
 
 export function newNodeUnschedulable(): FilterPlugin {
@@ -21,7 +22,7 @@ export function newNodeUnschedulable(): FilterPlugin {
     events: EVENTS,
     filter(_state, pod, node): PluginResult {
       if (!node.unschedulable) return null;
-      return tolerationsTolerateTaint(pod.tolerations, UNSCHEDULABLE_TAINT) ? null : unresolvable(ERR_REASON_UNSCHEDULABLE);
+      return tolerated(pod.tolerations, UNSCHEDULABLE_TAINT) ? null : unresolvable(ERR_REASON_UNSCHEDULABLE);
     },
   };
 }

@@ -16,7 +16,7 @@
  */
 import type { Labels, Selector } from '../../api/labels/index.ts';
 import { labelsMatch } from '../../api/labels/index.ts';
-import { findUntoleratedTaint, type Taint } from '../../api/core/v1/taint.ts';
+import { blocksScheduling, firstUntoleratedTaint } from '../framework/tolerations.ts';
 import type { ClusterEvent } from '../framework/cluster-event.ts';
 import type { CycleState, StateData } from '../framework/cycle-state.ts';
 import { StateKey } from '../framework/cycle-state.ts';
@@ -43,10 +43,6 @@ const EVENTS: readonly ClusterEvent[] = [
   'AssignedPodDelete',
 ];
 
-function blocksScheduling(t: Taint): boolean {
-  return t.effect === 'NoSchedule' || t.effect === 'NoExecute';
-}
-
 function hasAllKeys(labels: Labels, constraints: readonly SpreadConstraint[]): boolean {
   for (const c of constraints) if (labels[c.topologyKey] === undefined) return false;
   return true;
@@ -58,7 +54,7 @@ function included(c: SpreadConstraint, pod: PodInfo, node: NodeInfo): boolean {
     if (pod.nodeSelector !== undefined && !pod.nodeSelector(node)) return false;
     if (pod.requiredNodeAffinity !== undefined && !pod.requiredNodeAffinity(node)) return false;
   }
-  if (c.nodeTaintsPolicy === 'Honor' && findUntoleratedTaint(node.taints, pod.tolerations, blocksScheduling) !== undefined) return false;
+  if (c.nodeTaintsPolicy === 'Honor' && firstUntoleratedTaint(node.taints, pod.tolerations, blocksScheduling) !== undefined) return false;
   return true;
 }
 
