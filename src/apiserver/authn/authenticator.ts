@@ -22,26 +22,10 @@ export interface Authenticator {
   authenticate(req: IncomingMessage): UserInfo | undefined;
 }
 
-/**
- * The user of each TLS connection's client certificate. A connection's peer certificate cannot
- * change (renegotiation is off), and `getPeerCertificate()` decodes it anew on every call, which
- * costs a busy apiserver a tenth of its CPU; so it is read once per connection.
- */
-const certificateUsers = new WeakMap<TLSSocket, UserInfo | null>();
-
 /** Reads the verified client certificate of the TLS connection. */
 function fromClientCertificate(req: IncomingMessage): UserInfo | undefined {
   const socket = req.socket as TLSSocket;
   if (!socket.authorized) return undefined;
-  let user = certificateUsers.get(socket);
-  if (user === undefined) {
-    user = userOfCertificate(socket) ?? null;
-    certificateUsers.set(socket, user);
-  }
-  return user ?? undefined;
-}
-
-function userOfCertificate(socket: TLSSocket): UserInfo | undefined {
   const cert = socket.getPeerCertificate();
   if (cert === null || Object.keys(cert).length === 0) return undefined;
   const subject = cert.subject as unknown as Record<string, string | string[] | undefined>;
