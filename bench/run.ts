@@ -5,10 +5,12 @@
  */
 import { runApiBench } from './api-bench.ts';
 import { runPodsBench } from './pods-bench.ts';
+import { runSchedulerBench } from './scheduler-bench.ts';
 
 const SUITES: Record<string, () => Promise<string>> = {
   api: runApiBench,
   pods: runPodsBench,
+  scheduler: runSchedulerBench,
 };
 
 const requested = process.argv.slice(2).filter((a) => a !== '--');

@@ -157,3 +157,15 @@ export function parseLabels(value: string | undefined, flag: string): Record<str
   }
   return labels;
 }
+
+/** An `https://host:port` apiserver URL. */
+export function parseServerUrl(value: string, flag = '--server'): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`${flag} must be an https:// URL such as https://127.10.1.1:6443, got ${JSON.stringify(value)}`);
+  }
+  if (url.protocol !== 'https:' || url.pathname !== '/' || url.search !== '') throw new UsageError(`${flag} must be an https:// URL such as https://127.10.1.1:6443, got ${JSON.stringify(value)}`);
+  return url.origin;
+}

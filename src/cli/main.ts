@@ -9,6 +9,7 @@ import { registerControllerManager } from './commands/controller-manager.ts';
 import { registerAgent } from './commands/agent.ts';
 import { registerDown } from './commands/down.ts';
 import { registerKubeconfig } from './commands/kubeconfig.ts';
+import { registerScheduler } from './commands/scheduler.ts';
 import { registerServer } from './commands/server.ts';
 import { registerStatus } from './commands/status.ts';
 import { registerUp } from './commands/up.ts';
@@ -34,6 +35,7 @@ function buildProgram(ctx: CliContext): Command {
   registerServer(program, ctx);
   registerControllerManager(program, ctx);
   registerAgent(program, ctx);
+  registerScheduler(program, ctx);
   return program;
 }
 

@@ -154,6 +154,21 @@ export class ResourceClient<T extends KubeObject = KubeObject> {
   }
 
   /**
+   * POST to a subresource of one object that takes a body of its own, e.g. a pod's `binding`
+   * or `eviction`. Resolves with the server's answer (often a Status).
+   */
+  createSubresource<R = unknown>(name: string, subresource: string, body: unknown, opts: WriteOptions & { namespace?: string } = {}): Promise<R> {
+    return this.#rest.requestJson<R>({
+      method: 'POST',
+      path: this.#objectPath(opts.namespace, name, subresource),
+      query: writeQuery(opts),
+      body,
+      signal: opts.signal,
+      timeoutMs: opts.timeoutMs,
+    });
+  }
+
+  /**
    * PUT the object (compare-and-swap when `metadata.resourceVersion` is set).
    * @throws ApiError 409 Conflict when the object changed since that version
    */

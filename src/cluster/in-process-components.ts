@@ -1,6 +1,6 @@
 /**
- * Components that run inside the `k8ts server` process next to the apiserver (the namespace
- * controller and others). Each talks to the apiserver over HTTPS through the client code, exactly
+ * Components that run inside the `k8ts server` process next to the apiserver (the controller
+ * manager, the scheduler). Each talks to the apiserver over HTTPS through the client code, exactly
  * as it would from a process of its own; running it here only saves a process.
  *
  * To add one, append a descriptor to IN_PROCESS_COMPONENTS. They start in order once the
@@ -10,6 +10,7 @@ import { controllerManagerComponent } from './controller-manager-component.ts';
 import { kubeProxyComponent } from './kube-proxy-component.ts';
 import { kubeletComponent } from './kubelet-component.ts';
 import type { Taint } from '../kubelet/index.ts';
+import { schedulerComponent } from './scheduler-component.ts';
 
 /** What a component gets to reach the apiserver as the cluster admin. */
 export interface InProcessComponentContext {
@@ -51,7 +52,7 @@ export interface InProcessComponent {
 }
 
 /** The components `k8ts server` runs, in start order. */
-export const IN_PROCESS_COMPONENTS: readonly InProcessComponent[] = [controllerManagerComponent, kubeletComponent, kubeProxyComponent];
+export const IN_PROCESS_COMPONENTS: readonly InProcessComponent[] = [controllerManagerComponent, schedulerComponent, kubeletComponent, kubeProxyComponent];
 
 /** A started component with its name, for stopping and logging. */
 export interface StartedComponent {

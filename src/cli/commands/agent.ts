@@ -9,7 +9,7 @@
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import type { CliContext } from '../cli-context.ts';
-import { parseDirectory, parseIpAddress, parsePodCidr, parseLabels, parseNodeName, parsePort, parseReadableFile, parseSeconds, parseTaints } from '../flags.ts';
+import { parseDirectory, parseIpAddress, parsePodCidr, parseLabels, parseNodeName, parsePort, parseReadableFile, parseSeconds, parseServerUrl, parseTaints } from '../flags.ts';
 import { UsageError } from '../usage-error.ts';
 
 interface AgentFlags {
@@ -82,9 +82,7 @@ export function registerAgent(program: Command, ctx: CliContext): void {
         if (!(simNodes >= 1 && simNodes <= 100_000)) throw new UsageError(`--sim-nodes must be an integer 1-100000, got ${JSON.stringify(flags.simNodes)}`);
       }
       const simStartDelayMs = flags.simStartDelay === '0' ? 0 : parseSeconds(flags.simStartDelay, '--sim-start-delay');
-      for (const url of flags.server) {
-        if (!/^https?:\/\/[^/]+$/.test(url.replace(/\/+$/, ''))) throw new UsageError(`--server must be a URL such as https://127.10.1.1:6443, got ${JSON.stringify(url)}`);
-      }
+      const servers = flags.server.map((s) => parseServerUrl(s));
 
       const log = (message: string): void => ctx.err(`${new Date().toISOString()} ${message}\n`);
       let signalled: (signal: NodeJS.Signals) => void = () => {};
@@ -105,7 +103,7 @@ export function registerAgent(program: Command, ctx: CliContext): void {
         const { runAgent } = await import('../../cluster/agent-process.ts');
         const agent = await runAgent({
           kubeconfig,
-          servers: flags.server,
+          servers,
           nodeName,
           nodeIP,
           podCIDR,

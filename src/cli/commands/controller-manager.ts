@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { lineLogger } from '../../client/index.ts';
 import { CONTROLLERS, DEFAULT_CONTROLLER_SETTINGS, selectControllers } from '../../controllers/index.ts';
 import type { CliContext } from '../cli-context.ts';
-import { parseBoolean, parseCount, parseDuration, parseReadableFile } from '../flags.ts';
+import { parseBoolean, parseCount, parseDuration, parseReadableFile, parseServerUrl } from '../flags.ts';
 import { UsageError } from '../usage-error.ts';
 
 /** `--concurrent-*-syncs` flags (kube-controller-manager's names) and the controllers they size. */
@@ -70,9 +70,7 @@ export function registerControllerManager(program: Command, ctx: CliContext): vo
     const kubeconfig = flags.kubeconfig ?? ctx.env.KUBECONFIG;
     if (kubeconfig === undefined || kubeconfig === '') throw new UsageError('--kubeconfig is required (or set $KUBECONFIG): give the kubeconfig of the cluster, e.g. the one `k8ts kubeconfig` writes');
     const kubeconfigPath = parseReadableFile(kubeconfig, '--kubeconfig');
-    for (const s of flags.server) {
-      if (!/^https:\/\/[^/]+$/.test(s.replace(/\/$/, ''))) throw new UsageError(`--server must be an https:// URL of an apiserver such as https://127.10.1.1:6443, got ${JSON.stringify(s)}`);
-    }
+    const servers = flags.server.map((s) => parseServerUrl(s));
     let controllers;
     try {
       controllers = selectControllers(flags.controllers.split(',').map((s) => s.trim()).filter((s) => s !== ''));
@@ -110,7 +108,7 @@ export function registerControllerManager(program: Command, ctx: CliContext): vo
     process.on('SIGINT', onSignal);
     try {
       const { startControllerManagerProcess } = await import('../../cluster/controller-manager-process.ts');
-      const running = await startControllerManagerProcess({ kubeconfigPath, servers: flags.server, controllers, settings, workers, leaderElection, logger });
+      const running = await startControllerManagerProcess({ kubeconfigPath, servers, controllers, settings, workers, leaderElection, logger });
       const ended = await Promise.race([stopSignal.then((s) => `received ${s}; shutting down`), running.done.then(() => 'the controller manager ended')]);
       logger.info(ended);
       const watchdog = setTimeout(() => {
