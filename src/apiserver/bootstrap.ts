@@ -1,10 +1,15 @@
 /**
- * What every cluster has from the start: the namespaces default, kube-system, kube-public and
- * kube-node-lease. Created if missing at every start (several apiservers may race: an
- * AlreadyExists from another one is fine).
+ * What every cluster has from the start, created if missing at every apiserver start (several
+ * apiservers may race: an AlreadyExists from another one is fine):
+ * - the namespaces default, kube-system, kube-public and kube-node-lease;
+ * - the `kubernetes` Service in `default`: port 443 (named `https`) to the apiservers' secure
+ *   port, on the first address of the Service ClusterIP range. Its Endpoints and EndpointSlice
+ *   are kept by the endpoint reconciler (endpoint-reconciler.ts), not by a selector.
  */
-import { ApiError } from './errors.ts';
+import type { KubeObject } from '../api/meta/types.ts';
+import { ApiError, badRequest } from './errors.ts';
 import type { ApiRegistry } from './registry/api-registry.ts';
+import { createOrUpdate } from './system-objects.ts';
 
 export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'] as const;
 
@@ -17,4 +22,61 @@ export async function ensureSystemNamespaces(registry: ApiRegistry): Promise<voi
       if (!(err instanceof ApiError && err.reason === 'AlreadyExists')) throw err;
     }
   }
+}
+
+export const KUBERNETES_SERVICE_NAME = 'kubernetes';
+/** The port clients in the cluster use for the `kubernetes` Service. */
+export const KUBERNETES_SERVICE_PORT = 443;
+
+/**
+ * The first usable address of an IPv4 CIDR (`127.11.4.0/24` → `127.11.4.1`): upstream gives it to
+ * the `kubernetes` Service, and the ClusterIP allocator keeps it out of its pool.
+ * @throws ApiError (400) naming the range when it is not an IPv4 CIDR with room for it
+ */
+export function kubernetesServiceIp(serviceClusterIpRange: string): string {
+  const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(serviceClusterIpRange);
+  const octets = match?.slice(1, 5).map(Number) ?? [];
+  const bits = Number(match?.[5]);
+  if (match === null || octets.some((o) => o > 255) || bits > 30) {
+    throw badRequest(`service cluster IP range ${JSON.stringify(serviceClusterIpRange)} must be an IPv4 CIDR of at least 4 addresses, like 10.96.0.0/12`);
+  }
+  const base = octets.reduce((n, o) => n * 256 + o, 0);
+  const network = base - (base % 2 ** (32 - bits));
+  const first = network + 1;
+  return [24, 16, 8, 0].map((shift) => Math.floor(first / 2 ** shift) % 256).join('.');
+}
+
+export interface KubernetesServiceOptions {
+  /** The ClusterIP range; the Service gets its first address. Omitted: the allocator decides. */
+  readonly serviceClusterIpRange?: string;
+  /** The apiservers' secure port (the Service's targetPort). */
+  readonly targetPort: number;
+}
+
+/**
+ * Creates the `kubernetes` Service in `default`, or brings its ports back to what they must be
+ * (its ClusterIP, immutable once set, is left alone).
+ */
+export async function ensureKubernetesService(registry: ApiRegistry, opts: KubernetesServiceOptions): Promise<KubeObject> {
+  const served = registry.lookup('', 'v1', 'services');
+  if (served === undefined) throw new Error('services are not registered');
+  const clusterIP = opts.serviceClusterIpRange === undefined ? undefined : kubernetesServiceIp(opts.serviceClusterIpRange);
+  const ports = [{ name: 'https', protocol: 'TCP', port: KUBERNETES_SERVICE_PORT, targetPort: opts.targetPort }];
+  return createOrUpdate(served.store, 'default', KUBERNETES_SERVICE_NAME, (current) => {
+    if (current !== undefined) {
+      const spec = (current.spec ?? {}) as Record<string, unknown>;
+      return { ...current, spec: { ...spec, ports } };
+    }
+    return {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: KUBERNETES_SERVICE_NAME, namespace: 'default', labels: { component: 'apiserver', provider: 'kubernetes' } },
+      spec: {
+        type: 'ClusterIP',
+        ...(clusterIP === undefined ? {} : { clusterIP, clusterIPs: [clusterIP] }),
+        ports,
+        sessionAffinity: 'None',
+      },
+    };
+  });
 }

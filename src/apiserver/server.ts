@@ -3,6 +3,7 @@
  *
  * A request's lifecycle (each step's failure is a metav1.Status with the code given):
  *   1. shutting down?            → 429 TooManyRequests, Retry-After: 5, Connection: close
+ *      (during the shutdown delay before that, requests are still served, with Connection: close)
  *   2. public path (/version, /livez, /readyz, /healthz) → served without credentials
  *   3. authenticate (client certificate, bearer token) → 401 Unauthorized
  *   4. parse the path into a RequestInfo                → 400 / 404
@@ -19,7 +20,8 @@ import type { Storage } from '../storage/storage.ts';
 import { createAuthenticator } from './authn/authenticator.ts';
 import { loadTokenFile } from './authn/token-file.ts';
 import { allowAllAuthorizer, type Authorizer } from './authz/authorizer.ts';
-import { ensureSystemNamespaces } from './bootstrap.ts';
+import { ensureKubernetesService, ensureSystemNamespaces } from './bootstrap.ts';
+import { EndpointReconciler } from './endpoint-reconciler.ts';
 import { aggregatedContentType, aggregatedDiscovery, apiGroupDocument, apiGroupList, apiResourceList, apiVersions } from './discovery.ts';
 import { ApiError, forbidden, internalError, pathNotFound, timeout, tooManyRequests, unauthorized } from './errors.ts';
 import { handleResource } from './handlers/resource.ts';
@@ -49,10 +51,26 @@ export interface ApiServerOptions {
   /** How long a non-long-running request may take before 504 (default 60 s). */
   readonly requestTimeoutMs?: number;
   /**
-   * On close, how long to keep the listener open while failing readiness and answering 429, so
-   * load balancers notice before connections are refused (default 0).
+   * On close, how long to keep serving (with `Connection: close`) while failing readiness, so
+   * load balancers take this apiserver out before it stops answering (default 0).
    */
   readonly shutdownDelayMs?: number;
+  /**
+   * The Service ClusterIP range; the `kubernetes` Service gets its first address. Omitted: the
+   * Service is created without one.
+   */
+  readonly serviceClusterIpRange?: string;
+  /**
+   * This apiserver's identity in the cluster: it holds a Lease and is listed in the `kubernetes`
+   * Endpoints at `advertiseAddress` (see endpoint-reconciler.ts). Omitted: neither.
+   */
+  readonly identity?: {
+    readonly advertiseAddress: string;
+    /** @default 5 */
+    readonly leaseDurationSeconds?: number;
+    /** @default 1000 */
+    readonly renewIntervalMs?: number;
+  };
   /** Events each resource's watch cache keeps, so watches can resume from them (default 10,000). */
   readonly watchCacheSize?: number;
   /** Where internal errors go (default: stderr). */
@@ -64,8 +82,9 @@ export interface RunningApiServer {
   readonly url: string;
   readonly registry: ApiRegistry;
   /**
-   * Graceful stop: fails readiness, answers new requests 429, waits (bounded) for in-flight
-   * requests, ends watches, closes the listener. Does not close the storage.
+   * Graceful stop: fails readiness, deletes its lease and leaves the `kubernetes` endpoints, keeps
+   * serving for the shutdown delay, then answers new requests 429, waits (bounded) for in-flight
+   * requests, ends watches, closes the listener. Does not close the storage. Safe to call twice.
    */
   close(): Promise<void>;
 }
@@ -109,13 +128,16 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
   const requestTimeoutMs = opts.requestTimeoutMs ?? 60_000;
   let readOnlyInFlight = 0;
   let mutatingInFlight = 0;
+  /** Closing: readiness fails, responses close their connections. */
+  let draining = false;
+  /** Past the shutdown delay: every non-health request gets 429. */
   let shuttingDown = false;
 
   const livez = new Map<string, HealthCheck>([['ping', async () => undefined]]);
   const readyz = new Map<string, HealthCheck>([
     ['ping', async () => undefined],
     ['storage', () => storage.health()],
-    ['shutdown', async () => (shuttingDown ? 'shutting down' : undefined)],
+    ['shutdown', async () => (draining ? 'shutting down' : undefined)],
   ]);
 
   let serverAddress = `${opts.bindAddress}:${opts.port}`;
@@ -151,9 +173,9 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'https://k8ts.invalid');
     const path = url.pathname;
-    if (shuttingDown && !isPublic(path)) {
+    if (draining && !isPublic(path)) {
       res.setHeader('Connection', 'close');
-      throw tooManyRequests('The apiserver is shutting down, please try again later.', 5);
+      if (shuttingDown) throw tooManyRequests('The apiserver is shutting down, please try again later.', 5);
     }
     if (path === '/version') return writeJson(res, 200, versionInfo());
     if (isPublic(path) && (await serveHealth({ livez, readyz }, path, url.searchParams, res))) return;
@@ -232,19 +254,44 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
   serverAddress = `${opts.bindAddress}:${port}`;
   const host = opts.bindAddress.includes(':') ? `[${opts.bindAddress}]` : opts.bindAddress;
 
+  let reconciler: EndpointReconciler | undefined;
+  try {
+    await ensureKubernetesService(registry, { targetPort: port, ...(opts.serviceClusterIpRange === undefined ? {} : { serviceClusterIpRange: opts.serviceClusterIpRange }) });
+    if (opts.identity !== undefined) {
+      reconciler = new EndpointReconciler({
+        registry,
+        advertiseAddress: opts.identity.advertiseAddress,
+        port,
+        ...(opts.identity.leaseDurationSeconds === undefined ? {} : { leaseDurationSeconds: opts.identity.leaseDurationSeconds }),
+        ...(opts.identity.renewIntervalMs === undefined ? {} : { renewIntervalMs: opts.identity.renewIntervalMs }),
+        log,
+      });
+      await reconciler.start();
+    }
+  } catch (err) {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await registry.stop();
+    throw err;
+  }
+
+  /** Fails readiness, leaves the endpoints, waits the shutdown delay, then drains and closes. */
+  async function shutDown(): Promise<void> {
+    draining = true;
+    await reconciler?.stop();
+    if ((opts.shutdownDelayMs ?? 0) > 0) await new Promise((r) => setTimeout(r, opts.shutdownDelayMs));
+    shuttingDown = true;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    await Promise.race([Promise.allSettled([...inFlight]), new Promise((r) => setTimeout(r, SHUTDOWN_DRAIN_MS))]);
+    await registry.stop();
+    for (const socket of sockets) socket.destroy();
+    await closed;
+  }
+
+  let closing: Promise<void> | undefined;
   return {
     url: `https://${host}:${port}`,
     registry,
-    async close() {
-      if (shuttingDown) return;
-      shuttingDown = true;
-      if ((opts.shutdownDelayMs ?? 0) > 0) await new Promise((r) => setTimeout(r, opts.shutdownDelayMs));
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
-      await Promise.race([Promise.allSettled([...inFlight]), new Promise((r) => setTimeout(r, SHUTDOWN_DRAIN_MS))]);
-      await registry.stop();
-      for (const socket of sockets) socket.destroy();
-      await closed;
-    },
+    close: () => (closing ??= shutDown()),
   };
 }

@@ -61,3 +61,29 @@ export function parseSeconds(value: string, flag: string): number {
   if (!(seconds > 0)) throw new UsageError(`${flag} must be a positive number of seconds, got ${JSON.stringify(value)}`);
   return seconds * 1000;
 }
+
+/** A comma-separated list of non-empty items (spaces around items ignored). */
+export function parseList(value: string, flag: string): string[] {
+  const items = value.split(',').map((v) => v.trim());
+  if (items.length === 0 || items.some((v) => v === '')) throw new UsageError(`${flag} must be a comma-separated list without empty items, got ${JSON.stringify(value)}`);
+  return items;
+}
+
+/** An absolute URL with one of `protocols` (e.g. `https:`); returns it without a trailing slash. */
+export function parseUrl(value: string, flag: string, protocols: readonly string[]): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`${flag} must be a URL like https://127.0.0.1:2379, got ${JSON.stringify(value)}`);
+  }
+  if (!protocols.includes(url.protocol)) throw new UsageError(`${flag} must be a ${protocols.map((p) => p.replace(':', '')).join(' or ')} URL, got ${JSON.stringify(value)}`);
+  return value.replace(/\/+$/, '');
+}
+
+/** A positive whole number. */
+export function parsePositiveInteger(value: string, flag: string): number {
+  const n = /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n) || n < 1) throw new UsageError(`${flag} must be a positive whole number, got ${JSON.stringify(value)}`);
+  return n;
+}

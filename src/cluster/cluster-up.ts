@@ -9,7 +9,8 @@
  */
 import { resolve } from 'node:path';
 import { ensurePrivateDir } from '../pki/index.ts';
-import { allocateAddressIndex, APISERVER_PORT, clusterAddress, isAddressFree } from './address-plan.ts';
+import { kubernetesServiceIp } from '../apiserver/bootstrap.ts';
+import { allocateAddressIndex, APISERVER_PORT, clusterAddress, isAddressFree, serviceClusterIpRange } from './address-plan.ts';
 import { contextName } from './cluster-name.ts';
 import { apiServerUrl, readClusterRecord, writeClusterRecord, type ClusterRecord } from './cluster-record.ts';
 import { clusterDir } from './k8ts-home.ts';
@@ -49,9 +50,21 @@ export interface UpResult {
   readonly elapsedMs: number;
 }
 
-/** The command line of a cluster's server process. */
+/** The command line of a single-node cluster's server process. */
 export function serverCommandLine(dataDir: string, record: ClusterRecord): string[] {
-  return [process.execPath, K8TS_BIN, 'server', '--data-dir', dataDir, '--bind-address', record.apiServer.address, '--port', String(record.apiServer.port)];
+  return [
+    process.execPath,
+    K8TS_BIN,
+    'server',
+    '--data-dir',
+    dataDir,
+    '--bind-address',
+    record.apiServer.address,
+    '--port',
+    String(record.apiServer.port),
+    '--service-cluster-ip-range',
+    serviceClusterIpRange(record.index),
+  ];
 }
 
 function describeExit(exit: ProcessExit): string {
@@ -128,7 +141,9 @@ export async function upCluster(opts: UpOptions): Promise<UpResult> {
       `cannot restart cluster "${opts.name}": its address ${record.apiServer.address}:${record.apiServer.port} is in use by another process (a cluster of another K8TS_HOME?); stop that process, or delete this cluster (\`k8ts down --name ${opts.name} --delete\`) and create it again`,
     );
   }
-  const prepared = await prepareServerFiles(dir, record.apiServer.address, record.apiServer.port);
+  const prepared = await prepareServerFiles(dir, record.apiServer.address, record.apiServer.port, {
+    extraServingAddresses: [kubernetesServiceIp(serviceClusterIpRange(record.index))],
+  });
   progress(`  certificates ready in ${prepared.layout.pkiDir}`);
   const server = await startDetached(dir, SERVER_PROCESS, serverCommandLine(dir, record), { cwd: dir, readyUrl: `${prepared.url}/readyz` });
   progress(`  server started (pid ${server.record.pid}), log: ${server.record.logFile}`);

@@ -10,10 +10,17 @@ export { apiServerUrl, readClusterRecord, type ClusterRecord, type ClusterTopolo
 export { downCluster, type DownOptions, type DownResult } from './cluster-down.ts';
 export { clusterStatus, formatClusterStatus, type ClusterStatus, type ProcessStatus } from './cluster-status.ts';
 export { upCluster, type UpOptions, type UpResult } from './cluster-up.ts';
-export { IN_PROCESS_COMPONENTS, type InProcessComponent, type InProcessComponentContext, type RunningComponent } from './in-process-components.ts';
+export {
+  IN_PROCESS_COMPONENTS,
+  selectInProcessComponents,
+  type InProcessComponent,
+  type InProcessComponentContext,
+  type LeaderElectionTiming,
+  type RunningComponent,
+} from './in-process-components.ts';
 export { clusterDir, defaultServerDataDir, k8tsHome } from './k8ts-home.ts';
 export { serverLayout } from './server-files.ts';
-export type { RunningServerProcess, ServerProcessOptions } from './server-process.ts';
+export type { RunningServerProcess, ServerProcessOptions, ServerStorageOptions } from './server-process.ts';
 export { userKubeconfigPath } from './user-kubeconfig.ts';
 
 /**

@@ -70,15 +70,27 @@ export interface PreparedServer {
   readonly kubeconfig: KubeconfigEntry;
 }
 
+/** More for prepareServerFiles. */
+export interface PrepareServerOptions {
+  /**
+   * More addresses the serving certificate must name: where the server is reached besides its
+   * bind address (a load balancer passing TLS through, the `kubernetes` Service ClusterIP).
+   */
+  readonly extraServingAddresses?: readonly string[];
+  /** The URL the kubeconfig names (default: the server's own). */
+  readonly kubeconfigServer?: string;
+}
+
 /**
  * Ensures the certificates (the serving one naming every address the server is reached at) and
  * writes the admin kubeconfig.
  */
-export async function prepareServerFiles(dataDir: string, bindAddress: string, port: number): Promise<PreparedServer> {
+export async function prepareServerFiles(dataDir: string, bindAddress: string, port: number, opts: PrepareServerOptions = {}): Promise<PreparedServer> {
   const layout = serverLayout(dataDir);
   await ensurePrivateDir(dataDir);
-  const pki = await ensureClusterPki(layout.pkiDir, { servingAddresses: reachableAddresses(bindAddress) });
-  const url = serverUrl(bindAddress, port);
+  const servingAddresses = [...new Set([...reachableAddresses(bindAddress), ...(opts.extraServingAddresses ?? [])])].filter((a) => !isUnspecified(a));
+  const pki = await ensureClusterPki(layout.pkiDir, { servingAddresses });
+  const url = opts.kubeconfigServer ?? serverUrl(bindAddress, port);
   const kubeconfig: KubeconfigEntry = {
     name: contextName(clusterNameOfDataDir(dataDir)),
     server: url,

@@ -1,40 +1,131 @@
 /**
- * `k8ts server`: run one API server (and the in-process components) in the foreground on the
- * SQLite store in a data directory, until SIGTERM or SIGINT.
+ * `k8ts server`: run one API server (and the in-process components) in the foreground, on SQLite
+ * in a data directory or on an etcd cluster, until SIGTERM or SIGINT.
  */
 import type { Command } from 'commander';
-import { APISERVER_PORT, defaultServerDataDir, k8tsHome, loadServerProcess } from '../../cluster/index.ts';
+import { kubernetesServiceIp } from '../../apiserver/bootstrap.ts';
+import { APISERVER_PORT, defaultServerDataDir, IN_PROCESS_COMPONENTS, k8tsHome, loadServerProcess, selectInProcessComponents } from '../../cluster/index.ts';
+import type { ServerStorageOptions } from '../../cluster/index.ts';
 import type { CliContext } from '../cli-context.ts';
-import { parseDirectory, parseIpAddress, parsePort, parseReadableFile } from '../flags.ts';
+import { parseDirectory, parseIpAddress, parseList, parsePort, parsePositiveInteger, parseReadableFile, parseSeconds, parseUrl } from '../flags.ts';
+import { UsageError } from '../usage-error.ts';
 
 interface ServerFlags {
   dataDir?: string;
   bindAddress: string;
   port: string;
   tokenFile?: string;
+  storage: string;
+  etcdServers?: string;
+  etcdCafile?: string;
+  etcdCertfile?: string;
+  etcdKeyfile?: string;
+  advertiseAddress?: string;
+  nodeName: string;
+  components?: string;
+  apiserverEndpoints?: string;
+  serviceClusterIpRange?: string;
+  shutdownDelayDuration?: string;
+  identityLeaseDurationSeconds?: string;
+  identityLeaseRenewIntervalSeconds?: string;
+  leaderElectLeaseDuration?: string;
+  leaderElectRenewDeadline?: string;
+  leaderElectRetryPeriod?: string;
 }
 
 /** How long a clean shutdown may take before the process exits anyway. */
 const SHUTDOWN_TIMEOUT_MS = 30_000;
 
+function parseStorage(flags: ServerFlags): ServerStorageOptions {
+  const etcdFlags = [flags.etcdServers, flags.etcdCafile, flags.etcdCertfile, flags.etcdKeyfile];
+  if (flags.storage === 'sqlite') {
+    if (etcdFlags.some((f) => f !== undefined)) throw new UsageError('--etcd-servers, --etcd-cafile, --etcd-certfile and --etcd-keyfile need --storage etcd');
+    return { backend: 'sqlite' };
+  }
+  if (flags.storage !== 'etcd') throw new UsageError(`--storage must be sqlite or etcd, got ${JSON.stringify(flags.storage)}`);
+  if (flags.etcdServers === undefined) throw new UsageError('--storage etcd needs --etcd-servers (the members\' client URLs, comma-separated)');
+  const servers = parseList(flags.etcdServers, '--etcd-servers').map((u) => parseUrl(u, '--etcd-servers', ['https:', 'http:']));
+  const missing = (['etcdCafile', 'etcdCertfile', 'etcdKeyfile'] as const).filter((k) => flags[k] === undefined).map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
+  if (missing.length > 0) throw new UsageError(`--storage etcd needs ${missing.join(', ')} (the etcd CA and a client certificate it signed)`);
+  return {
+    backend: 'etcd',
+    servers,
+    caFile: parseReadableFile(flags.etcdCafile!, '--etcd-cafile'),
+    certFile: parseReadableFile(flags.etcdCertfile!, '--etcd-certfile'),
+    keyFile: parseReadableFile(flags.etcdKeyfile!, '--etcd-keyfile'),
+  };
+}
+
+function parseComponents(value: string | undefined): ReturnType<typeof selectInProcessComponents> | undefined {
+  if (value === undefined) return undefined;
+  try {
+    return selectInProcessComponents(parseList(value, '--components'));
+  } catch (err) {
+    throw new UsageError(`--components: ${(err as Error).message}`);
+  }
+}
+
+function parseServiceRange(value: string): void {
+  try {
+    kubernetesServiceIp(value);
+  } catch (err) {
+    throw new UsageError(`--service-cluster-ip-range: ${(err as Error).message}`);
+  }
+}
+
+const optionalSeconds = (value: string | undefined, flag: string): number | undefined => (value === undefined ? undefined : parseSeconds(value, flag));
+
 export function registerServer(program: Command, ctx: CliContext): void {
   program
     .command('server')
-    .description('run an API server in the foreground on SQLite at <data-dir>/db/state.db (certificates and <data-dir>/kubeconfig are created on first start)')
+    .description('run an API server in the foreground on SQLite at <data-dir>/db/state.db or on etcd (certificates and <data-dir>/kubeconfig are created on first start)')
     .option('--data-dir <dir>', 'state directory (default: $K8TS_HOME/_server)')
     .option('--bind-address <address>', 'IP address to listen on', '127.0.0.1')
     .option('--port <port>', 'port to listen on', String(APISERVER_PORT))
     .option('--token-file <file>', 'static bearer tokens: CSV lines token,user,uid,"group1,group2"')
+    .option('--storage <backend>', 'where objects live: sqlite (in the data directory) or etcd', 'sqlite')
+    .option('--etcd-servers <urls>', 'etcd members\' client URLs, comma-separated (with --storage etcd)')
+    .option('--etcd-cafile <file>', 'the etcd CA certificate')
+    .option('--etcd-certfile <file>', 'client certificate for etcd, signed by its CA')
+    .option('--etcd-keyfile <file>', 'key of --etcd-certfile')
+    .option('--advertise-address <address>', 'address other components reach this apiserver at (its lease, the kubernetes Endpoints; default: --bind-address)')
+    .option('--node-name <name>', 'the node this server runs on (identities in leases)', 'cp-1')
+    .option('--components <list>', `in-process components, comma-separated, or none (default: all: ${IN_PROCESS_COMPONENTS.map((c) => c.name).join(',')})`)
+    .option('--apiserver-endpoints <urls>', 'other apiservers the in-process components fail over to, comma-separated (they also follow the kubernetes Endpoints)')
+    .option('--service-cluster-ip-range <cidr>', 'the Service ClusterIP range; the kubernetes Service gets its first address')
+    .option('--shutdown-delay-duration <seconds>', 'on SIGTERM, keep serving this long after failing readiness, so load balancers take this apiserver out first')
+    .option('--identity-lease-duration-seconds <n>', "how long this apiserver's lease lasts unrenewed (it leaves the kubernetes Endpoints after that)", '5')
+    .option('--identity-lease-renew-interval-seconds <seconds>', "how often this apiserver renews its lease and rewrites the kubernetes Endpoints", '1')
+    .option('--leader-elect-lease-duration <seconds>', 'lease duration of the leader-elected components (whole seconds)')
+    .option('--leader-elect-renew-deadline <seconds>', 'a leader that could not renew for this long stops acting')
+    .option('--leader-elect-retry-period <seconds>', 'interval between renewals and acquisition attempts')
     .action(async (flags: ServerFlags) => {
       const dataDir = parseDirectory(flags.dataDir ?? defaultServerDataDir(k8tsHome(ctx.env)), '--data-dir');
       const bindAddress = parseIpAddress(flags.bindAddress, '--bind-address');
       const port = parsePort(flags.port);
       const tokenFile = flags.tokenFile === undefined ? undefined : parseReadableFile(flags.tokenFile, '--token-file');
+      const storage = parseStorage(flags);
+      const advertiseAddress = flags.advertiseAddress === undefined ? undefined : parseIpAddress(flags.advertiseAddress, '--advertise-address');
+      if (advertiseAddress === undefined && (bindAddress === '0.0.0.0' || bindAddress === '::')) {
+        throw new UsageError(`--bind-address ${bindAddress} listens everywhere: give --advertise-address, the address other components reach this apiserver at`);
+      }
+      const components = parseComponents(flags.components);
+      const apiServerEndpoints = flags.apiserverEndpoints === undefined ? undefined : parseList(flags.apiserverEndpoints, '--apiserver-endpoints').map((u) => parseUrl(u, '--apiserver-endpoints', ['https:']));
+      const leaseDurationSeconds = parsePositiveInteger(flags.identityLeaseDurationSeconds ?? '5', '--identity-lease-duration-seconds');
+      const renewIntervalMs = parseSeconds(flags.identityLeaseRenewIntervalSeconds ?? '1', '--identity-lease-renew-interval-seconds');
+      if (renewIntervalMs >= leaseDurationSeconds * 1000) throw new UsageError('--identity-lease-renew-interval-seconds must be shorter than --identity-lease-duration-seconds');
+      const leLease = flags.leaderElectLeaseDuration === undefined ? undefined : parsePositiveInteger(flags.leaderElectLeaseDuration, '--leader-elect-lease-duration');
+      const leRenew = optionalSeconds(flags.leaderElectRenewDeadline, '--leader-elect-renew-deadline');
+      const leRetry = optionalSeconds(flags.leaderElectRetryPeriod, '--leader-elect-retry-period');
+      const shutdownDelayMs = optionalSeconds(flags.shutdownDelayDuration, '--shutdown-delay-duration');
+      if (flags.serviceClusterIpRange !== undefined) parseServiceRange(flags.serviceClusterIpRange);
       const log = (message: string): void => ctx.err(`${new Date().toISOString()} ${message}\n`);
 
       // Listen for signals before starting, so one that arrives during startup still shuts down cleanly.
       let signalled: (signal: NodeJS.Signals) => void = () => {};
       const stopSignal = new Promise<NodeJS.Signals>((resolve) => (signalled = resolve));
+      const abortStart = new AbortController();
+      let started = false;
       let signals = 0;
       const onSignal = (signal: NodeJS.Signals): void => {
         signals++;
@@ -42,13 +133,35 @@ export function registerServer(program: Command, ctx: CliContext): void {
           log(`received ${signal} again; exiting without finishing the shutdown`);
           process.exit(1);
         }
+        if (!started) abortStart.abort();
         signalled(signal);
       };
       process.on('SIGTERM', onSignal);
       process.on('SIGINT', onSignal);
       try {
         const { runServerProcess } = await loadServerProcess();
-        const server = await runServerProcess({ dataDir, bindAddress, port, ...(tokenFile === undefined ? {} : { tokenFile }), log });
+        const server = await runServerProcess({
+          dataDir,
+          bindAddress,
+          port,
+          storage,
+          nodeName: flags.nodeName,
+          identityLease: { durationSeconds: leaseDurationSeconds, renewIntervalMs },
+          leaderElection: {
+            ...(leLease === undefined ? {} : { leaseDurationSeconds: leLease }),
+            ...(leRenew === undefined ? {} : { renewDeadlineMs: leRenew }),
+            ...(leRetry === undefined ? {} : { retryPeriodMs: leRetry }),
+          },
+          ...(advertiseAddress === undefined ? {} : { advertiseAddress }),
+          ...(components === undefined ? {} : { components }),
+          ...(apiServerEndpoints === undefined ? {} : { apiServerEndpoints }),
+          ...(flags.serviceClusterIpRange === undefined ? {} : { serviceClusterIpRange: flags.serviceClusterIpRange }),
+          ...(shutdownDelayMs === undefined ? {} : { shutdownDelayMs }),
+          ...(tokenFile === undefined ? {} : { tokenFile }),
+          log,
+          signal: abortStart.signal,
+        });
+        started = true;
         log(`ready; admin kubeconfig: ${server.kubeconfigPath}`);
         const signal = await stopSignal;
         log(`received ${signal}; shutting down`);
@@ -60,6 +173,9 @@ export function registerServer(program: Command, ctx: CliContext): void {
         await server.stop();
         clearTimeout(watchdog);
         log('stopped');
+      } catch (err) {
+        if (started || !abortStart.signal.aborted) throw err;
+        log('stopped before it was ready');
       } finally {
         process.off('SIGTERM', onSignal);
         process.off('SIGINT', onSignal);
