@@ -7,6 +7,7 @@ import { Command, CommanderError } from 'commander';
 import type { CliContext, CliIo } from './cli-context.ts';
 import { registerDown } from './commands/down.ts';
 import { registerKubeconfig } from './commands/kubeconfig.ts';
+import { registerLb } from './commands/lb.ts';
 import { registerServer } from './commands/server.ts';
 import { registerStatus } from './commands/status.ts';
 import { registerUp } from './commands/up.ts';
@@ -30,6 +31,7 @@ function buildProgram(ctx: CliContext): Command {
   registerStatus(program, ctx);
   registerKubeconfig(program, ctx);
   registerServer(program, ctx);
+  registerLb(program, ctx);
   return program;
 }
 

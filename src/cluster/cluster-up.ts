@@ -1,26 +1,27 @@
 /**
- * `k8ts up` for the single-node topology: one `k8ts server` process on SQLite, started in the
- * background from the cluster's directory, which is also the server's data directory.
+ * `k8ts up`: brings a cluster up in the background and waits until it is ready. HA topologies
+ * are ha-up.ts; this file holds the single-node topology: one `k8ts server` process on SQLite,
+ * started from the cluster's directory, which is also the server's data directory.
  *
  * - a new cluster gets an address index (address-plan.ts), its cluster.json and certificates;
  * - a stopped cluster restarts with its data, address and certificates;
  * - a running one is left alone (reported as already running).
  * Then, unless told not to, its context is merged into the user's kubeconfig.
  */
-import { resolve } from 'node:path';
 import { ensurePrivateDir } from '../pki/index.ts';
 import { kubernetesServiceIp } from '../apiserver/bootstrap.ts';
 import { allocateAddressIndex, APISERVER_PORT, clusterAddress, isAddressFree, serviceClusterIpRange } from './address-plan.ts';
 import { contextName } from './cluster-name.ts';
-import { apiServerUrl, readClusterRecord, writeClusterRecord, type ClusterRecord } from './cluster-record.ts';
+import { apiServerUrl, readClusterRecord, writeClusterRecord, type ClusterRecord, type ClusterTopology } from './cluster-record.ts';
+import { layoutMismatch, layoutOf, resolveLayout, type LayoutRequest } from './ha-plan.ts';
+import { upHaCluster } from './ha-up.ts';
+import { k8tsCommand } from './k8ts-bin.ts';
 import { clusterDir } from './k8ts-home.ts';
 import { isRecordedProcessRunning, logTail, readProcessRecords, startDetached, type ProcessExit } from './managed-process.ts';
 import { prepareServerFiles, readAdminCredentials, serverLayout } from './server-files.ts';
 import { mergeIntoUserKubeconfig } from './user-kubeconfig.ts';
 import { waitUntilReady } from './wait-ready.ts';
 
-/** The k8ts executable script, run with this same Node to start cluster processes. */
-const K8TS_BIN = resolve(import.meta.dirname, '..', '..', 'bin', 'k8ts.js');
 const SERVER_PROCESS = 'server';
 /** Lines of a failed process's log shown to the user. */
 const LOG_TAIL_LINES = 40;
@@ -36,6 +37,11 @@ export interface UpOptions {
   readonly readyTimeoutMs?: number;
   /** Progress lines, for the user. */
   readonly progress?: (line: string) => void;
+  /**
+   * The layout asked for (`--topology`, `--control-planes`, ...). A new cluster gets it; an
+   * existing one must match it when any of it is given.
+   */
+  readonly layout?: LayoutRequest;
 }
 
 export interface UpResult {
@@ -46,15 +52,17 @@ export interface UpResult {
   readonly context: string;
   /** The user's kubeconfig the context was merged into, if it was. */
   readonly mergedInto?: string;
-  readonly pid: number;
+  readonly topology: ClusterTopology;
+  /** The server's PID (single node). */
+  readonly pid?: number;
+  /** How many processes run (HA topologies). */
+  readonly processes?: number;
   readonly elapsedMs: number;
 }
 
 /** The command line of a single-node cluster's server process. */
 export function serverCommandLine(dataDir: string, record: ClusterRecord): string[] {
-  return [
-    process.execPath,
-    K8TS_BIN,
+  return k8tsCommand([
     'server',
     '--data-dir',
     dataDir,
@@ -64,7 +72,7 @@ export function serverCommandLine(dataDir: string, record: ClusterRecord): strin
     String(record.apiServer.port),
     '--service-cluster-ip-range',
     serviceClusterIpRange(record.index),
-  ];
+  ]);
 }
 
 function describeExit(exit: ProcessExit): string {
@@ -82,8 +90,18 @@ export async function upCluster(opts: UpOptions): Promise<UpResult> {
   const dir = clusterDir(opts.home, opts.name);
   const context = contextName(opts.name);
   let record = await readClusterRecord(dir);
+  const request = opts.layout ?? {};
+  if (record !== undefined) {
+    const mismatch = layoutMismatch(request, layoutOf(record));
+    if (mismatch !== undefined) {
+      throw new Error(
+        `cluster "${opts.name}" cannot be brought up as asked: ${mismatch}; \`k8ts up --name ${opts.name}\` starts it as it is, \`k8ts node add|remove\` changes its nodes, and \`k8ts down --name ${opts.name} --delete\` deletes it`,
+      );
+    }
+  }
+  const layout = record === undefined ? resolveLayout(request) : layoutOf(record);
 
-  const finish = async (outcome: UpResult['outcome'], cluster: ClusterRecord, pid: number): Promise<UpResult> => {
+  const finish = async (outcome: UpResult['outcome'], cluster: ClusterRecord, running: { pid?: number; processes?: number }): Promise<UpResult> => {
     let mergedInto: string | undefined;
     if (opts.mergeKubeconfig) {
       try {
@@ -99,10 +117,16 @@ export async function upCluster(opts: UpOptions): Promise<UpResult> {
       kubeconfigPath: serverLayout(dir).kubeconfigPath,
       context,
       ...(mergedInto === undefined ? {} : { mergedInto }),
-      pid,
+      topology: cluster.topology,
+      ...running,
       elapsedMs: Date.now() - startedAt,
     };
   };
+
+  if (layout.topology !== 'single') {
+    const ha = await upHaCluster({ home: opts.home, name: opts.name, dir, existing: record, layout, timeoutMs, progress, startedAt });
+    return finish(ha.outcome, ha.record, { processes: ha.processes });
+  }
 
   if (record !== undefined) {
     const running = (await readProcessRecords(dir)).find((p) => p.name === SERVER_PROCESS);
@@ -114,7 +138,7 @@ export async function upCluster(opts: UpOptions): Promise<UpResult> {
         gone: async () => ((await isRecordedProcessRunning(running)) ? undefined : 'is no longer running'),
       });
       if (!result.ready) await failStartup(opts.name, running.pid, running.logFile, 0, result, timeoutMs);
-      return finish('already-running', record, running.pid);
+      return finish('already-running', record, { pid: running.pid });
     }
   }
 
@@ -160,7 +184,7 @@ export async function upCluster(opts: UpOptions): Promise<UpResult> {
   server.detach();
   if (!result.ready) await failStartup(opts.name, server.record.pid, server.record.logFile, server.logOffset, result, timeoutMs);
   progress('  apiserver ready');
-  return finish(outcome, record, server.record.pid);
+  return finish(outcome, record, { pid: server.record.pid });
 }
 
 async function failStartup(

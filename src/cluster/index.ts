@@ -10,6 +10,7 @@ export { apiServerUrl, readClusterRecord, type ClusterRecord, type ClusterTopolo
 export { downCluster, type DownOptions, type DownResult } from './cluster-down.ts';
 export { clusterStatus, formatClusterStatus, type ClusterStatus, type ProcessStatus } from './cluster-status.ts';
 export { upCluster, type UpOptions, type UpResult } from './cluster-up.ts';
+export { LayoutError, resolveLayout, type Layout, type LayoutRequest } from './ha-plan.ts';
 export {
   IN_PROCESS_COMPONENTS,
   selectInProcessComponents,

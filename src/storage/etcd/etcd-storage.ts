@@ -234,9 +234,13 @@ export class EtcdStorage implements Storage {
     this.#client.close();
   }
 
-  /** A cheap read: counts the keys equal to the root prefix (normally none). */
+  /**
+   * A cheap read: counts the keys equal to the root prefix, or to "\0" without one (etcd refuses
+   * an empty key). No storage key is either: they all start with '/'.
+   */
   #probe(): IRangeRequest {
-    return { key: this.#keys.encode(''), count_only: true };
+    const root = this.#keys.encode('');
+    return { key: root.length > 0 ? root : Buffer.from([0]), count_only: true };
   }
 
   async #call<T>(kind: CallKind, budgetMs: number, fn: (o: CallOptions) => Promise<T>): Promise<T> {
