@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { writePrivateFile } from '../pki/index.ts';
 import type { NodeRole } from './address-plan.ts';
 
+export type { NodeRole } from './address-plan.ts';
+
 /**
  * How the cluster's control plane is laid out:
  * - `single`: one `k8ts server` on SQLite (no etcd, no load balancer);
