@@ -5,7 +5,7 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
-import { clusterNameProblem } from '../cluster/index.ts';
+import { clusterNameProblem } from '../cluster/cluster-name.ts';
 import { UsageError } from './usage-error.ts';
 
 /** A cluster name (DNS-1123 label) given with `flag`. */

@@ -8,6 +8,7 @@ import type { CliContext, CliIo } from './cli-context.ts';
 import { registerDown } from './commands/down.ts';
 import { registerKubeconfig } from './commands/kubeconfig.ts';
 import { registerLb } from './commands/lb.ts';
+import { registerNode } from './commands/node.ts';
 import { registerServer } from './commands/server.ts';
 import { registerStatus } from './commands/status.ts';
 import { registerUp } from './commands/up.ts';
@@ -32,6 +33,7 @@ function buildProgram(ctx: CliContext): Command {
   registerKubeconfig(program, ctx);
   registerServer(program, ctx);
   registerLb(program, ctx);
+  registerNode(program, ctx);
   return program;
 }
 

@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { LB_STATUS_PORT } from '../../cluster/address-plan.ts';
-import { parseBackend, readBackendsFile, startBuiltinBalancer, startHaproxyBalancer, startStatusServer, type Backend, type RunningLoadBalancer } from '../../lb/index.ts';
+import type { Backend, RunningLoadBalancer } from '../../lb/index.ts';
 import type { CliContext } from '../cli-context.ts';
 import { parseDirectory, parseIpAddress, parsePort, parsePositiveInteger, parseReadableFile, parseSeconds } from '../flags.ts';
 import { UsageError } from '../usage-error.ts';
@@ -29,7 +29,8 @@ interface LbFlags {
   haproxyBinary: string;
 }
 
-function parseBackends(flags: LbFlags): Backend[] {
+async function parseBackends(flags: LbFlags): Promise<Backend[]> {
+  const { parseBackend } = await import('../../lb/index.ts');
   try {
     return flags.backend.map((b) => parseBackend(b));
   } catch (err) {
@@ -62,7 +63,8 @@ export function registerLb(program: Command, ctx: CliContext): void {
       if (flags.caFile === undefined) throw new UsageError('--ca-file is required: the CA that signed the apiservers\' serving certificates');
       const caFile = parseReadableFile(flags.caFile, '--ca-file');
       const backendsFile = flags.backendsFile === undefined ? undefined : parseReadableFile(flags.backendsFile, '--backends-file');
-      const fromFlags = parseBackends(flags);
+      const { readBackendsFile, startBuiltinBalancer, startHaproxyBalancer, startStatusServer } = await import('../../lb/index.ts');
+      const fromFlags = await parseBackends(flags);
       if (backendsFile === undefined && fromFlags.length === 0) throw new UsageError('give the apiservers with --backend name=ip:port (repeatable) or --backends-file');
       const readBackends = async (): Promise<Backend[]> => [...fromFlags, ...(backendsFile === undefined ? [] : await readBackendsFile(backendsFile))];
       const check = {

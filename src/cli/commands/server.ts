@@ -3,9 +3,9 @@
  * in a data directory or on an etcd cluster, until SIGTERM or SIGINT.
  */
 import type { Command } from 'commander';
-import { kubernetesServiceIp } from '../../apiserver/bootstrap.ts';
-import { APISERVER_PORT, defaultServerDataDir, IN_PROCESS_COMPONENTS, k8tsHome, loadServerProcess, selectInProcessComponents } from '../../cluster/index.ts';
-import type { ServerStorageOptions } from '../../cluster/index.ts';
+import { APISERVER_PORT } from '../../cluster/address-plan.ts';
+import { defaultServerDataDir, k8tsHome } from '../../cluster/k8ts-home.ts';
+import type { InProcessComponent, ServerStorageOptions } from '../../cluster/index.ts';
 import type { CliContext } from '../cli-context.ts';
 import { parseDirectory, parseIpAddress, parseList, parsePort, parsePositiveInteger, parseReadableFile, parseSeconds, parseUrl } from '../flags.ts';
 import { UsageError } from '../usage-error.ts';
@@ -56,8 +56,9 @@ function parseStorage(flags: ServerFlags): ServerStorageOptions {
   };
 }
 
-function parseComponents(value: string | undefined): ReturnType<typeof selectInProcessComponents> | undefined {
+async function parseComponents(value: string | undefined): Promise<InProcessComponent[] | undefined> {
   if (value === undefined) return undefined;
+  const { selectInProcessComponents } = await import('../../cluster/index.ts');
   try {
     return selectInProcessComponents(parseList(value, '--components'));
   } catch (err) {
@@ -65,7 +66,8 @@ function parseComponents(value: string | undefined): ReturnType<typeof selectInP
   }
 }
 
-function parseServiceRange(value: string): void {
+async function parseServiceRange(value: string): Promise<void> {
+  const { kubernetesServiceIp } = await import('../../apiserver/bootstrap.ts');
   try {
     kubernetesServiceIp(value);
   } catch (err) {
@@ -90,7 +92,7 @@ export function registerServer(program: Command, ctx: CliContext): void {
     .option('--etcd-keyfile <file>', 'key of --etcd-certfile')
     .option('--advertise-address <address>', 'address other components reach this apiserver at (its lease, the kubernetes Endpoints; default: --bind-address)')
     .option('--node-name <name>', 'the node this server runs on (identities in leases)', 'cp-1')
-    .option('--components <list>', `in-process components, comma-separated, or none (default: all: ${IN_PROCESS_COMPONENTS.map((c) => c.name).join(',')})`)
+    .option('--components <list>', 'in-process components, comma-separated (controller-manager, and any other this k8ts has), or none (default: all)')
     .option('--apiserver-endpoints <urls>', 'other apiservers the in-process components fail over to, comma-separated (they also follow the kubernetes Endpoints)')
     .option('--service-cluster-ip-range <cidr>', 'the Service ClusterIP range; the kubernetes Service gets its first address')
     .option('--shutdown-delay-duration <seconds>', 'on SIGTERM, keep serving this long after failing readiness, so load balancers take this apiserver out first')
@@ -109,7 +111,7 @@ export function registerServer(program: Command, ctx: CliContext): void {
       if (advertiseAddress === undefined && (bindAddress === '0.0.0.0' || bindAddress === '::')) {
         throw new UsageError(`--bind-address ${bindAddress} listens everywhere: give --advertise-address, the address other components reach this apiserver at`);
       }
-      const components = parseComponents(flags.components);
+      const components = await parseComponents(flags.components);
       const apiServerEndpoints = flags.apiserverEndpoints === undefined ? undefined : parseList(flags.apiserverEndpoints, '--apiserver-endpoints').map((u) => parseUrl(u, '--apiserver-endpoints', ['https:']));
       const leaseDurationSeconds = parsePositiveInteger(flags.identityLeaseDurationSeconds ?? '5', '--identity-lease-duration-seconds');
       const renewIntervalMs = parseSeconds(flags.identityLeaseRenewIntervalSeconds ?? '1', '--identity-lease-renew-interval-seconds');
@@ -118,7 +120,7 @@ export function registerServer(program: Command, ctx: CliContext): void {
       const leRenew = optionalSeconds(flags.leaderElectRenewDeadline, '--leader-elect-renew-deadline');
       const leRetry = optionalSeconds(flags.leaderElectRetryPeriod, '--leader-elect-retry-period');
       const shutdownDelayMs = optionalSeconds(flags.shutdownDelayDuration, '--shutdown-delay-duration');
-      if (flags.serviceClusterIpRange !== undefined) parseServiceRange(flags.serviceClusterIpRange);
+      if (flags.serviceClusterIpRange !== undefined) await parseServiceRange(flags.serviceClusterIpRange);
       const log = (message: string): void => ctx.err(`${new Date().toISOString()} ${message}\n`);
 
       // Listen for signals before starting, so one that arrives during startup still shuts down cleanly.
@@ -139,6 +141,7 @@ export function registerServer(program: Command, ctx: CliContext): void {
       process.on('SIGTERM', onSignal);
       process.on('SIGINT', onSignal);
       try {
+        const { loadServerProcess } = await import('../../cluster/index.ts');
         const { runServerProcess } = await loadServerProcess();
         const server = await runServerProcess({
           dataDir,

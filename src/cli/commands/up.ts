@@ -1,6 +1,8 @@
 /** `k8ts up`: start (or create) a local cluster in the background and wait until it is ready. */
 import type { Command } from 'commander';
-import { DEFAULT_CLUSTER_NAME, k8tsHome, LayoutError, resolveLayout, upCluster, userKubeconfigPath, type LayoutRequest } from '../../cluster/index.ts';
+import { DEFAULT_CLUSTER_NAME } from '../../cluster/cluster-name.ts';
+import { LayoutError, resolveLayout, type LayoutRequest } from '../../cluster/ha-plan.ts';
+import { k8tsHome } from '../../cluster/k8ts-home.ts';
 import type { CliContext } from '../cli-context.ts';
 import { parseClusterName, parsePositiveInteger, parseSeconds } from '../flags.ts';
 import { UsageError } from '../usage-error.ts';
@@ -53,6 +55,7 @@ export function registerUp(program: Command, ctx: CliContext): void {
       const name = parseClusterName(flags.name);
       const readyTimeoutMs = parseSeconds(flags.timeout, '--timeout');
       const layout = parseLayout(flags);
+      const { upCluster, userKubeconfigPath } = await import('../../cluster/index.ts');
       const result = await upCluster({
         home: k8tsHome(ctx.env),
         name,
