@@ -61,7 +61,7 @@ export function resolveLayout(request: LayoutRequest): Layout {
   if (etcdMembers % 2 === 0 && !force) {
     const flag = topology === 'stacked' ? '--control-planes' : '--etcd-members';
     throw new LayoutError(
-      `${flag} ${etcdMembers} makes an even etcd member count: it needs ${quorumOf(etcdMembers)} members for a quorum and so tolerates no more failures than ${etcdMembers - 1}; use ${etcdMembers - 1} or ${etcdMembers + 1}, or pass --force`,
+      `${flag} ${etcdMembers} makes an even etcd member count: ${etcdMembers} members need ${quorumOf(etcdMembers)} for a quorum, so they survive ${etcdMembers - quorumOf(etcdMembers)} failed member(s), no more than ${etcdMembers - 1} members would; use ${etcdMembers - 1} or ${etcdMembers + 1}, or pass --force`,
     );
   }
   return { topology, controlPlanes, etcdMembers, lb: request.lb ?? 'builtin', force };

@@ -52,7 +52,7 @@ function requireHa(record: ClusterRecord, verb: string): void {
 function checkEvenCount(members: number, force: boolean, verb: string): void {
   if (members % 2 === 0 && !force) {
     throw new Error(
-      `${verb} leaves ${members} etcd members, an even count: it needs ${quorumOf(members)} for a quorum and so tolerates no more failures than ${members - 1}; pass --force to do it anyway`,
+      `${verb} leaves ${members} etcd members, an even count: they need ${quorumOf(members)} for a quorum, so they survive ${members - quorumOf(members)} failed member(s), no more than ${members - 1} members would; pass --force to do it anyway`,
     );
   }
 }
