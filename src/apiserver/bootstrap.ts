@@ -9,7 +9,7 @@
 import type { KubeObject } from '../api/meta/types.ts';
 import { ApiError, badRequest } from './errors.ts';
 import type { ApiRegistry } from './registry/api-registry.ts';
-import { createOrUpdate } from './system-objects.ts';
+import { createOrUpdate, deleteIfExists, getIfExists } from './system-objects.ts';
 
 export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'] as const;
 
@@ -54,13 +54,19 @@ export interface KubernetesServiceOptions {
 }
 
 /**
- * Creates the `kubernetes` Service in `default`, or brings its ports back to what they must be
- * (its ClusterIP, immutable once set, is left alone).
+ * Creates the `kubernetes` Service in `default`, or brings its ports back to what they must be.
+ * A ClusterIP is immutable, so a Service with another one than the range's first address (data
+ * restored from another cluster's snapshot) is deleted and created again.
  */
 export async function ensureKubernetesService(registry: ApiRegistry, opts: KubernetesServiceOptions): Promise<KubeObject> {
   const served = registry.lookup('', 'v1', 'services');
   if (served === undefined) throw new Error('services are not registered');
   const clusterIP = opts.serviceClusterIpRange === undefined ? undefined : kubernetesServiceIp(opts.serviceClusterIpRange);
+  const existing = await getIfExists(served.store, 'default', KUBERNETES_SERVICE_NAME);
+  const existingIP = (existing?.spec as { clusterIP?: unknown } | undefined)?.clusterIP;
+  if (existing !== undefined && clusterIP !== undefined && existingIP !== clusterIP) {
+    await deleteIfExists(served.store, 'default', KUBERNETES_SERVICE_NAME, existing.metadata.resourceVersion);
+  }
   const ports = [{ name: 'https', protocol: 'TCP', port: KUBERNETES_SERVICE_PORT, targetPort: opts.targetPort }];
   return createOrUpdate(served.store, 'default', KUBERNETES_SERVICE_NAME, (current) => {
     if (current !== undefined) {

@@ -6,6 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import type { CliContext, CliIo } from './cli-context.ts';
 import { registerDown } from './commands/down.ts';
+import { registerEtcd } from './commands/etcd.ts';
 import { registerKubeconfig } from './commands/kubeconfig.ts';
 import { registerLb } from './commands/lb.ts';
 import { registerNode } from './commands/node.ts';
@@ -34,6 +35,7 @@ function buildProgram(ctx: CliContext): Command {
   registerServer(program, ctx);
   registerLb(program, ctx);
   registerNode(program, ctx);
+  registerEtcd(program, ctx);
   return program;
 }
 

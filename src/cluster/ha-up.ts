@@ -40,7 +40,7 @@ export interface HaUpResult {
 }
 
 /** Whether every address:port a new cluster with index `index` binds is free. */
-async function addressesFree(index: number, layout: Layout): Promise<boolean> {
+export async function addressesFree(index: number, layout: Layout): Promise<boolean> {
   const probes: Array<[string, number]> = [
     [loadBalancerAddress(index), APISERVER_PORT],
     [loadBalancerAddress(index), LB_STATUS_PORT],
