@@ -168,6 +168,8 @@ describe('LeaderElector', () => {
       await runFor(clock, 3000, [a, b]);
       assert.equal(a.elector.isLeader(), true);
       assert.equal(b.periods.length, 0);
+      assert.equal(a.elector.metrics().term, 0);
+      assert.equal(b.elector.metrics().term, undefined, 'a standby has no term');
 
       const partitionedAt = clock.now();
       a.lock.partitioned = true;
@@ -182,6 +184,8 @@ describe('LeaderElector', () => {
       assert.ok(bPeriod.start - partitionedAt <= 3000 + 100, `takeover took ${bPeriod.start - partitionedAt} ms`);
       assert.equal(server.state?.record.holderIdentity, 'b');
       assert.equal(server.state?.record.leaseTransitions, 1);
+      assert.equal(b.elector.metrics().term, 1, 'the new leader leads in the next term');
+      assert.equal(a.elector.metrics().term, undefined);
       assert.deepEqual(b.newLeaders, ['a', 'b']);
     } finally {
       await stopAll(clock, [a, b]);

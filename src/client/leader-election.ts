@@ -72,6 +72,11 @@ export interface LeaderElectionMetrics {
   transitions: number;
   /** Wall time of the last successful renewal (or acquisition) by this elector. */
   lastRenewTime: Date | undefined;
+  /**
+   * While leading: the lease's transition count when this elector took it. It grows with every
+   * change of holder, so it names one leadership term (stamp actions with it to tell terms apart).
+   */
+  term: number | undefined;
 }
 
 function sameRecord(a: LeaderElectionRecord | undefined, b: LeaderElectionRecord): boolean {
@@ -143,6 +148,7 @@ export class LeaderElector {
       leader: this.#observed?.record.holderIdentity ?? '',
       transitions: this.#transitions,
       lastRenewTime: this.#lastRenewWall,
+      term: this.isLeader() ? this.#observed?.record.leaseTransitions : undefined,
     };
   }
 
