@@ -10,6 +10,7 @@
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { findAddressIndex, releaseAddressIndex } from './address-plan.ts';
+import { releaseIndexOnMachine } from './machine-claims.ts';
 import { contextName } from './cluster-name.ts';
 import { readClusterRecord } from './cluster-record.ts';
 import { clusterDir } from './k8ts-home.ts';
@@ -61,7 +62,10 @@ export async function downCluster(opts: DownOptions): Promise<DownResult> {
   // A damaged cluster.json must not block deleting the cluster it describes.
   const record = await readClusterRecord(dir).catch(() => undefined);
   const index = record?.index ?? (await findAddressIndex(opts.home, opts.name));
-  if (index !== undefined) await releaseAddressIndex(opts.home, opts.name, index);
+  if (index !== undefined) {
+    await releaseAddressIndex(opts.home, opts.name, index);
+    await releaseIndexOnMachine(index, dir);
+  }
   await rm(dir, { recursive: true, force: true });
   return { existed, processes, deleted: existed, ...(kubeconfigCleaned === undefined ? {} : { kubeconfigCleaned }) };
 }

@@ -16,6 +16,7 @@ import { apiServerUrl, readClusterRecord, writeClusterRecord, type ClusterRecord
 import { layoutMismatch, layoutOf, resolveLayout, type LayoutRequest } from './ha-plan.ts';
 import { upHaCluster } from './ha-up.ts';
 import { k8tsCommand } from './k8ts-bin.ts';
+import { claimedAndFree } from './machine-claims.ts';
 import { clusterDir } from './k8ts-home.ts';
 import { isRecordedProcessRunning, logTail, readProcessRecords, startDetached, type ProcessExit } from './managed-process.ts';
 import { prepareServerFiles, readAdminCredentials, serverLayout } from './server-files.ts';
@@ -145,7 +146,7 @@ export async function upCluster(opts: UpOptions): Promise<UpResult> {
   const outcome = record === undefined ? 'created' : 'restarted';
   if (record === undefined) {
     await ensurePrivateDir(opts.home);
-    const index = await allocateAddressIndex(opts.home, opts.name, (i) => isAddressFree(clusterAddress(i), APISERVER_PORT));
+    const index = await allocateAddressIndex(opts.home, opts.name, claimedAndFree(dir, (i) => isAddressFree(clusterAddress(i), APISERVER_PORT)));
     record = {
       name: opts.name,
       topology: 'single',

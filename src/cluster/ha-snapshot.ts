@@ -28,6 +28,7 @@ import { ensurePrivateDir } from '../pki/index.ts';
 import { clusterDir } from './k8ts-home.ts';
 import { openHaCluster } from './ha-runtime.ts';
 import { addressesFree } from './ha-up.ts';
+import { claimedAndFree } from './machine-claims.ts';
 
 const execFileAsync = promisify(execFile);
 
@@ -77,7 +78,7 @@ export async function restoreClusterSnapshot(opts: RestoreOptions): Promise<Clus
   if (etcdctl === undefined) throw new Error('etcdctl is not on PATH: install it (Debian: apt-get install etcd-client) to restore snapshots');
   if (!existsSync(opts.file)) throw new Error(`snapshot file ${opts.file} does not exist`);
   await ensurePrivateDir(opts.home);
-  const index = await allocateAddressIndex(opts.home, opts.name, (i) => addressesFree(i, opts.layout));
+  const index = await allocateAddressIndex(opts.home, opts.name, claimedAndFree(dir, (i) => addressesFree(i, opts.layout)));
   const record = planHaRecord(opts.name, index, opts.layout, new Date());
   await ensurePrivateDir(dir);
   await writeClusterRecord(dir, record);

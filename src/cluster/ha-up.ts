@@ -19,6 +19,7 @@ import { openHaCluster, startEtcdMembers, startLoadBalancer, startServers } from
 import { ensurePrivateDir } from '../pki/index.ts';
 import { isRecordedProcessRunning, readProcessRecords } from './managed-process.ts';
 import { processName } from './ha-layout.ts';
+import { claimedAndFree } from './machine-claims.ts';
 
 export interface HaUpOptions {
   readonly home: string;
@@ -85,7 +86,7 @@ export async function upHaCluster(opts: HaUpOptions): Promise<HaUpResult> {
   let outcome: HaUpResult['outcome'] = 'restarted';
   if (record === undefined) {
     await ensurePrivateDir(opts.home);
-    const index = await allocateAddressIndex(opts.home, opts.name, (i) => addressesFree(i, opts.layout));
+    const index = await allocateAddressIndex(opts.home, opts.name, claimedAndFree(dir, (i) => addressesFree(i, opts.layout)));
     record = planHaRecord(opts.name, index, opts.layout, new Date());
     await ensurePrivateDir(dir);
     await writeClusterRecord(dir, record);

@@ -40,7 +40,7 @@ export function renderHaproxyConfig(opts: HaproxyConfigOptions): string {
     'global',
     '  master-worker',
     '  log stderr format raw local0 notice',
-    '  maxconn 10000',
+    '  maxconn 4096',
     `  stats socket ${opts.statsSocket} mode 600 level user`,
     `  pidfile ${opts.pidFile}`,
     '  # An old worker still holding connections after a reload is stopped after this.',
