@@ -222,6 +222,10 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
     (req, res) => {
       const p = handle(req, res)
         .catch((err: unknown) => {
+          // An apiserver whose store is unavailable closes the connection with its 503, so a
+          // client behind a load balancer reconnects (to a healthy apiserver) instead of asking
+          // this one again on the same keep-alive connection.
+          if (err instanceof ApiError && err.code === 503 && !res.headersSent) res.setHeader('Connection', 'close');
           if (err instanceof ApiError) return writeError(res, err);
           log(`internal error on ${req.method} ${req.url}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
           writeError(res, internalError(err instanceof Error ? err.message : String(err)));

@@ -14,6 +14,7 @@ import { once } from 'node:events';
 import { writeFile, rm } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Backend } from './backends.ts';
 import type { BackendStatus } from './backend-pool.ts';
@@ -104,7 +105,8 @@ export async function startHaproxyBalancer(opts: HaproxyBalancerOptions): Promis
   };
 
   const launch = (): ChildProcess => {
-    const proc = spawn(opts.binary ?? 'haproxy', ['-W', '-db', '-f', files.config], { stdio: ['ignore', 'inherit', 'inherit'] });
+    const proc = spawn(opts.binary ?? 'haproxy', ['-W', '-db', '-f', files.config], { stdio: ['ignore', 'pipe', 'pipe'] });
+    for (const stream of [proc.stdout, proc.stderr]) createInterface({ input: stream }).on('line', (line) => log(`haproxy: ${line}`));
     proc.once('exit', (code, signal) => {
       if (closing || child !== proc) return;
       log(`haproxy exited (${signal ?? `code ${code}`}); restarting in ${restartDelay} ms`);
@@ -131,7 +133,7 @@ export async function startHaproxyBalancer(opts: HaproxyBalancerOptions): Promis
       if (child.exitCode !== null || child.signalCode !== null || Date.now() > deadline) {
         closing = true;
         child.kill('SIGKILL');
-        throw new Error(`haproxy did not start (${child.exitCode !== null ? `exit code ${child.exitCode}` : (err as Error).message}); see its output above`, { cause: err });
+        throw new Error(`haproxy did not start (${child.exitCode !== null ? `exit code ${child.exitCode}` : (err as Error).message}); see its output in the log`, { cause: err });
       }
       await sleep(100);
     }
