@@ -4,9 +4,14 @@
  * in the same run, because these machines are shared and noisy: ratios matter, not absolutes.
  */
 import { runApiBench } from './api-bench.ts';
+import { runHaBench } from './ha-bench.ts';
+import { silenceIpServerNameWarning } from '../src/util/ip-servername-warning.ts';
+
+silenceIpServerNameWarning();
 
 const SUITES: Record<string, () => Promise<string>> = {
   api: runApiBench,
+  ha: runHaBench,
 };
 
 const requested = process.argv.slice(2).filter((a) => a !== '--');
