@@ -41,6 +41,8 @@ class LeaseServer {
 class FakeLock implements LeaseLock {
   readonly description = 'kube-system/test';
   partitioned = false;
+  /** Calls made, by kind. */
+  readonly calls = { get: 0, create: 0, update: 0 };
   readonly #server: LeaseServer;
   readonly #clock: Clock;
   readonly #latencyMs: number;
@@ -65,14 +67,17 @@ class FakeLock implements LeaseLock {
   }
 
   get(signal: AbortSignal) {
+    this.calls.get++;
     return this.#round(signal, () => this.#server.get());
   }
 
   create(record: LeaderElectionRecord, signal: AbortSignal) {
+    this.calls.create++;
     return this.#round(signal, () => this.#server.create(record));
   }
 
   update(record: LeaderElectionRecord, rv: string, signal: AbortSignal) {
+    this.calls.update++;
     return this.#round(signal, () => this.#server.update(record, rv));
   }
 }
@@ -153,6 +158,11 @@ describe('LeaderElector', () => {
       assert.ok(sinceRenew >= 0 && sinceRenew <= 500 + 20, `last renewal ${sinceRenew} ms ago, within one retry period`);
       assert.equal(a.elector.metrics().leader, 'a');
       assert.deepEqual(a.newLeaders, ['a']);
+      const gets = a.lock.calls.get;
+      const updates = a.lock.calls.update;
+      await runFor(clock, 2000, [a]);
+      assert.equal(a.lock.calls.get, gets, 'a leader renews without reading the lease first');
+      assert.ok(a.lock.calls.update >= updates + 3, 'one write per renewal');
     } finally {
       await stopAll(clock, [a]);
     }
@@ -238,6 +248,25 @@ describe('LeaderElector', () => {
       assert.equal(server.state?.record.holderIdentity, 'b');
     } finally {
       await stopAll(clock, [a, b]);
+    }
+  });
+
+  it('a leader whose lease was written by someone else (a new version, same holder) reads it and keeps leading', async () => {
+    const clock = new FakeClock();
+    const server = new LeaseServer();
+    const a = contender('a', server, clock);
+    try {
+      await runFor(clock, 100, [a]);
+      const current = server.get();
+      assert.ok(current !== null);
+      server.update(current.record, current.resourceVersion); // e.g. a label edited with kubectl
+      const gets = a.lock.calls.get;
+      await runFor(clock, 1000, [a]);
+      assert.equal(a.elector.isLeader(), true);
+      assert.equal(a.periods.length, 1, 'leadership never ended');
+      assert.ok(a.lock.calls.get > gets, 'the conflict sent it back to reading the lease');
+    } finally {
+      await stopAll(clock, [a]);
     }
   });
 

@@ -7,7 +7,8 @@
  *   the last one it saw, it notes the local monotonic time (`observedAt`). It may take the
  *   lease when it is free (no holder, e.g. released) or when `observedAt + leaseDuration` has
  *   passed without a change: the holder has stopped renewing.
- * - The leader renews every `retryPeriodMs`, and counts itself leader only until
+ * - The leader renews every `retryPeriodMs` (one write on the version it wrote last; a conflict
+ *   sends it back to reading the lease), and counts itself leader only until
  *   `sentAt + renewDeadline`, where `sentAt` is when it *sent* its last successful renewal.
  *
  * Fencing: a renewal is committed after it was sent, and a contender observes it after it was
@@ -304,6 +305,7 @@ export class LeaderElector {
 
   async #tryAcquireOrRenewOnce(signal: AbortSignal): Promise<boolean> {
     const wall = microTime(this.#clock.wallNow());
+    if (await this.#renewOnVersionWritten(wall, signal)) return true;
     const current = await this.#lock.get(signal);
     if (signal.aborted) throw abortReason(signal);
     if (current === null) {
@@ -342,6 +344,29 @@ export class LeaderElector {
     let updated: string;
     try {
       updated = await this.#lock.update(record, resourceVersion, signal);
+    } catch (err) {
+      if (isConflict(err)) return false;
+      throw err;
+    }
+    if (signal.aborted) throw abortReason(signal);
+    this.#observe(record, updated, true);
+    return true;
+  }
+
+  /**
+   * The leader's fast path (as client-go's): renew with one write, compare-and-swap on the version
+   * it wrote last, instead of reading the lease first. Halving the round trips halves the time a
+   * renewal takes on a busy apiserver, which is what the renew deadline is measured against.
+   * False when not leading or when someone else wrote the lease since (a conflict): the caller
+   * then reads the lease and decides as for any contender.
+   */
+  async #renewOnVersionWritten(wall: string, signal: AbortSignal): Promise<boolean> {
+    const observed = this.#observed;
+    if (!this.isLeader() || observed === undefined || observed.record.holderIdentity !== this.#identity) return false;
+    const record: LeaderElectionRecord = { ...observed.record, leaseDurationSeconds: this.#leaseDurationS, renewTime: wall };
+    let updated: string;
+    try {
+      updated = await this.#lock.update(record, observed.resourceVersion, signal);
     } catch (err) {
       if (isConflict(err)) return false;
       throw err;

@@ -3,7 +3,7 @@
  * data; with `delete`, also removes its directory, its address claim and its entries in the
  * user's kubeconfig.
  *
- * Order (HA): the load balancer, then the apiservers (each leaves the `kubernetes` endpoints and
+ * Order (HA): the workers' agents, the load balancer, then the apiservers (each leaves the `kubernetes` endpoints and
  * drains while etcd still serves), then the etcd followers, and the etcd leader last (a leader
  * stopping first would hand its leadership to a follower that is stopping too).
  */
@@ -76,6 +76,6 @@ async function stopOrder(dir: string, records: readonly ProcessRecord[]): Promis
   const etcd = of('etcd');
   const leader = etcd.length > 1 ? await etcdLeaderNode(dir).catch(() => undefined) : undefined;
   const isLeader = (r: ProcessRecord): boolean => parseProcessName(r.name).node === leader;
-  const known = new Set([...of('lb'), ...of('server'), ...etcd]);
-  return [of('lb'), of('server'), records.filter((r) => !known.has(r)), etcd.filter((r) => !isLeader(r)), etcd.filter(isLeader)].filter((g) => g.length > 0);
+  const known = new Set([...of('agent'), ...of('lb'), ...of('server'), ...etcd]);
+  return [of('agent'), of('lb'), of('server'), records.filter((r) => !known.has(r)), etcd.filter((r) => !isLeader(r)), etcd.filter(isLeader)].filter((g) => g.length > 0);
 }

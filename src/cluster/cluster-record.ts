@@ -65,11 +65,6 @@ export interface ClusterRecord {
   readonly force?: boolean;
 }
 
-/** Whether the cluster runs on etcd behind a load balancer. */
-export function isHighlyAvailable(record: ClusterRecord): boolean {
-  return record.topology !== 'single';
-}
-
 /** The cluster's nodes: the recorded ones, or the single node cp-1. */
 export function clusterNodes(record: ClusterRecord): readonly NodeRecord[] {
   return record.nodes ?? [{ name: 'cp-1', role: 'control-plane', address: record.apiServer.address }];

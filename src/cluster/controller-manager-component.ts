@@ -10,7 +10,7 @@ import { runControllerManager } from '../controllers/index.ts';
 import type { InProcessComponent } from './in-process-components.ts';
 
 /** A Logger that writes one line per message to the component's log. */
-export function lineLogger(log: (message: string) => void): Logger {
+function lineLogger(log: (message: string) => void): Logger {
   const line = (level: string) => (msg: string, fields?: Record<string, unknown>) =>
     log(`${level} ${msg}${fields === undefined ? '' : ` ${JSON.stringify(fields, (_k, v: unknown) => (v instanceof Error ? v.message : v))}`}`);
   return { info: line('info'), warn: line('warn'), error: line('error') };

@@ -6,6 +6,7 @@
  * - load balancer: it reports every given backend up, and /readyz through it answers 200.
  */
 import { request } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { LoadBalancerStatus } from '../lb/index.ts';
 import type { EtcdTlsOptions } from '../storage/etcd/etcd-client.ts';
@@ -124,4 +125,43 @@ export async function waitForLoadBalancer(
     if (Date.now() >= deadline) throw new GateError(`the load balancer is not ready after ${timeoutMs / 1000}s: ${last}`, 'lb');
     await sleep(POLL_MS);
   }
+}
+
+/** Waits until Node `node` exists and reports Ready=True (read through `apiServerUrl` as the admin). */
+export async function waitForNodeReady(apiServerUrl: string, node: string, credentials: ProbeCredentials, timeoutMs: number, gone: GoneCheck): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last: string;
+  for (;;) {
+    const why = await gone();
+    if (why !== undefined) throw new GateError(`the agent of ${node} ${why} before its node was ready`, node);
+    last = await nodeReadiness(apiServerUrl, node, credentials).catch((err: unknown) => (err instanceof Error ? err.message : String(err)));
+    if (last === 'Ready') return;
+    if (Date.now() >= deadline) throw new GateError(`node ${node} is not Ready after ${timeoutMs / 1000}s: ${last}`, node);
+    await sleep(POLL_MS * 3);
+  }
+}
+
+/** `Ready`, or why not (the Node's Ready condition, or its absence). */
+function nodeReadiness(apiServerUrl: string, node: string, credentials: ProbeCredentials): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(`${apiServerUrl}/api/v1/nodes/${node}`, { ca: credentials.caPem, cert: credentials.certPem, key: credentials.keyPem, agent: false, timeout: 2_000 }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => {
+        if (res.statusCode === 404) return resolve('the node has not registered');
+        if (res.statusCode !== 200) return resolve(`HTTP ${res.statusCode}`);
+        try {
+          const conditions = ((JSON.parse(body) as { status?: { conditions?: Array<{ type: string; status: string; reason?: string }> } }).status?.conditions ?? []);
+          const ready = conditions.find((c) => c.type === 'Ready');
+          resolve(ready?.status === 'True' ? 'Ready' : `Ready is ${ready?.status ?? 'not reported'}${ready?.reason === undefined ? '' : ` (${ready.reason})`}`);
+        } catch (err) {
+          reject(err instanceof Error ? err : new Error(String(err)));
+        }
+      });
+    });
+    req.on('timeout', () => req.destroy(new Error('no answer within 2 s')));
+    req.on('error', reject);
+    req.end();
+  });
 }

@@ -8,18 +8,20 @@
  *     etcd/pki/                 the etcd CA, k8ts' etcd client certificate, one per apiserver
  *     etcd/members/<node>/      each member's data and certificates (etcd-layout.ts)
  *     nodes/<node>/             each control-plane node's `k8ts server` data directory: a copy
- *                               of the cluster CA, its serving certificate, a local kubeconfig
+ *                               of the cluster CA, its serving certificate, a local kubeconfig;
+ *                               each worker's `k8ts agent` data directory and credentials
  *     lb/backends               the load balancer's backends (re-read on SIGHUP)
  *     lb/haproxy.*              with --lb haproxy: its configuration, stats socket, PID file
  *     logs/<process>.log        every process's output
  *     run/<process>.json        every process's PID and command line
  *
- * Processes are named `<node>.<component>` (`cp-1.etcd`, `cp-1.server`, `etcd-2.etcd`) and `lb`.
+ * Processes are named `<node>.<component>` (`cp-1.etcd`, `cp-1.server`, `etcd-2.etcd`,
+ * `worker-1.agent`) and `lb`.
  */
 import { join } from 'node:path';
 
 /** The component a process runs. */
-export type ComponentKind = 'etcd' | 'server' | 'lb';
+export type ComponentKind = 'etcd' | 'server' | 'agent' | 'lb';
 
 export function etcdDir(clusterDir: string): string {
   return join(clusterDir, 'etcd');

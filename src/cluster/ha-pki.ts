@@ -5,6 +5,8 @@
  *   signs its own admin certificate, as every kubeadm control-plane node holds the CA) and a
  *   serving certificate naming the node's address, the load balancer's (TLS passes through it)
  *   and the `kubernetes` Service ClusterIP;
+ * - per worker, in `nodes/<node>/pki/`: the node's client certificate (`system:node:<name>` in
+ *   `system:nodes`) with a kubeconfig for it, and the kubelet's serving certificate;
  * - the etcd CA, member certificates and one etcd client certificate per apiserver (etcd-pki.ts).
  */
 import { join } from 'node:path';
@@ -15,6 +17,7 @@ import {
   buildKubeconfig,
   ensureCertificateAuthority,
   ensureClientCertificate,
+  ensureLeafCertificate,
   ensurePrivateDir,
   writePrivateFile,
   type CertificateAuthority,
@@ -63,6 +66,31 @@ export async function prepareControlPlaneFiles(dir: string, record: ClusterRecor
   await prepareServerFiles(dataDir, node.address, APISERVER_PORT, { extraServingAddresses: extra });
   const etcdClient = await ensureApiServerEtcdClient(etcdDir(dir), pki.etcd, node.name);
   return { dataDir, etcdClient };
+}
+
+/** What a worker's `k8ts agent` needs on disk. */
+export interface WorkerFiles {
+  readonly dataDir: string;
+  /** Kubeconfig for the node's identity (CN=system:node:<name>, O=system:nodes), pointing at the load balancer. */
+  readonly kubeconfig: string;
+  /** The kubelet's serving certificate (the node's address) and key, and the cluster CA. */
+  readonly servingCertFile: string;
+  readonly servingKeyFile: string;
+  readonly caFile: string;
+}
+
+/** The data directory of worker `node`: its credentials and kubelet serving certificate (issued on first use). */
+export async function prepareWorkerFiles(dir: string, record: ClusterRecord, pki: HaPki, node: NodeRecord): Promise<WorkerFiles> {
+  const dataDir = nodeDir(dir, node.name);
+  const nodePki = join(dataDir, 'pki');
+  await ensurePrivateDir(nodePki);
+  const caFile = join(nodePki, 'ca.crt');
+  await writePrivateFile(caFile, pki.ca.pem.certPem);
+  const client = await ensureClientCertificate(nodePki, 'kubelet-client', pki.ca, `system:node:${node.name}`, ['system:nodes']);
+  const serving = await ensureLeafCertificate(nodePki, 'kubelet', pki.ca, { commonName: `system:node:${node.name}`, usages: ['server'], ipAddresses: [node.address], dnsNames: [node.name] });
+  const kubeconfig = join(dataDir, 'kubeconfig');
+  await writePrivateFile(kubeconfig, buildKubeconfig({ name: contextName(record.name), server: apiServerUrl(record), caPem: pki.ca.pem.certPem, certPem: client.certPem, keyPem: client.keyPem }));
+  return { dataDir, kubeconfig, servingCertFile: serving.certFile, servingKeyFile: serving.keyFile, caFile };
 }
 
 /** The certificates of the etcd member on node `node`. */

@@ -5,16 +5,17 @@
  *   both ports with the etcd CA (etcd-member.ts);
  * - a `k8ts server` on each control-plane node, on etcd: when stacked only its local member,
  *   when external every member; its in-process components seeded with every apiserver;
+ * - a `k8ts agent` (kubelet and kube-proxy) on each worker node;
  * - the load balancer (`k8ts lb`, built-in or supervising HAProxy) on its own address.
  */
 import { clientUrl, defaultToken, peerUrl, type EtcdMemberSpec } from './etcd-layout.ts';
-import { etcdArgs, findEtcdBinary } from './etcd-member.ts';
+import { etcdArgs, findEtcdBinary, findExecutable } from './etcd-member.ts';
 import { APISERVER_PORT, ETCD_CLIENT_PORT, ETCD_PEER_PORT, serviceClusterIpRange } from './address-plan.ts';
 import { etcdNodes, clusterNodes, type ClusterRecord, type NodeRecord } from './cluster-record.ts';
 import { clusterCaFile, etcdDir, lbBackendsFile, lbDir, processName, type ComponentKind } from './ha-layout.ts';
 import { memberPaths } from './etcd-layout.ts';
 import type { EtcdMemberTlsFiles } from './etcd-member.ts';
-import type { NodeServerFiles } from './ha-pki.ts';
+import type { NodeServerFiles, WorkerFiles } from './ha-pki.ts';
 import { k8tsCommand } from './k8ts-bin.ts';
 import { serverUrl } from './server-files.ts';
 
@@ -119,10 +120,58 @@ export function serverProcess(record: ClusterRecord, node: NodeRecord, files: No
   return { name: processName(node.name, 'server'), node: node.name, component: 'server', argv, readyUrl: `${nodeApiServerUrl(node)}/readyz` };
 }
 
+/** The pod CIDR of node `node` in the cluster with index `index`: 127.(20+i).<host>.0/24. */
+export function podCidr(index: number, node: NodeRecord): string {
+  return `127.${20 + index}.${node.address.split('.')[3]}.0/24`;
+}
+
+/**
+ * The `k8ts agent` (kubelet and kube-proxy) of worker `node`, per the agent's command-line
+ * contract: every apiserver as a `--server` to fail over between, the node's address and pod
+ * CIDR, the process runtime.
+ */
+export function agentProcess(record: ClusterRecord, node: NodeRecord, files: WorkerFiles): ProcessSpec {
+  const servers = clusterNodes(record)
+    .filter((n) => n.role === 'control-plane')
+    .flatMap((n) => ['--server', nodeApiServerUrl(n)]);
+  const argv = k8tsCommand([
+    'agent',
+    '--kubeconfig',
+    files.kubeconfig,
+    ...servers,
+    '--node-name',
+    node.name,
+    '--node-ip',
+    node.address,
+    '--pod-cidr',
+    podCidr(record.index, node),
+    '--runtime',
+    'process',
+    '--data-dir',
+    files.dataDir,
+    '--tls-cert-file',
+    files.servingCertFile,
+    '--tls-private-key-file',
+    files.servingKeyFile,
+    '--client-ca-file',
+    files.caFile,
+  ]);
+  return { name: processName(node.name, 'agent'), node: node.name, component: 'agent', argv };
+}
+
+/** The haproxy executable: on PATH, or where Debian puts it (not on every user's PATH). */
+export function findHaproxy(): string | undefined {
+  return findExecutable('haproxy') ?? findExecutable('/usr/sbin/haproxy');
+}
+
 /** The load balancer process. */
 export function lbProcess(dir: string, record: ClusterRecord): ProcessSpec {
   const lb = record.loadBalancer;
   if (lb === undefined) throw new Error(`cluster "${record.name}" has no load balancer`);
+  const haproxy = lb.kind === 'haproxy' ? findHaproxy() : undefined;
+  if (lb.kind === 'haproxy' && haproxy === undefined) {
+    throw new Error(`cluster "${record.name}" uses HAProxy as its load balancer, but haproxy is not installed (Debian: apt-get install haproxy); or create the cluster with --lb builtin`);
+  }
   const argv = k8tsCommand([
     'lb',
     '--engine',
@@ -139,6 +188,7 @@ export function lbProcess(dir: string, record: ClusterRecord): ProcessSpec {
     String(lb.statusPort),
     '--run-dir',
     lbDir(dir),
+    ...(haproxy === undefined ? [] : ['--haproxy-binary', haproxy]),
   ]);
   return { name: processName(undefined, 'lb'), component: 'lb', argv, readyUrl: `https://${lb.address}:${lb.port}/readyz` };
 }

@@ -1,23 +1,24 @@
 /**
  * Starting the processes of an HA cluster, in dependency order and each group behind its health
  * gate: etcd members (until they serve), then apiservers (until ready), then the load balancer
- * (until its backends are up). A process already running (its recorded PID runs its recorded
+ * (until its backends are up), then the workers' agents (until their Nodes are Ready). A process already running (its recorded PID runs its recorded
  * command line) is left alone. On a gate failure the error carries the end of the log of the
  * process that failed.
  */
+import { spawnSync } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { ensurePrivateDir, writePrivateFile } from '../pki/index.ts';
-import { formatBackendsFile } from '../lb/index.ts';
+import { formatBackendsFile, haproxyFiles } from '../lb/index.ts';
 import { APISERVER_PORT } from './address-plan.ts';
-import { clusterNodes, etcdNodes, type ClusterRecord, type NodeRecord } from './cluster-record.ts';
-import { GateError, waitForApiServer, waitForEtcdMembers, waitForLoadBalancer } from './ha-gates.ts';
+import { apiServerUrl, clusterNodes, type ClusterRecord, type NodeRecord } from './cluster-record.ts';
+import { GateError, waitForApiServer, waitForEtcdMembers, waitForLoadBalancer, waitForNodeReady } from './ha-gates.ts';
 import { lbBackendsFile, lbDir } from './ha-layout.ts';
-import { prepareControlPlaneFiles, prepareEtcdMemberFiles, prepareHaPki, type HaPki } from './ha-pki.ts';
-import { etcdProcess, lbProcess, memberSpecOf, serverProcess, type ProcessSpec } from './ha-processes.ts';
+import { prepareControlPlaneFiles, prepareEtcdMemberFiles, prepareHaPki, prepareWorkerFiles, type HaPki } from './ha-pki.ts';
+import { agentProcess, etcdProcess, lbProcess, memberSpecOf, serverProcess, type ProcessSpec } from './ha-processes.ts';
+import { K8TS_BIN } from './k8ts-bin.ts';
 import { clientUrl } from './etcd-layout.ts';
 import { isRecordedProcessRunning, logTail, readProcessRecords, startDetached, type ProcessExit, type ProcessRecord } from './managed-process.ts';
-import { haproxyFiles } from '../lb/index.ts';
 
 /** An HA cluster's directory, record and certificates: what every operation needs. */
 export interface HaCluster {
@@ -120,6 +121,28 @@ export async function startServers(cluster: HaCluster, nodes: readonly NodeRecor
   );
 }
 
+/**
+ * Whether this k8ts has the `agent` command (kubelet and kube-proxy) that worker nodes run.
+ * @throws Error saying so when it has not
+ */
+export function requireAgentCommand(): void {
+  const probe = spawnSync(process.execPath, [K8TS_BIN, 'agent', '--help'], { stdio: 'ignore', timeout: 30_000 });
+  if (probe.status !== 0) throw new Error('worker nodes run `k8ts agent` (kubelet and kube-proxy), which this k8ts does not have yet');
+}
+
+/** Starts the `k8ts agent` of each worker in `nodes` and waits until each one's Node is Ready. */
+export async function startAgents(cluster: HaCluster, nodes: readonly NodeRecord[], timeoutMs: number): Promise<void> {
+  if (nodes.length === 0) return;
+  requireAgentCommand();
+  const launched: Launched[] = [];
+  for (const node of nodes) {
+    const files = await prepareWorkerFiles(cluster.dir, cluster.record, cluster.pki, node);
+    launched.push(await launch(cluster.dir, agentProcess(cluster.record, node, files)));
+  }
+  const url = apiServerUrl(cluster.record);
+  await withLogs(launched, () => Promise.all(launched.map((l) => waitForNodeReady(url, l.spec.node!, cluster.pki.admin, timeoutMs, l.gone))));
+}
+
 /** Writes the load balancer's backends file: every control-plane node's apiserver. */
 export async function writeBackends(cluster: HaCluster): Promise<void> {
   await ensurePrivateDir(lbDir(cluster.dir));
@@ -173,9 +196,4 @@ export async function startLoadBalancer(cluster: HaCluster, timeoutMs: number, e
   if ((await runningRecord(cluster.dir, spec.name)) === undefined) await stopOrphanHaproxy(cluster.dir);
   const launched = await launch(cluster.dir, spec);
   await withLogs([launched], () => waitForLoadBalancer(cluster.record.loadBalancer!, expectBackends, cluster.pki.admin, timeoutMs, launched.gone));
-}
-
-/** Every etcd member of the cluster, as (node, client URL). */
-export function etcdMemberUrls(record: ClusterRecord): Map<string, string> {
-  return new Map(etcdNodes(record).map((n) => [n.name, clientUrl(memberSpecOf(n))]));
 }

@@ -7,6 +7,7 @@
  *   [2/4] etcd                every member serves (the cluster has a leader and a full quorum)
  *   [3/4] apiservers          each answers /readyz 200
  *   [4/4] load balancer       it reports every apiserver up and passes /readyz through
+ *   [5/5] workers             (when the cluster has any) each worker's Node is Ready
  *
  * A stopped cluster starts with its data: etcd members restart from their data directories,
  * where the bootstrap flags are ignored, so the membership is whatever it was when stopped.
@@ -15,10 +16,12 @@ import { APISERVER_PORT, allocateAddressIndex, ETCD_CLIENT_PORT, ETCD_PEER_PORT,
 import { clusterNodes, etcdNodes, writeClusterRecord, type ClusterRecord } from './cluster-record.ts';
 import { summarizeQuorum } from './etcd-quorum.ts';
 import { describeLayout, layoutOf, planHaRecord, type Layout } from './ha-plan.ts';
-import { openHaCluster, startEtcdMembers, startLoadBalancer, startServers } from './ha-runtime.ts';
+import { openHaCluster, startAgents, startEtcdMembers, startLoadBalancer, startServers } from './ha-runtime.ts';
 import { ensurePrivateDir } from '../pki/index.ts';
 import { isRecordedProcessRunning, readProcessRecords } from './managed-process.ts';
 import { processName } from './ha-layout.ts';
+import { findHaproxy } from './ha-processes.ts';
+import { findEtcdBinary } from './etcd-member.ts';
 import { claimedAndFree } from './machine-claims.ts';
 
 export interface HaUpOptions {
@@ -63,6 +66,9 @@ function expectedProcesses(record: ClusterRecord): string[] {
       .filter((n) => n.role === 'control-plane')
       .map((n) => processName(n.name, 'server')),
     processName(undefined, 'lb'),
+    ...clusterNodes(record)
+      .filter((n) => n.role === 'worker')
+      .map((n) => processName(n.name, 'agent')),
   ];
 }
 
@@ -85,6 +91,8 @@ export async function upHaCluster(opts: HaUpOptions): Promise<HaUpResult> {
   let record = opts.existing;
   let outcome: HaUpResult['outcome'] = 'restarted';
   if (record === undefined) {
+    if (findEtcdBinary() === undefined) throw new Error('the etcd binary is not on PATH: install etcd (Debian: apt-get install etcd-server) to run HA topologies');
+    if (opts.layout.lb === 'haproxy' && findHaproxy() === undefined) throw new Error('--lb haproxy: haproxy is not installed (Debian: apt-get install haproxy); or use --lb builtin');
     await ensurePrivateDir(opts.home);
     const index = await allocateAddressIndex(opts.home, opts.name, claimedAndFree(dir, (i) => addressesFree(i, opts.layout)));
     record = planHaRecord(opts.name, index, opts.layout, new Date());
@@ -115,6 +123,11 @@ export async function upHaCluster(opts: HaUpOptions): Promise<HaUpResult> {
   await startLoadBalancer(cluster, opts.timeoutMs, controlPlanes.map((n) => n.name));
   if (outcome !== 'already-running') {
     progress(`[4/4] load balancer (${lb.kind}) at https://${lb.address}:${lb.port}: backends ${controlPlanes.map((n) => n.name).join(', ')} up, /readyz passes (${elapsed()})`);
+  }
+  const workers = clusterNodes(record).filter((n) => n.role === 'worker');
+  if (workers.length > 0) {
+    await startAgents(cluster, workers, opts.timeoutMs);
+    if (outcome !== 'already-running') progress(`[5/5] workers: ${workers.map((n) => n.name).join(', ')} Ready (${elapsed()})`);
   }
   const { running } = await runningProcessCount(dir, record);
   return { outcome, record, processes: running };

@@ -22,7 +22,7 @@ export {
 export { clusterDir, defaultServerDataDir, k8tsHome } from './k8ts-home.ts';
 export { killNode, loadNode, stopNode, type NodeProcessOutcome } from './node-ops.ts';
 export { startHaNode } from './node-start.ts';
-export { addControlPlane, removeNode } from './node-membership.ts';
+export { addControlPlane, addWorker, removeNode } from './node-membership.ts';
 export { serverLayout } from './server-files.ts';
 export type { RunningServerProcess, ServerProcessOptions, ServerStorageOptions } from './server-process.ts';
 export { userKubeconfigPath } from './user-kubeconfig.ts';

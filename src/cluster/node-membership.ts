@@ -6,6 +6,10 @@
  * was announced into; then its apiserver starts; then the load balancer gets it as a backend
  * (backends file rewritten, SIGHUP). If a step fails, the steps before are undone.
  *
+ * Adding a worker (the lowest free worker-N) starts its `k8ts agent` (kubelet and kube-proxy)
+ * with the node's own credentials and waits until its Node is Ready; removing one stops the agent
+ * and deletes the Node.
+ *
  * Removing a node runs the other way: out of the load balancer, apiserver stopped cleanly (it
  * leaves the `kubernetes` endpoints), then its etcd member (stacked control planes and external
  * etcd nodes): leadership handed to another member if it leads, member remove, process stopped,
@@ -16,7 +20,7 @@
 import { rm } from 'node:fs/promises';
 import { clientUrl, peerUrl } from './etcd-layout.ts';
 import { maxNodes } from './address-plan.ts';
-import { clusterNodes, etcdNodes, writeClusterRecord, type ClusterRecord, type NodeRecord, type NodeRole } from './cluster-record.ts';
+import { apiServerUrl, clusterNodes, etcdNodes, writeClusterRecord, type ClusterRecord, type NodeRecord, type NodeRole } from './cluster-record.ts';
 import { endpointHealth, endpointStatus, memberAdd, memberList, memberRemove, moveLeader } from './etcd-admin.ts';
 import { memberDir } from './etcd-layout.ts';
 import { quorumOf } from './etcd-quorum.ts';
@@ -24,7 +28,9 @@ import { waitForLoadBalancer } from './ha-gates.ts';
 import { etcdDir, nodeDir, parseProcessName } from './ha-layout.ts';
 import { haNode } from './ha-plan.ts';
 import { etcdEndpoints, memberSpecOf } from './ha-processes.ts';
-import { openHaCluster, startEtcdMembers, startServers, writeBackends, type HaCluster } from './ha-runtime.ts';
+import { openHaCluster, requireAgentCommand, startAgents, startEtcdMembers, startServers, writeBackends, type HaCluster } from './ha-runtime.ts';
+import { nodeType } from '../api/core/v1/node.ts';
+import { Clientset, isNotFound } from '../client/index.ts';
 import { isRecordedProcessRunning, readProcessRecords, removeProcessRecord, stopRecordedProcess } from './managed-process.ts';
 import { nodeProcessRecords } from './node-ops.ts';
 
@@ -122,6 +128,43 @@ export async function addControlPlane(opts: MembershipOptions): Promise<NodeReco
   }
 }
 
+/** Adds a worker node (the lowest free worker-N), running `k8ts agent`. @returns the new node */
+export async function addWorker(opts: MembershipOptions): Promise<NodeRecord> {
+  requireHa(opts.record, 'added');
+  requireAgentCommand();
+  const node = haNode('worker', nextOrdinal(opts.record, 'worker'), opts.record.index);
+  const record: ClusterRecord = { ...opts.record, nodes: [...clusterNodes(opts.record), node] };
+  await writeClusterRecord(opts.dir, record);
+  const startedAt = Date.now();
+  try {
+    await startAgents(await openHaCluster(opts.dir, record), [node], opts.timeoutMs);
+    opts.progress(`  agent on ${node.name} running, its Node Ready (${((Date.now() - startedAt) / 1000).toFixed(1)}s)`);
+    return node;
+  } catch (err) {
+    opts.progress(`  adding ${node.name} failed; undoing`);
+    for (const p of await nodeProcessRecords(opts.dir, record, node.name)) {
+      await stopRecordedProcess(p, 10_000).catch(() => undefined);
+      await removeProcessRecord(opts.dir, p.name);
+    }
+    await writeClusterRecord(opts.dir, opts.record);
+    await rm(nodeDir(opts.dir, node.name), { recursive: true, force: true });
+    throw err;
+  }
+}
+
+/** Deletes the Node object `name` through the API. */
+async function deleteNodeObject(cluster: HaCluster, name: string): Promise<void> {
+  const creds = cluster.pki.admin;
+  const clientset = Clientset.fromOptions({ endpoints: [apiServerUrl(cluster.record)], ca: creds.caPem, cert: creds.certPem, key: creds.keyPem, requestTimeoutMs: 10_000 });
+  try {
+    await clientset.resource(nodeType).delete(name);
+  } catch (err) {
+    if (!isNotFound(err)) throw err;
+  } finally {
+    clientset.close();
+  }
+}
+
 /** Refuses the removal of `node`'s member when the members left would not have a serving quorum. */
 async function checkEtcdRemoval(cluster: HaCluster, node: NodeRecord, remaining: readonly NodeRecord[]): Promise<void> {
   const tls = cluster.pki.etcd.clientTls;
@@ -185,6 +228,14 @@ export async function removeNode(opts: MembershipOptions & { readonly node: Node
   if (holdsEtcd) {
     await removeEtcdMember(cluster, node, etcdNodes(record));
     opts.progress(`  etcd: member ${node.name} removed, its data deleted (${elapsed()})`);
+  }
+  if (node.role === 'worker') {
+    for (const p of await nodeProcessRecords(opts.dir, opts.record, node.name)) {
+      await stopRecordedProcess(p);
+      await removeProcessRecord(opts.dir, p.name);
+    }
+    await deleteNodeObject(cluster, node.name);
+    opts.progress(`  agent on ${node.name} stopped, its Node deleted (${elapsed()})`);
   }
   await writeClusterRecord(opts.dir, record);
   await rm(nodeDir(opts.dir, node.name), { recursive: true, force: true });

@@ -5,7 +5,7 @@
  * back by itself once its checks pass.
  */
 import { etcdNodes, type ClusterRecord, type NodeRecord } from './cluster-record.ts';
-import { openHaCluster, startEtcdMembers, startServers } from './ha-runtime.ts';
+import { openHaCluster, startAgents, startEtcdMembers, startServers } from './ha-runtime.ts';
 import { isRecordedProcessRunning } from './managed-process.ts';
 import { nodeProcessRecords } from './node-ops.ts';
 
@@ -25,6 +25,10 @@ export async function startHaNode(dir: string, record: ClusterRecord, node: Node
   if (node.role === 'control-plane') {
     await startServers(cluster, [node], timeoutMs);
     progress(`  apiserver on ${node.name} ready (${elapsed()})`);
+  }
+  if (node.role === 'worker') {
+    await startAgents(cluster, [node], timeoutMs);
+    progress(`  agent on ${node.name} running, its Node Ready (${elapsed()})`);
   }
   const after = await runningNames(dir, record, node.name);
   return after.filter((n) => !before.has(n));

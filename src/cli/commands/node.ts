@@ -63,21 +63,21 @@ export function registerNode(program: Command, ctx: CliContext): void {
     },
   );
 
-  common(node.command('add').description('add a node to a running HA cluster (control-plane: the next cp-N; in the stacked topology it joins a new etcd member)'))
-    .requiredOption('--role <role>', 'control-plane')
+  common(node.command('add').description('add a node to a running HA cluster: control-plane (the next cp-N; in the stacked topology it joins a new etcd member) or worker (the next worker-N, running `k8ts agent`)'))
+    .requiredOption('--role <role>', 'control-plane or worker')
     .option('--force', 'accept an even etcd member count afterwards')
     .action(async (flags: NodeFlags & { role: string; force?: boolean }) => {
       const name = parseClusterName(flags.name);
       const timeoutMs = parseSeconds(flags.timeout, '--timeout');
-      if (flags.role === 'worker') throw new UsageError('--role worker: worker nodes run `k8ts agent`, which this k8ts does not have yet; add control-plane nodes with --role control-plane');
-      if (flags.role !== 'control-plane') throw new UsageError(`--role must be control-plane or worker, got ${JSON.stringify(flags.role)}`);
+      if (flags.role !== 'control-plane' && flags.role !== 'worker') throw new UsageError(`--role must be control-plane or worker, got ${JSON.stringify(flags.role)}`);
       const home = k8tsHome(ctx.env);
-      const { addControlPlane, readClusterRecord } = await import('../../cluster/index.ts');
+      const { addControlPlane, addWorker, readClusterRecord } = await import('../../cluster/index.ts');
       const dir = clusterDir(home, name);
       const record = await readClusterRecord(dir);
       if (record === undefined) throw new Error(`there is no cluster "${name}" in ${home}; \`k8ts up --name ${name}\` creates it`);
-      const added = await addControlPlane({ dir, record, force: flags.force === true, timeoutMs, progress: (line) => ctx.err(`${line}\n`) });
-      ctx.out(`Node "${added.name}" (${added.address}) joined cluster "${name}" as a control plane.\n`);
+      const membership = { dir, record, force: flags.force === true, timeoutMs, progress: (line: string) => ctx.err(`${line}\n`) };
+      const added = flags.role === 'worker' ? await addWorker(membership) : await addControlPlane(membership);
+      ctx.out(`Node "${added.name}" (${added.address}) joined cluster "${name}" as a ${flags.role === 'worker' ? 'worker' : 'control plane'}.\n`);
     });
 
   common(node.command('remove <node>').description('remove a node from a running HA cluster (a stacked control plane or an etcd node also leaves the etcd membership; its data is deleted)'))
