@@ -90,7 +90,7 @@ export interface RunningApiServer {
 }
 
 const PUBLIC_PATHS = new Set(['/version', '/livez', '/readyz', '/healthz']);
-/** Drain window during shutdown: in-flight requests get this long to finish. */
+/** Drain window during shutdown: in-flight requests (watches excepted) get this long to finish. */
 const SHUTDOWN_DRAIN_MS = 3000;
 
 function isPublic(path: string): boolean {
@@ -209,7 +209,6 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
     }
   }
 
-  const inFlight = new Set<Promise<void>>();
   const server: Server = createServer(
     {
       cert: opts.tls.certPem,
@@ -220,18 +219,15 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
       minVersion: 'TLSv1.2',
     },
     (req, res) => {
-      const p = handle(req, res)
-        .catch((err: unknown) => {
-          // An apiserver whose store is unavailable closes the connection with its 503, so a
-          // client behind a load balancer reconnects (to a healthy apiserver) instead of asking
-          // this one again on the same keep-alive connection.
-          if (err instanceof ApiError && err.code === 503 && !res.headersSent) res.setHeader('Connection', 'close');
-          if (err instanceof ApiError) return writeError(res, err);
-          log(`internal error on ${req.method} ${req.url}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-          writeError(res, internalError(err instanceof Error ? err.message : String(err)));
-        })
-        .finally(() => inFlight.delete(p));
-      inFlight.add(p);
+      handle(req, res).catch((err: unknown) => {
+        // An apiserver whose store is unavailable closes the connection with its 503, so a
+        // client behind a load balancer reconnects (to a healthy apiserver) instead of asking
+        // this one again on the same keep-alive connection.
+        if (err instanceof ApiError && err.code === 503 && !res.headersSent) res.setHeader('Connection', 'close');
+        if (err instanceof ApiError) return writeError(res, err);
+        log(`internal error on ${req.method} ${req.url}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+        writeError(res, internalError(err instanceof Error ? err.message : String(err)));
+      });
     },
   );
   server.keepAliveTimeout = 120_000;
@@ -278,15 +274,20 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
     throw err;
   }
 
-  /** Fails readiness, leaves the endpoints, waits the shutdown delay, then drains and closes. */
+  /**
+   * Fails readiness, leaves the endpoints and keeps serving for the shutdown delay; then, still
+   * listening, answers every new request 429 (Retry-After: 5, Connection: close: go elsewhere)
+   * while the requests in flight finish (bounded, watches excepted); then stops listening, ends
+   * the watches and closes every connection.
+   */
   async function shutDown(): Promise<void> {
     draining = true;
     await reconciler?.stop();
     if ((opts.shutdownDelayMs ?? 0) > 0) await new Promise((r) => setTimeout(r, opts.shutdownDelayMs));
     shuttingDown = true;
+    const drainUntil = Date.now() + SHUTDOWN_DRAIN_MS;
+    while (readOnlyInFlight + mutatingInFlight > 0 && Date.now() < drainUntil) await new Promise((r) => setTimeout(r, 20));
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeIdleConnections();
-    await Promise.race([Promise.allSettled([...inFlight]), new Promise((r) => setTimeout(r, SHUTDOWN_DRAIN_MS))]);
     await registry.stop();
     for (const socket of sockets) socket.destroy();
     await closed;
