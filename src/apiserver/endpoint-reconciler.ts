@@ -207,26 +207,26 @@ export class EndpointReconciler {
     await createOrUpdate(this.#leases(), LEASE_NAMESPACE, this.#leaseName, (current) => {
       const previous = current?.spec as { holderIdentity?: string; acquireTime?: string } | undefined;
       return {
-      apiVersion: 'coordination.k8s.io/v1',
-      kind: 'Lease',
-      metadata: {
-        ...(current?.metadata ?? {}),
-        name: this.#leaseName,
-        namespace: LEASE_NAMESPACE,
-        labels: { ...(current?.metadata.labels ?? {}), [IDENTITY_LABEL]: IDENTITY_LABEL_VALUE },
-        annotations: {
-          ...(current?.metadata.annotations ?? {}),
-          [ADVERTISE_ADDRESS_ANNOTATION]: this.#opts.advertiseAddress,
-          [ADVERTISE_PORT_ANNOTATION]: String(this.#opts.port),
+        apiVersion: 'coordination.k8s.io/v1',
+        kind: 'Lease',
+        metadata: {
+          ...(current?.metadata ?? {}),
+          name: this.#leaseName,
+          namespace: LEASE_NAMESPACE,
+          labels: { ...(current?.metadata.labels ?? {}), [IDENTITY_LABEL]: IDENTITY_LABEL_VALUE },
+          annotations: {
+            ...(current?.metadata.annotations ?? {}),
+            [ADVERTISE_ADDRESS_ANNOTATION]: this.#opts.advertiseAddress,
+            [ADVERTISE_PORT_ANNOTATION]: String(this.#opts.port),
+          },
         },
-      },
-      spec: {
-        holderIdentity: this.#holder,
-        leaseDurationSeconds: this.#leaseDurationS,
-        acquireTime: previous?.holderIdentity === this.#holder ? (previous.acquireTime ?? now) : now,
-        renewTime: now,
-      },
-    };
+        spec: {
+          holderIdentity: this.#holder,
+          leaseDurationSeconds: this.#leaseDurationS,
+          acquireTime: previous?.holderIdentity === this.#holder ? (previous.acquireTime ?? now) : now,
+          renewTime: now,
+        },
+      };
     });
   }
 

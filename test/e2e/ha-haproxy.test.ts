@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { etcdUnavailableReason } from '../../src/cluster/etcd-testing.ts';
 import { findExecutable } from '../../src/cluster/etcd-member.ts';
 import { eventually, startCliCluster, type CliCluster } from '../support/cli-cluster.ts';
-import { clusterDirOf, k8tsOk, startWriteLoad, statusOf, stopAndVerify, waitHealthy } from '../support/ha-cluster.ts';
+import { clusterDirOf, k8tsOk, memberOf, startWriteLoad, statusOf, stopAndVerify, waitHealthy } from '../support/ha-cluster.ts';
 
 const skip = etcdUnavailableReason() ?? (findExecutable('haproxy') === undefined && findExecutable('/usr/sbin/haproxy') === undefined ? 'haproxy is not installed (Debian: apt-get install haproxy)' : undefined);
 
@@ -53,8 +53,11 @@ describe('HA cluster behind HAProxy', { skip }, () => {
         const backends = (await statusOf(cluster)).status.ha?.loadBalancer.backends;
         return backends?.find((b) => b.name === 'cp-2')?.up === false ? true : undefined;
       }, 20_000);
+      const before = Math.max(...((await statusOf(cluster)).status.ha?.etcd?.members ?? []).map((m) => m.status?.revision ?? 0));
       await k8tsOk(cluster, ['node', 'start', 'cp-2', '--name', name]);
-      await waitHealthy(cluster);
+      const healthy = await waitHealthy(cluster);
+      assert.ok((memberOf(healthy, 'cp-2')?.status?.revision ?? 0) >= before, "cp-2's etcd member caught up");
+      assert.equal(healthy.ha?.loadBalancer.backends?.find((b) => b.name === 'cp-2')?.up, true, 'HAProxy has cp-2 back');
       process.stderr.write(`# killed cp-2 behind haproxy: longest write gap ${Math.round(load.longestGap(killedAt, performance.now()))} ms\n`);
       await load.waitForAcks(20, 30_000);
     } finally {
