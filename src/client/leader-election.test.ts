@@ -222,6 +222,25 @@ describe('LeaderElector', () => {
     }
   });
 
+  it('a clean shutdown releases the lease even when the renewal it cut off was applied without an answer', async () => {
+    const clock = new FakeClock();
+    const server = new LeaseServer();
+    const a = contender('a', server, clock, { latencyMs: 200 });
+    try {
+      // Leads after a read and a create (400 ms); renews at 900, applied at 1000, answered at 1100.
+      await runFor(clock, 950, [a]);
+      const before = server.state?.rv;
+      await runFor(clock, 100, [a]);
+      assert.ok((server.state?.rv ?? 0) > (before ?? 0), 'a renewal was applied, its answer still on the way');
+      a.ac.abort();
+      await runFor(clock, 2000, [a]);
+      await a.done;
+      assert.equal(server.state?.record.holderIdentity, '', 'released on the version read back');
+    } finally {
+      await stopAll(clock, [a]);
+    }
+  });
+
   it('a clean shutdown releases the lease after the leading work ends, and the standby takes it at its next poll', async () => {
     const clock = new FakeClock();
     const server = new LeaseServer();

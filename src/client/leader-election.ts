@@ -257,15 +257,29 @@ export class LeaderElector {
     bound.abort();
   }
 
-  /** Clears the holder if the lease is still ours (compare-and-swap), so a standby takes over at once. */
+  /**
+   * Clears the holder if the lease is still ours (compare-and-swap), so a standby takes over at
+   * once. A renewal cut off by the shutdown may have been applied without this elector seeing
+   * its answer, so a conflict on the version last seen is followed by one read: if the lease is
+   * still ours, it is released on the version read.
+   */
   async #release(): Promise<void> {
     const observed = this.#observed;
     if (observed === undefined || observed.record.holderIdentity !== this.#identity) return;
     const timeout = this.#timeoutSignal(undefined, this.#renewDeadlineMs);
-    try {
+    const released = (record: LeaderElectionRecord): LeaderElectionRecord => {
       const now = microTime(this.#clock.wallNow());
-      const record: LeaderElectionRecord = { ...observed.record, holderIdentity: '', leaseDurationSeconds: 1, renewTime: now, acquireTime: now };
-      await this.#lock.update(record, observed.resourceVersion, timeout.signal);
+      return { ...record, holderIdentity: '', leaseDurationSeconds: 1, renewTime: now, acquireTime: now };
+    };
+    try {
+      try {
+        await this.#lock.update(released(observed.record), observed.resourceVersion, timeout.signal);
+      } catch (err) {
+        if (!isConflict(err)) throw err;
+        const current = await this.#lock.get(timeout.signal);
+        if (current === null || current.record.holderIdentity !== this.#identity) return;
+        await this.#lock.update(released(current.record), current.resourceVersion, timeout.signal);
+      }
       this.#logger.info('released the lease', { lease: this.#lock.description });
     } catch (err) {
       this.#logger.warn('failed to release the lease', { lease: this.#lock.description, error: err });
