@@ -62,8 +62,8 @@ export class EtcdStorage implements Storage {
   readonly #healthTimeoutMs: number;
   readonly #observer: EtcdWatchObserver | undefined;
   readonly #scope: CallScope;
+  /** Called once when the store closes: cancel running watch streams, fail calls in flight. */
   readonly #closeHooks = new Set<() => void>();
-  #rejectClosed: (err: Error) => void = () => undefined;
   #closed = false;
   /** The highest compaction point known to be in effect (a lower bound of etcd's). */
   #knownCompactRevision = 0;
@@ -74,11 +74,13 @@ export class EtcdStorage implements Storage {
     this.#requestTimeoutMs = opts.requestTimeoutMs ?? 5_000;
     this.#healthTimeoutMs = opts.healthTimeoutMs ?? 1_000;
     this.#observer = opts.watchObserver;
-    const closed = new Promise<never>((_, reject) => {
-      this.#rejectClosed = reject;
-    });
-    closed.catch(() => undefined);
-    this.#scope = { isClosed: () => this.#closed, closed };
+    this.#scope = {
+      isClosed: () => this.#closed,
+      onClose: (hook) => {
+        this.#closeHooks.add(hook);
+        return () => this.#closeHooks.delete(hook);
+      },
+    };
   }
 
   async get(key: string, opts?: GetOptions): Promise<GetResult> {
@@ -228,8 +230,7 @@ export class EtcdStorage implements Storage {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    this.#rejectClosed(new StorageClosedError());
-    for (const cancel of this.#closeHooks) cancel();
+    for (const cancel of [...this.#closeHooks]) cancel();
     this.#closeHooks.clear();
     this.#client.close();
   }
