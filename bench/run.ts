@@ -4,11 +4,16 @@
  * in the same run, because these machines are shared and noisy: ratios matter, not absolutes.
  */
 import { runApiBench } from './api-bench.ts';
+import { runHaBench } from './ha-bench.ts';
 import { runPodsBench } from './pods-bench.ts';
 import { runSchedulerBench } from './scheduler-bench.ts';
+import { silenceIpServerNameWarning } from '../src/util/ip-servername-warning.ts';
+
+silenceIpServerNameWarning();
 
 const SUITES: Record<string, () => Promise<string>> = {
   api: runApiBench,
+  ha: runHaBench,
   pods: runPodsBench,
   scheduler: runSchedulerBench,
 };

@@ -1,10 +1,16 @@
 /**
- * What every cluster has from the start: the namespaces default, kube-system, kube-public and
- * kube-node-lease. Created if missing at every start (several apiservers may race: an
- * AlreadyExists from another one is fine).
+ * What every cluster has from the start, created if missing at every apiserver start (several
+ * apiservers may race: an AlreadyExists from another one is fine):
+ * - the namespaces default, kube-system, kube-public and kube-node-lease;
+ * - the `kubernetes` Service in `default`: port 443 (named `https`) to the apiservers' secure
+ *   port, on the first address of the Service ClusterIP range. Its Endpoints and EndpointSlice
+ *   are kept by the endpoint reconciler (endpoint-reconciler.ts), not by a selector.
  */
-import { ApiError } from './errors.ts';
+import type { KubeObject } from '../api/meta/types.ts';
+import { formatIpv4, parseIpv4Cidr } from '../util/ipv4-range.ts';
+import { ApiError, badRequest } from './errors.ts';
 import type { ApiRegistry } from './registry/api-registry.ts';
+import { createOrUpdate, deleteIfExists, getIfExists } from './system-objects.ts';
 
 export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'] as const;
 
@@ -19,48 +25,66 @@ export async function ensureSystemNamespaces(registry: ApiRegistry): Promise<voi
   }
 }
 
-/** What the `default/kubernetes` Service points at. */
+export const KUBERNETES_SERVICE_NAME = 'kubernetes';
+/** The port clients in the cluster use for the `kubernetes` Service. */
+export const KUBERNETES_SERVICE_PORT = 443;
+
+/**
+ * The first usable address of an IPv4 CIDR (`127.11.4.0/24` → `127.11.4.1`): upstream gives it to
+ * the `kubernetes` Service, and the ClusterIP allocator keeps it out of its pool.
+ * @throws ApiError (400) naming the range when it is not an IPv4 CIDR with room for it
+ */
+export function kubernetesServiceIp(serviceClusterIpRange: string): string {
+  let range;
+  try {
+    range = parseIpv4Cidr(serviceClusterIpRange);
+  } catch {
+    range = undefined;
+  }
+  if (range === undefined || range.prefixLength > 30) {
+    throw badRequest(`service cluster IP range ${JSON.stringify(serviceClusterIpRange)} must be an IPv4 CIDR of at least 4 addresses, like 10.96.0.0/12`);
+  }
+  return formatIpv4(range.first + 1);
+}
+
 export interface KubernetesServiceOptions {
-  /** Its ClusterIP: the first address of the service range. */
-  readonly clusterIP: string;
-  /** The apiservers' secure port (the Service's targetPort; the Service itself listens on 443). */
-  readonly apiServerPort: number;
+  /** The ClusterIP range; the Service gets its first address. */
+  readonly serviceClusterIpRange: string;
+  /** The apiservers' secure port (the Service's targetPort). */
+  readonly targetPort: number;
 }
 
 /**
- * Creates the `default/kubernetes` Service if it is missing (port 443 `https` → the apiserver
- * port, the range's first ClusterIP, labels component=apiserver and provider=kubernetes), and
- * brings its port back to that shape if it was changed. Its endpoints are the live apiservers,
- * maintained elsewhere. Several apiservers may race: AlreadyExists and lost updates are fine.
+ * Creates the `kubernetes` Service in `default`, or brings its ports back to what they must be.
+ * A ClusterIP is immutable, so a Service with another one than the range's first address (data
+ * restored from another cluster's snapshot) is deleted and created again.
  */
-export async function ensureKubernetesService(registry: ApiRegistry, opts: KubernetesServiceOptions): Promise<void> {
-  const services = registry.lookup('', 'v1', 'services')?.store;
-  if (services === undefined) throw new Error('services are not registered');
-  const ports = [{ name: 'https', port: 443, protocol: 'TCP', targetPort: opts.apiServerPort }];
-  try {
-    const existing = await services.get('default', 'kubernetes');
-    const spec = existing.spec as { ports?: unknown } | undefined;
-    if (JSON.stringify(spec?.ports) === JSON.stringify(ports)) return;
-    await services.guaranteedUpdate('default', 'kubernetes', 'main', { dryRun: false }, undefined, (current) => {
-      (current.spec as { ports?: unknown }).ports = ports;
-      return current;
-    });
-    return;
-  } catch (err) {
-    if (!(err instanceof ApiError && err.reason === 'NotFound')) throw err;
+export async function ensureKubernetesService(registry: ApiRegistry, opts: KubernetesServiceOptions): Promise<KubeObject> {
+  const served = registry.lookup('', 'v1', 'services');
+  if (served === undefined) throw new Error('services are not registered');
+  const clusterIP = kubernetesServiceIp(opts.serviceClusterIpRange);
+  const existing = await getIfExists(served.store, 'default', KUBERNETES_SERVICE_NAME);
+  const existingIP = (existing?.spec as { clusterIP?: unknown } | undefined)?.clusterIP;
+  if (existing !== undefined && existingIP !== clusterIP) {
+    await deleteIfExists(served.store, 'default', KUBERNETES_SERVICE_NAME, existing.metadata.resourceVersion);
   }
-  try {
-    await services.create(
-      'default',
-      {
-        apiVersion: 'v1',
-        kind: 'Service',
-        metadata: { name: 'kubernetes', labels: { component: 'apiserver', provider: 'kubernetes' } },
-        spec: { type: 'ClusterIP', clusterIP: opts.clusterIP, ports, sessionAffinity: 'None' },
+  const ports = [{ name: 'https', protocol: 'TCP', port: KUBERNETES_SERVICE_PORT, targetPort: opts.targetPort }];
+  return createOrUpdate(served.store, 'default', KUBERNETES_SERVICE_NAME, (current) => {
+    if (current !== undefined) {
+      const spec = (current.spec ?? {}) as Record<string, unknown>;
+      return { ...current, spec: { ...spec, ports } };
+    }
+    return {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: KUBERNETES_SERVICE_NAME, namespace: 'default', labels: { component: 'apiserver', provider: 'kubernetes' } },
+      spec: {
+        type: 'ClusterIP',
+        clusterIP,
+        clusterIPs: [clusterIP],
+        ports,
+        sessionAffinity: 'None',
       },
-      { dryRun: false },
-    );
-  } catch (err) {
-    if (!(err instanceof ApiError && err.reason === 'AlreadyExists')) throw err;
-  }
+    };
+  });
 }

@@ -3,6 +3,7 @@
  *
  * A request's lifecycle (each step's failure is a metav1.Status with the code given):
  *   1. shutting down?            → 429 TooManyRequests, Retry-After: 5, Connection: close
+ *      (during the shutdown delay before that, requests are still served, with Connection: close)
  *   2. public path (/version, /livez, /readyz, /healthz) → served without credentials
  *   3. authenticate (client certificate, bearer token) → 401 Unauthorized
  *   4. parse the path into a RequestInfo                → 400 / 404
@@ -33,6 +34,7 @@ import { requestAttributes, forbiddenError } from './authz/attributes.ts';
 import { allowAllAuthorizer, type Authorizer } from './authz/authorizer.ts';
 import { ensureKubernetesService, ensureSystemNamespaces } from './bootstrap.ts';
 import { CrdController } from './crd/crd-controller.ts';
+import { EndpointReconciler } from './endpoint-reconciler.ts';
 import { aggregatedContentType, aggregatedDiscovery, apiGroupDocument, apiGroupList, apiResourceList, apiVersions } from './discovery.ts';
 import { ApiError, internalError, pathNotFound, timeout, tooManyRequests, unauthorized } from './errors.ts';
 import { handleCreateOnly } from './handlers/create-only.ts';
@@ -70,15 +72,27 @@ export interface ApiServerOptions {
   /** How long a non-long-running request may take before 504 (default 60 s). */
   readonly requestTimeoutMs?: number;
   /**
-   * On close, how long to keep the listener open while failing readiness and answering 429, so
-   * load balancers notice before connections are refused (default 0).
+   * On close, how long to keep serving (with `Connection: close`) while failing readiness, so
+   * load balancers take this apiserver out before it stops answering (default 0).
    */
   readonly shutdownDelayMs?: number;
+  /**
+   * This apiserver's identity in the cluster: it holds a Lease and is listed in the `kubernetes`
+   * Endpoints at `advertiseAddress` (see endpoint-reconciler.ts). Omitted: neither.
+   */
+  readonly identity?: {
+    readonly advertiseAddress: string;
+    /** @default 5 */
+    readonly leaseDurationSeconds?: number;
+    /** @default 1000 */
+    readonly renewIntervalMs?: number;
+  };
   /** Events each resource's watch cache keeps, so watches can resume from them (default 10,000). */
   readonly watchCacheSize?: number;
   /**
-   * The Service ClusterIP range (IPv4 CIDR, at most /30). Default `127.11.0.0/24`: a loopback
-   * range, so the k8ts kube-proxy can listen on every ClusterIP without privileges.
+   * The Service ClusterIP range (IPv4 CIDR, at most /30); the `kubernetes` Service gets its first
+   * address. Default `127.11.0.0/24`: a loopback range, so the k8ts kube-proxy can listen on
+   * every ClusterIP without privileges.
    */
   readonly serviceClusterIpRange?: string;
   /** The NodePort range, `FIRST-LAST` (default `30000-32767`). */
@@ -109,8 +123,9 @@ export interface RunningApiServer {
   readonly url: string;
   readonly registry: ApiRegistry;
   /**
-   * Graceful stop: fails readiness, answers new requests 429, waits (bounded) for in-flight
-   * requests, ends watches, closes the listener. Does not close the storage.
+   * Graceful stop: fails readiness, deletes its lease and leaves the `kubernetes` endpoints, keeps
+   * serving for the shutdown delay, then answers new requests 429, waits (bounded) for in-flight
+   * requests, ends watches, closes the listener. Does not close the storage. Safe to call twice.
    */
   close(): Promise<void>;
 }
@@ -137,7 +152,7 @@ const CORE_SUBRESOURCES: Readonly<Record<string, readonly { name: string; kind: 
 const TOKEN_SUBRESOURCE = { name: 'token', kind: 'TokenRequest', group: 'authentication.k8s.io', version: 'v1', verbs: ['create'] };
 
 const PUBLIC_PATHS = new Set(['/version', '/livez', '/readyz', '/healthz']);
-/** Drain window during shutdown: in-flight requests get this long to finish. */
+/** Drain window during shutdown: in-flight requests (watches excepted) get this long to finish. */
 const SHUTDOWN_DRAIN_MS = 3000;
 
 function isPublic(path: string): boolean {
@@ -188,13 +203,16 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
   const requestTimeoutMs = opts.requestTimeoutMs ?? 60_000;
   let readOnlyInFlight = 0;
   let mutatingInFlight = 0;
+  /** Closing: readiness fails, responses close their connections. */
+  let draining = false;
+  /** Past the shutdown delay: every non-health request gets 429. */
   let shuttingDown = false;
 
   const livez = new Map<string, HealthCheck>([['ping', async () => undefined]]);
   const readyz = new Map<string, HealthCheck>([
     ['ping', async () => undefined],
     ['storage', () => storage.health()],
-    ['shutdown', async () => (shuttingDown ? 'shutting down' : undefined)],
+    ['shutdown', async () => (draining ? 'shutting down' : undefined)],
   ]);
 
   let serverAddress = `${opts.bindAddress}:${opts.port}`;
@@ -261,9 +279,9 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'https://k8ts.invalid');
     const path = url.pathname;
-    if (shuttingDown && !isPublic(path)) {
+    if (draining && !isPublic(path)) {
       res.setHeader('Connection', 'close');
-      throw shuttingDownError();
+      if (shuttingDown) throw shuttingDownError();
     }
     if (path === '/version') return writeJson(res, 200, versionInfo());
     if (isPublic(path) && (await serveHealth({ livez, readyz }, path, url.searchParams, res))) return;
@@ -289,7 +307,19 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
     }
   }
 
-  const inFlight = new Set<Promise<void>>();
+  /** Runs the pipeline for one request; every failure becomes a Status response. */
+  function serve(req: IncomingMessage, res: ServerResponse): void {
+    handle(req, res).catch((err: unknown) => {
+      // An apiserver whose store is unavailable closes the connection with its 503, so a
+      // client behind a load balancer reconnects (to a healthy apiserver) instead of asking
+      // this one again on the same keep-alive connection.
+      if (err instanceof ApiError && err.code === 503 && !res.headersSent) res.setHeader('Connection', 'close');
+      if (err instanceof ApiError) return writeError(res, err);
+      log(`internal error on ${req.method} ${req.url}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      writeError(res, internalError(err instanceof Error ? err.message : String(err)));
+    });
+  }
+
   const server: Server = createServer(
     {
       cert: opts.tls.certPem,
@@ -298,19 +328,10 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
       requestCert: true,
       rejectUnauthorized: false,
       minVersion: 'TLSv1.2',
-      // Only connect subresources upgrade; any other request with Upgrade headers is served as a plain one.
+      // Only the subresources that take upgrades do; any other request with Upgrade headers is served as a plain one.
       shouldUpgradeCallback: (req: IncomingMessage) => isUpgradeRoute(new URL(req.url ?? '/', 'https://k8ts.invalid').pathname),
     },
-    (req, res) => {
-      const p = handle(req, res)
-        .catch((err: unknown) => {
-          if (err instanceof ApiError) return writeError(res, err);
-          log(`internal error on ${req.method} ${req.url}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-          writeError(res, internalError(err instanceof Error ? err.message : String(err)));
-        })
-        .finally(() => inFlight.delete(p));
-      inFlight.add(p);
-    },
+    serve,
   );
   // Upgrade requests (exec, attach, port-forward) go through the same pipeline, answered on a
   // response object bound to their connection; a handler that proxies the upgrade takes the
@@ -322,14 +343,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
     res.shouldKeepAlive = false;
     res.on('finish', () => socket.end());
     upgrades.set(req, { socket, head });
-    const p = handle(req, res)
-      .catch((err: unknown) => {
-        if (err instanceof ApiError) return writeError(res, err);
-        log(`internal error on ${req.method} ${req.url}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-        writeError(res, internalError(err instanceof Error ? err.message : String(err)));
-      })
-      .finally(() => inFlight.delete(p));
-    inFlight.add(p);
+    serve(req, res);
   });
   server.keepAliveTimeout = 120_000;
   server.headersTimeout = 60_000;
@@ -370,31 +384,55 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : opts.port;
   serverAddress = `${opts.bindAddress}:${port}`;
+  const host = opts.bindAddress.includes(':') ? `[${opts.bindAddress}]` : opts.bindAddress;
+
+  let reconciler: EndpointReconciler | undefined;
   try {
-    await ensureKubernetesService(registry, { clusterIP: serviceAllocator.kubernetesServiceIP, apiServerPort: port });
+    await ensureKubernetesService(registry, { targetPort: port, serviceClusterIpRange: opts.serviceClusterIpRange ?? DEFAULT_SERVICE_CLUSTER_IP_RANGE });
+    if (opts.identity !== undefined) {
+      reconciler = new EndpointReconciler({
+        registry,
+        advertiseAddress: opts.identity.advertiseAddress,
+        port,
+        ...(opts.identity.leaseDurationSeconds === undefined ? {} : { leaseDurationSeconds: opts.identity.leaseDurationSeconds }),
+        ...(opts.identity.renewIntervalMs === undefined ? {} : { renewIntervalMs: opts.identity.renewIntervalMs }),
+        log,
+      });
+      await reconciler.start();
+    }
   } catch (err) {
     clearInterval(repairTimer);
-    server.close();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await crdController.stop();
     await registry.stop();
     throw err;
   }
-  const host = opts.bindAddress.includes(':') ? `[${opts.bindAddress}]` : opts.bindAddress;
 
+  /**
+   * Fails readiness, leaves the endpoints and keeps serving for the shutdown delay; then, still
+   * listening, answers every new request 429 (Retry-After: 5, Connection: close: go elsewhere)
+   * while the requests in flight finish (bounded, watches excepted); then stops listening, ends
+   * the watches and closes every connection.
+   */
+  async function shutDown(): Promise<void> {
+    draining = true;
+    await reconciler?.stop();
+    if ((opts.shutdownDelayMs ?? 0) > 0) await new Promise((r) => setTimeout(r, opts.shutdownDelayMs));
+    shuttingDown = true;
+    const drainUntil = Date.now() + SHUTDOWN_DRAIN_MS;
+    while (readOnlyInFlight + mutatingInFlight > 0 && Date.now() < drainUntil) await new Promise((r) => setTimeout(r, 20));
+    clearInterval(repairTimer);
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    await crdController.stop();
+    await registry.stop();
+    for (const socket of sockets) socket.destroy();
+    await closed;
+  }
+
+  let closing: Promise<void> | undefined;
   return {
     url: `https://${host}:${port}`,
     registry,
-    async close() {
-      if (shuttingDown) return;
-      shuttingDown = true;
-      clearInterval(repairTimer);
-      if ((opts.shutdownDelayMs ?? 0) > 0) await new Promise((r) => setTimeout(r, opts.shutdownDelayMs));
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
-      await Promise.race([Promise.allSettled([...inFlight]), new Promise((r) => setTimeout(r, SHUTDOWN_DRAIN_MS))]);
-      await crdController.stop();
-      await registry.stop();
-      for (const socket of sockets) socket.destroy();
-      await closed;
-    },
+    close: () => (closing ??= shutDown()),
   };
 }

@@ -5,7 +5,7 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
-import { clusterNameProblem } from '../cluster/index.ts';
+import { clusterNameProblem } from '../cluster/cluster-name.ts';
 import { parseIpv4Cidr } from '../util/ipv4-range.ts';
 import { parsePortRange } from '../util/port-range.ts';
 import { UsageError } from './usage-error.ts';
@@ -158,14 +158,34 @@ export function parseLabels(value: string | undefined, flag: string): Record<str
   return labels;
 }
 
-/** An `https://host:port` apiserver URL. */
-export function parseServerUrl(value: string, flag = '--server'): string {
+/** A comma-separated list of non-empty items (spaces around items ignored). */
+export function parseList(value: string, flag: string): string[] {
+  const items = value.split(',').map((v) => v.trim());
+  if (items.length === 0 || items.some((v) => v === '')) throw new UsageError(`${flag} must be a comma-separated list without empty items, got ${JSON.stringify(value)}`);
+  return items;
+}
+
+/** An absolute URL with one of `protocols` (e.g. `https:`); returns it without a trailing slash. */
+export function parseUrl(value: string, flag: string, protocols: readonly string[]): string {
+  const expected = `${flag} must be an ${protocols.map((p) => `${p}//`).join(' or ')} URL such as ${protocols[0]}//127.10.1.1:6443, got ${JSON.stringify(value)}`;
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    throw new UsageError(`${flag} must be an https:// URL such as https://127.10.1.1:6443, got ${JSON.stringify(value)}`);
+    throw new UsageError(expected);
   }
-  if (url.protocol !== 'https:' || url.pathname !== '/' || url.search !== '') throw new UsageError(`${flag} must be an https:// URL such as https://127.10.1.1:6443, got ${JSON.stringify(value)}`);
-  return url.origin;
+  if (!protocols.includes(url.protocol)) throw new UsageError(expected);
+  return value.replace(/\/+$/, '');
+}
+
+/** An apiserver endpoint (`--server`): an https:// URL such as https://127.10.1.1:6443. */
+export function parseServerUrl(value: string, flag = '--server'): string {
+  return parseUrl(value, flag, ['https:']);
+}
+
+/** A positive whole number. */
+export function parsePositiveInteger(value: string, flag: string): number {
+  const n = /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n) || n < 1) throw new UsageError(`${flag} must be a positive whole number, got ${JSON.stringify(value)}`);
+  return n;
 }

@@ -35,6 +35,44 @@ describe('k8ts CLI', () => {
     }
   });
 
+  it('exits 2 naming the flag for bad HA flags', async () => {
+    const cases: Array<[string[], RegExp]> = [
+      [['up', '--control-planes', '2'], /^error: --control-planes 2 makes an even etcd member count: .*or pass --force$/m],
+      [['up', '--control-planes', 'three'], /^error: --control-planes must be a positive whole number, got "three"$/m],
+      [['up', '--topology', 'single', '--control-planes', '3'], /^error: --topology single has one control plane/m],
+      [['up', '--topology', 'mesh'], /^error: --topology must be single, stacked or external, got "mesh"$/m],
+      [['up', '--lb', 'nginx'], /^error: --lb must be builtin or haproxy, got "nginx"$/m],
+      [['up', '--topology', 'single', '--lb', 'haproxy'], /^error: --lb needs an HA topology/m],
+      [['up', '--topology', 'stacked', '--etcd-members', '3'], /^error: --etcd-members is for --topology external/m],
+      [['server', '--storage', 'mysql'], /^error: --storage must be sqlite or etcd, got "mysql"$/m],
+      [['server', '--storage', 'etcd'], /^error: --storage etcd needs --etcd-servers/m],
+      [['server', '--storage', 'etcd', '--etcd-servers', 'https://127.0.0.1:2379'], /^error: --storage etcd needs --etcd-cafile, --etcd-certfile, --etcd-keyfile/m],
+      [['server', '--etcd-servers', 'https://127.0.0.1:2379'], /^error: --etcd-servers, --etcd-cafile, --etcd-certfile and --etcd-keyfile need --storage etcd$/m],
+      [['server', '--storage', 'etcd', '--etcd-servers', 'ftp://x'], /^error: --etcd-servers must be an https:\/\/ or http:\/\/ URL/m],
+      [['server', '--components', 'scheduler-of-doom'], /^error: --components: unknown component "scheduler-of-doom"; known: controller-manager/m],
+      [['server', '--bind-address', '0.0.0.0'], /^error: --bind-address 0\.0\.0\.0 listens everywhere: give --advertise-address/m],
+      [['server', '--service-cluster-ip-range', '10.0.0.0'], /^error: --service-cluster-ip-range must be an IPv4 CIDR/m],
+      [['server', '--identity-lease-duration-seconds', '1', '--identity-lease-renew-interval-seconds', '2'], /^error: --identity-lease-renew-interval-seconds must be shorter/m],
+      [['lb', '--bind-address', '127.0.0.1', '--backend', 'a=127.0.0.1:1'], /^error: --ca-file is required/m],
+      [['lb', '--bind-address', '127.0.0.1', '--ca-file', join(root, 'nope')], /^error: --ca-file: cannot read/m],
+      [['status', '-o', 'yaml'], /^error: --output must be text or json, got "yaml"$/m],
+      [['node', 'add', '--role', 'etcd'], /^error: --role must be control-plane or worker, got "etcd"$/m],
+    ];
+    for (const [args, pattern] of cases) {
+      const r = await k8ts(...args);
+      assert.equal(r.code, 2, `${args.join(' ')}: ${r.err}`);
+      assert.match(r.err, pattern, args.join(' '));
+    }
+  });
+
+  it('exits 1 naming the cluster or node when it does not exist', async () => {
+    for (const args of [['node', 'kill', 'cp-1', '--name', 'ghost'], ['node', 'start', 'cp-1', '--name', 'ghost'], ['etcd', 'snapshot', 'save', join(root, 's.db'), '--name', 'ghost']]) {
+      const r = await k8ts(...args);
+      assert.equal(r.code, 1, args.join(' '));
+      assert.match(r.err, /^error: there is no cluster "ghost" in /m, args.join(' '));
+    }
+  });
+
   it('exits 2 for unknown commands, flags and extra arguments', async () => {
     for (const args of [['bogus'], ['up', '--bogus'], ['up', 'extra'], []]) {
       const r = await k8ts(...args);

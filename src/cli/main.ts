@@ -8,8 +8,11 @@ import type { CliContext, CliIo } from './cli-context.ts';
 import { registerControllerManager } from './commands/controller-manager.ts';
 import { registerAgent } from './commands/agent.ts';
 import { registerDown } from './commands/down.ts';
+import { registerEtcd } from './commands/etcd.ts';
 import { registerKubeconfig } from './commands/kubeconfig.ts';
 import { registerScheduler } from './commands/scheduler.ts';
+import { registerLb } from './commands/lb.ts';
+import { registerNode } from './commands/node.ts';
 import { registerServer } from './commands/server.ts';
 import { registerStatus } from './commands/status.ts';
 import { registerUp } from './commands/up.ts';
@@ -36,6 +39,9 @@ function buildProgram(ctx: CliContext): Command {
   registerControllerManager(program, ctx);
   registerAgent(program, ctx);
   registerScheduler(program, ctx);
+  registerLb(program, ctx);
+  registerNode(program, ctx);
+  registerEtcd(program, ctx);
   return program;
 }
 

@@ -24,6 +24,12 @@ describe('endpointUrls()', () => {
     ]);
   });
 
+  it('puts a listed preferred endpoint first, and leaves an unlisted one where the seeds put it', () => {
+    const ep = endpoints(['127.0.0.2', '127.0.0.3']);
+    assert.deepEqual(endpointUrls(ep, ['https://127.0.0.3:6443'], 'https://127.0.0.3:6443'), ['https://127.0.0.3:6443', 'https://127.0.0.2:6443']);
+    assert.deepEqual(endpointUrls(ep, ['https://127.0.0.4:6443'], 'https://127.0.0.4:6443'), ['https://127.0.0.2:6443', 'https://127.0.0.3:6443', 'https://127.0.0.4:6443']);
+  });
+
   it('returns nothing for an Endpoints object without addresses', () => {
     assert.deepEqual(endpointUrls({ metadata: { name: 'kubernetes' }, subsets: [] }, ['https://lb:6443']), []);
   });

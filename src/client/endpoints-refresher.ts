@@ -21,9 +21,10 @@ interface EndpointSubset {
 /**
  * The apiserver URLs an Endpoints object lists (`https://<ip>:<port>`, the port named `https`
  * or else the first), followed by the `seeds` not among them: seeds stay as a last resort
- * (they may be a load balancer, or an apiserver that is only restarting).
+ * (they may be a load balancer, or an apiserver that is only restarting). A listed `preferred`
+ * URL (a component's local apiserver) goes first.
  */
-export function endpointUrls(endpoints: KubeObject, seeds: readonly string[]): string[] {
+export function endpointUrls(endpoints: KubeObject, seeds: readonly string[], preferred?: string): string[] {
   const urls: string[] = [];
   for (const subset of (endpoints.subsets ?? []) as EndpointSubset[]) {
     const port = (subset.ports ?? []).find((p) => p.name === 'https') ?? subset.ports?.[0];
@@ -36,13 +37,16 @@ export function endpointUrls(endpoints: KubeObject, seeds: readonly string[]): s
     }
   }
   if (urls.length === 0) return [];
-  return [...urls, ...seeds.filter((s) => !urls.includes(s))];
+  const listed = preferred !== undefined && urls.includes(preferred) ? [preferred, ...urls.filter((u) => u !== preferred)] : urls;
+  return [...listed, ...seeds.filter((s) => !urls.includes(s))];
 }
 
 /** Pacing of the refresher's readiness probe. */
 export interface EndpointsRefresherOptions {
   /** Interval of the /readyz probe of the current endpoint, ms; 0 turns it off. @default 5000 */
   readinessIntervalMs?: number;
+  /** An endpoint kept first whenever the Endpoints list it (e.g. the apiserver in the same process). */
+  preferred?: string;
   /** @default realClock */
   clock?: Clock;
   /** @default silentLogger */
@@ -65,7 +69,7 @@ export async function runEndpointsRefresher(clientset: Clientset, signal: AbortS
     logger,
   });
   const apply = (ep: KubeObject): void => {
-    const urls = endpointUrls(ep, seeds);
+    const urls = endpointUrls(ep, seeds, opts.preferred);
     if (urls.length === 0 || urls.join() === rest.endpoints.join()) return;
     logger.info('apiserver endpoints refreshed', { endpoints: urls });
     rest.setEndpoints(urls);

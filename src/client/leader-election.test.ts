@@ -41,6 +41,8 @@ class LeaseServer {
 class FakeLock implements LeaseLock {
   readonly description = 'kube-system/test';
   partitioned = false;
+  /** Calls made, by kind. */
+  readonly calls = { get: 0, create: 0, update: 0 };
   readonly #server: LeaseServer;
   readonly #clock: Clock;
   readonly #latencyMs: number;
@@ -65,14 +67,17 @@ class FakeLock implements LeaseLock {
   }
 
   get(signal: AbortSignal) {
+    this.calls.get++;
     return this.#round(signal, () => this.#server.get());
   }
 
   create(record: LeaderElectionRecord, signal: AbortSignal) {
+    this.calls.create++;
     return this.#round(signal, () => this.#server.create(record));
   }
 
   update(record: LeaderElectionRecord, rv: string, signal: AbortSignal) {
+    this.calls.update++;
     return this.#round(signal, () => this.#server.update(record, rv));
   }
 }
@@ -153,6 +158,11 @@ describe('LeaderElector', () => {
       assert.ok(sinceRenew >= 0 && sinceRenew <= 500 + 20, `last renewal ${sinceRenew} ms ago, within one retry period`);
       assert.equal(a.elector.metrics().leader, 'a');
       assert.deepEqual(a.newLeaders, ['a']);
+      const gets = a.lock.calls.get;
+      const updates = a.lock.calls.update;
+      await runFor(clock, 2000, [a]);
+      assert.equal(a.lock.calls.get, gets, 'a leader renews without reading the lease first');
+      assert.ok(a.lock.calls.update >= updates + 3, 'one write per renewal');
     } finally {
       await stopAll(clock, [a]);
     }
@@ -168,6 +178,8 @@ describe('LeaderElector', () => {
       await runFor(clock, 3000, [a, b]);
       assert.equal(a.elector.isLeader(), true);
       assert.equal(b.periods.length, 0);
+      assert.equal(a.elector.metrics().term, 0);
+      assert.equal(b.elector.metrics().term, undefined, 'a standby has no term');
 
       const partitionedAt = clock.now();
       a.lock.partitioned = true;
@@ -182,6 +194,8 @@ describe('LeaderElector', () => {
       assert.ok(bPeriod.start - partitionedAt <= 3000 + 100, `takeover took ${bPeriod.start - partitionedAt} ms`);
       assert.equal(server.state?.record.holderIdentity, 'b');
       assert.equal(server.state?.record.leaseTransitions, 1);
+      assert.equal(b.elector.metrics().term, 1, 'the new leader leads in the next term');
+      assert.equal(a.elector.metrics().term, undefined);
       assert.deepEqual(b.newLeaders, ['a', 'b']);
     } finally {
       await stopAll(clock, [a, b]);
@@ -205,6 +219,25 @@ describe('LeaderElector', () => {
       assert.ok(bPeriod.start - killedAt <= 3000 + 100, `takeover took ${bPeriod.start - killedAt} ms`);
     } finally {
       await stopAll(clock, [a, b]);
+    }
+  });
+
+  it('a clean shutdown releases the lease even when the renewal it cut off was applied without an answer', async () => {
+    const clock = new FakeClock();
+    const server = new LeaseServer();
+    const a = contender('a', server, clock, { latencyMs: 200 });
+    try {
+      // Leads after a read and a create (400 ms); renews at 900, applied at 1000, answered at 1100.
+      await runFor(clock, 950, [a]);
+      const before = server.state?.rv;
+      await runFor(clock, 100, [a]);
+      assert.ok((server.state?.rv ?? 0) > (before ?? 0), 'a renewal was applied, its answer still on the way');
+      a.ac.abort();
+      await runFor(clock, 2000, [a]);
+      await a.done;
+      assert.equal(server.state?.record.holderIdentity, '', 'released on the version read back');
+    } finally {
+      await stopAll(clock, [a]);
     }
   });
 
@@ -234,6 +267,25 @@ describe('LeaderElector', () => {
       assert.equal(server.state?.record.holderIdentity, 'b');
     } finally {
       await stopAll(clock, [a, b]);
+    }
+  });
+
+  it('a leader whose lease was written by someone else (a new version, same holder) reads it and keeps leading', async () => {
+    const clock = new FakeClock();
+    const server = new LeaseServer();
+    const a = contender('a', server, clock);
+    try {
+      await runFor(clock, 100, [a]);
+      const current = server.get();
+      assert.ok(current !== null);
+      server.update(current.record, current.resourceVersion); // e.g. a label edited with kubectl
+      const gets = a.lock.calls.get;
+      await runFor(clock, 1000, [a]);
+      assert.equal(a.elector.isLeader(), true);
+      assert.equal(a.periods.length, 1, 'leadership never ended');
+      assert.ok(a.lock.calls.get > gets, 'the conflict sent it back to reading the lease');
+    } finally {
+      await stopAll(clock, [a]);
     }
   });
 

@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer, type AddressInfo } from 'node:net';
-import { allocateAddressIndex, clusterAddress, defaultServiceClusterIpRange, findAddressIndex, isAddressFree, LAST_INDEX, nodePodCidr, releaseAddressIndex, serviceClusterIpRange } from './address-plan.ts';
+import { allocateAddressIndex, clusterAddress, defaultServiceClusterIpRange, findAddressIndex, isAddressFree, LAST_INDEX, loadBalancerAddress, nodeAddress, nodeHost, nodeName, nodePodCidr, parseNodeName, releaseAddressIndex, serviceClusterIpRange } from './address-plan.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'k8ts-address-test-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -43,6 +43,26 @@ describe('clusterAddress', () => {
     ] as const) {
       assert.throws(() => clusterAddress(index, host), RangeError);
     }
+  });
+});
+
+describe('node addresses', () => {
+  it('number control planes from 1, etcd nodes from 51, workers from 101; the load balancer is .250', () => {
+    assert.deepEqual(['cp-1', 'cp-3', 'etcd-1', 'etcd-49', 'worker-1', 'worker-149'].map(nodeHost), [1, 3, 51, 99, 101, 249]);
+    assert.equal(nodeAddress(4, 'cp-2'), '127.10.4.2');
+    assert.equal(nodeAddress(4, 'etcd-3'), '127.10.4.53');
+    assert.equal(loadBalancerAddress(4), '127.10.4.250');
+    assert.equal(serviceClusterIpRange(4), '127.11.4.0/24');
+    assert.equal(nodeName('worker', 2), 'worker-2');
+    assert.deepEqual(parseNodeName('etcd-2'), { role: 'etcd', ordinal: 2 });
+  });
+
+  it('refuse names outside the plan', () => {
+    for (const bad of ['cp-0', 'cp-50', 'etcd-50', 'worker-150', 'lb', 'cp-01', 'node-1']) {
+      assert.equal(parseNodeName(bad), undefined, bad);
+      assert.throws(() => nodeHost(bad), RangeError, bad);
+    }
+    assert.throws(() => nodeName('control-plane', 50), RangeError);
   });
 });
 

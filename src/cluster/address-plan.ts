@@ -5,11 +5,22 @@
  *
  *   127.10.0.0/16     k8ts local clusters
  *   127.10.<i>.0/24   the cluster with address index i (1-254), allocated at creation
- *   127.10.<i>.1      its first node: the apiserver of a single-node cluster binds 127.10.<i>.1:6443
- *   127.10.<i>.2-254  its further nodes (multi-node clusters)
- *   127.11.<i>.0/24   its Service ClusterIP range; 127.11.<i>.1 is the `kubernetes` Service
+ *   127.11.<i>.0/24   its Service ClusterIP range; the `kubernetes` Service is 127.11.<i>.1
  *   127.11.0.0/24     the ClusterIP range of a `k8ts server` bound outside 127.10.0.0/16
- *   127.<20+i>.<n>.0/24  the pod CIDR of node number n of cluster i (pods get their IPs there)
+ *   127.<20+i>.<n>.0/24  the pod CIDR of node number n (its host number) of cluster i: pods get
+ *                     their IPs there
+ *
+ * Host numbers within a cluster's /24 (see `nodeHost`):
+ *
+ *   .1-.49      control-plane nodes cp-1..cp-49 (cp-n is host n; a single-node cluster's node is
+ *               cp-1, so its apiserver binds 127.10.<i>.1:6443)
+ *   .51-.99     external etcd nodes etcd-1..etcd-49 (etcd-k is host 50+k)
+ *   .101-.249   worker nodes worker-1..worker-149 (worker-w is host 100+w)
+ *   .250        the load balancer of an HA cluster: its API address (:6443, what kubeconfigs
+ *               point at) and the balancer's own status port (:8404)
+ *
+ * Every node binds the standard ports on its own address: apiserver 6443, etcd 2379 (clients)
+ * and 2380 (peers), kubelet 10250.
  *
  * An index is claimed by creating `$K8TS_HOME/.addresses/<i>` exclusively (O_EXCL), so two
  * clusters created at the same moment never get the same one; the file holds the cluster's name.
@@ -24,6 +35,61 @@ import { join } from 'node:path';
 export const FIRST_INDEX = 1;
 export const LAST_INDEX = 254;
 export const APISERVER_PORT = 6443;
+export const ETCD_CLIENT_PORT = 2379;
+export const ETCD_PEER_PORT = 2380;
+/** The load balancer's status port (backends and their health), on the balancer's address. */
+export const LB_STATUS_PORT = 8404;
+/** The host number of an HA cluster's load balancer. */
+export const LB_HOST = 250;
+
+/** What a node does in the cluster; decides its name prefix and host number range. */
+export type NodeRole = 'control-plane' | 'etcd' | 'worker';
+
+/** Name prefix, first host number and how many nodes of each role fit in the plan. */
+const ROLE_PLAN: Readonly<Record<NodeRole, { readonly prefix: string; readonly base: number; readonly max: number }>> = {
+  'control-plane': { prefix: 'cp', base: 0, max: 49 },
+  etcd: { prefix: 'etcd', base: 50, max: 49 },
+  worker: { prefix: 'worker', base: 100, max: 149 },
+};
+
+/** The most nodes of `role` a cluster can have. */
+export function maxNodes(role: NodeRole): number {
+  return ROLE_PLAN[role].max;
+}
+
+/** The name of the `ordinal`-th (1-based) node of `role`: `cp-1`, `etcd-2`, `worker-3`. */
+export function nodeName(role: NodeRole, ordinal: number): string {
+  const plan = ROLE_PLAN[role];
+  if (!Number.isInteger(ordinal) || ordinal < 1 || ordinal > plan.max) throw new RangeError(`${role} node number ${ordinal} is outside 1-${plan.max}`);
+  return `${plan.prefix}-${ordinal}`;
+}
+
+/** Role and ordinal of a node name of the plan (`cp-2` → control-plane 2), or undefined. */
+export function parseNodeName(name: string): { readonly role: NodeRole; readonly ordinal: number } | undefined {
+  const match = /^(cp|etcd|worker)-([1-9]\d{0,2})$/.exec(name);
+  if (match === null) return undefined;
+  const role = (Object.keys(ROLE_PLAN) as NodeRole[]).find((r) => ROLE_PLAN[r].prefix === match[1])!;
+  const ordinal = Number(match[2]);
+  return ordinal <= ROLE_PLAN[role].max ? { role, ordinal } : undefined;
+}
+
+/** The host number of node `name` within its cluster's /24 (see the file comment). */
+export function nodeHost(name: string): number {
+  const parsed = parseNodeName(name);
+  if (parsed === undefined) throw new RangeError(`${JSON.stringify(name)} is not a node name of the address plan (cp-N, etcd-N, worker-N)`);
+  return ROLE_PLAN[parsed.role].base + parsed.ordinal;
+}
+
+/** The loopback address of node `name` in the cluster with index `index`. */
+export function nodeAddress(index: number, name: string): string {
+  return clusterAddress(index, nodeHost(name));
+}
+
+/** The address of an HA cluster's load balancer. */
+export function loadBalancerAddress(index: number): string {
+  return clusterAddress(index, LB_HOST);
+}
+
 /**
  * A claim younger than this is never taken over, even if its cluster has no cluster.json yet:
  * the cluster may be in the middle of being created.

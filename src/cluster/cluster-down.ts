@@ -2,14 +2,22 @@
  * `k8ts down`: stops every process recorded for a cluster (whatever its topology), keeping its
  * data; with `delete`, also removes its directory, its address claim and its entries in the
  * user's kubeconfig.
+ *
+ * Order (HA): the workers' agents, the load balancer, then the apiservers (each leaves the `kubernetes` endpoints and
+ * drains while etcd still serves), then the etcd followers, and the etcd leader last (a leader
+ * stopping first would hand its leadership to a follower that is stopping too).
  */
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { findAddressIndex, releaseAddressIndex } from './address-plan.ts';
+import { releaseIndexOnMachine } from './machine-claims.ts';
 import { contextName } from './cluster-name.ts';
 import { readClusterRecord } from './cluster-record.ts';
 import { clusterDir } from './k8ts-home.ts';
-import { readProcessRecords, removeProcessRecord, stopRecordedProcess, type StopOutcome } from './managed-process.ts';
+import { readProcessRecords, removeProcessRecord, stopRecordedProcess, type ProcessRecord, type StopOutcome } from './managed-process.ts';
+import { parseProcessName } from './ha-layout.ts';
+import { stopOrphanHaproxy } from './ha-runtime.ts';
+import { etcdLeaderNode } from './ha-etcd.ts';
 import { removeFromUserKubeconfig } from './user-kubeconfig.ts';
 import { stopClusterPods } from './cluster-pods.ts';
 
@@ -44,11 +52,13 @@ export async function downCluster(opts: DownOptions): Promise<DownResult> {
   const existed = existsSync(dir);
   if (!existed && !opts.delete) throw new Error(`there is no cluster "${opts.name}" in ${opts.home}; \`k8ts up --name ${opts.name}\` creates it`);
   const processes: Array<{ name: string; pid: number; outcome: StopOutcome }> = [];
-  for (const record of await readProcessRecords(dir)) {
+  const stop = async (record: ProcessRecord): Promise<void> => {
     const outcome = await stopRecordedProcess(record, opts.graceMs);
     processes.push({ name: record.name, pid: record.pid, outcome });
     await removeProcessRecord(dir, record.name);
-  }
+  };
+  for (const group of await stopOrder(dir, await readProcessRecords(dir))) await Promise.all(group.map(stop));
+  await stopOrphanHaproxy(dir);
   // The kubelets are stopped now, so nothing restarts the pods: stop them (they outlive kubelets).
   const podContainers = await stopClusterPods(dir, opts.graceMs);
   if (!opts.delete) return { existed, processes, deleted: false, podContainers };
@@ -57,7 +67,20 @@ export async function downCluster(opts: DownOptions): Promise<DownResult> {
   // A damaged cluster.json must not block deleting the cluster it describes.
   const record = await readClusterRecord(dir).catch(() => undefined);
   const index = record?.index ?? (await findAddressIndex(opts.home, opts.name));
-  if (index !== undefined) await releaseAddressIndex(opts.home, opts.name, index);
+  if (index !== undefined) {
+    await releaseAddressIndex(opts.home, opts.name, index);
+    await releaseIndexOnMachine(index, dir);
+  }
   await rm(dir, { recursive: true, force: true });
   return { existed, processes, deleted: existed, podContainers, ...(kubeconfigCleaned === undefined ? {} : { kubeconfigCleaned }) };
+}
+
+/** The records in groups to stop one after the other (see the file comment); each group in parallel. */
+async function stopOrder(dir: string, records: readonly ProcessRecord[]): Promise<ProcessRecord[][]> {
+  const of = (component: string): ProcessRecord[] => records.filter((r) => parseProcessName(r.name).component === component);
+  const etcd = of('etcd');
+  const leader = etcd.length > 1 ? await etcdLeaderNode(dir).catch(() => undefined) : undefined;
+  const isLeader = (r: ProcessRecord): boolean => parseProcessName(r.name).node === leader;
+  const known = new Set([...of('agent'), ...of('lb'), ...of('server'), ...etcd]);
+  return [of('agent'), of('lb'), of('server'), records.filter((r) => !known.has(r)), etcd.filter((r) => !isLeader(r)), etcd.filter(isLeader)].filter((g) => g.length > 0);
 }

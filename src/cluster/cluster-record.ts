@@ -5,19 +5,81 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writePrivateFile } from '../pki/index.ts';
+import type { NodeRole } from './address-plan.ts';
 
-/** How the cluster's control plane is laid out; only the single-node SQLite cluster exists so far. */
-export type ClusterTopology = 'single';
+export type { NodeRole } from './address-plan.ts';
+
+/**
+ * How the cluster's control plane is laid out:
+ * - `single`: one `k8ts server` on SQLite (no etcd, no load balancer);
+ * - `stacked`: every control-plane node runs an etcd member and a `k8ts server` that talks only
+ *   to that member, behind a load balancer;
+ * - `external`: etcd runs on nodes of its own, every `k8ts server` talks to all of its members.
+ */
+export type ClusterTopology = 'single' | 'stacked' | 'external';
+
+export const CLUSTER_TOPOLOGIES: readonly ClusterTopology[] = ['single', 'stacked', 'external'];
+
+/** One node of an HA cluster. */
+export interface NodeRecord {
+  /** `cp-N`, `etcd-N` or `worker-N` (address-plan.ts). */
+  readonly name: string;
+  readonly role: NodeRole;
+  /** Its own loopback address, 127.10.<index>.<host>. */
+  readonly address: string;
+  /**
+   * For an etcd member that joined a running cluster (`k8ts node add`): the membership it was
+   * announced into (`name=peerURL,...`), which its first start must name. Members of the
+   * initial cluster bootstrap from the initial membership instead.
+   */
+  readonly etcdJoin?: string;
+}
+
+/** Which load balancer fronts the apiservers of an HA cluster. */
+export type LoadBalancerKind = 'builtin' | 'haproxy';
+
+export const LOAD_BALANCER_KINDS: readonly LoadBalancerKind[] = ['builtin', 'haproxy'];
+
+export interface LoadBalancerRecord {
+  readonly kind: LoadBalancerKind;
+  readonly address: string;
+  readonly port: number;
+  /** Where the balancer reports its backends (`GET /backends`, JSON). */
+  readonly statusPort: number;
+}
 
 export interface ClusterRecord {
   readonly name: string;
   readonly topology: ClusterTopology;
   /** Address index (see address-plan.ts): the cluster's addresses are 127.10.<index>.x. */
   readonly index: number;
-  /** Where clients reach the apiserver. */
+  /** Where clients reach the apiserver: the node's apiserver (single), the load balancer (HA). */
   readonly apiServer: { readonly address: string; readonly port: number };
   /** ISO 8601. */
   readonly createdAt: string;
+  /** HA topologies: every node, control planes first. Absent for `single` (its one node is cp-1). */
+  readonly nodes?: readonly NodeRecord[];
+  /** HA topologies: the load balancer in front of the apiservers. */
+  readonly loadBalancer?: LoadBalancerRecord;
+  /** An even etcd member count was accepted with --force. */
+  readonly force?: boolean;
+}
+
+/** The cluster's nodes: the recorded ones, or the single node cp-1. */
+export function clusterNodes(record: ClusterRecord): readonly NodeRecord[] {
+  return record.nodes ?? [{ name: 'cp-1', role: 'control-plane', address: record.apiServer.address }];
+}
+
+/** The nodes that hold etcd members (control planes when stacked, etcd nodes when external). */
+export function etcdNodes(record: ClusterRecord): readonly NodeRecord[] {
+  if (record.topology === 'single') return [];
+  const role: NodeRole = record.topology === 'stacked' ? 'control-plane' : 'etcd';
+  return clusterNodes(record).filter((n) => n.role === role);
+}
+
+/** The node called `name`, if the cluster has one. */
+export function findNode(record: ClusterRecord, name: string): NodeRecord | undefined {
+  return clusterNodes(record).find((n) => n.name === name);
 }
 
 export function clusterRecordPath(dir: string): string {
@@ -50,14 +112,29 @@ export async function readClusterRecord(dir: string): Promise<ClusterRecord | un
   }
   if (
     typeof value.name !== 'string' ||
-    value.topology !== 'single' ||
+    !CLUSTER_TOPOLOGIES.includes(value.topology as ClusterTopology) ||
     typeof value.index !== 'number' ||
     typeof value.apiServer?.address !== 'string' ||
-    typeof value.apiServer.port !== 'number'
+    typeof value.apiServer.port !== 'number' ||
+    (value.topology !== 'single' && !isHaShape(value))
   ) {
     throw new Error(`${path} is not a k8ts cluster record; remove the cluster with \`k8ts down --delete\``);
   }
   return value as ClusterRecord;
+}
+
+/** An HA record names its nodes and its load balancer. */
+function isHaShape(value: Partial<ClusterRecord>): boolean {
+  const nodes: unknown = value.nodes;
+  const lb: unknown = value.loadBalancer;
+  return (
+    Array.isArray(nodes) &&
+    nodes.every((n: Partial<NodeRecord>) => typeof n?.name === 'string' && typeof n.address === 'string' && typeof n.role === 'string') &&
+    typeof lb === 'object' &&
+    lb !== null &&
+    LOAD_BALANCER_KINDS.includes((lb as LoadBalancerRecord).kind) &&
+    typeof (lb as LoadBalancerRecord).address === 'string'
+  );
 }
 
 export async function writeClusterRecord(dir: string, record: ClusterRecord): Promise<void> {

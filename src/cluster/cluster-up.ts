@@ -1,26 +1,29 @@
 /**
- * `k8ts up` for the single-node topology: one `k8ts server` process on SQLite, started in the
- * background from the cluster's directory, which is also the server's data directory.
+ * `k8ts up`: brings a cluster up in the background and waits until it is ready. HA topologies
+ * are ha-up.ts; this file holds the single-node topology: one `k8ts server` process on SQLite,
+ * started from the cluster's directory, which is also the server's data directory.
  *
  * - a new cluster gets an address index (address-plan.ts), its cluster.json and certificates;
  * - a stopped cluster restarts with its data, address and certificates;
  * - a running one is left alone (reported as already running).
  * Then, unless told not to, its context is merged into the user's kubeconfig.
  */
-import { resolve } from 'node:path';
 import { ensurePrivateDir } from '../pki/index.ts';
+import { kubernetesServiceIp } from '../apiserver/bootstrap.ts';
 import { KUBELET_PORT } from '../kubelet/ports.ts';
 import { allocateAddressIndex, APISERVER_PORT, clusterAddress, isAddressFree, nodePodCidr, serviceClusterIpRange } from './address-plan.ts';
 import { contextName } from './cluster-name.ts';
-import { apiServerUrl, readClusterRecord, writeClusterRecord, type ClusterRecord } from './cluster-record.ts';
+import { apiServerUrl, readClusterRecord, writeClusterRecord, type ClusterRecord, type ClusterTopology } from './cluster-record.ts';
+import { layoutMismatch, layoutOf, resolveLayout, type LayoutRequest } from './ha-plan.ts';
+import { upHaCluster } from './ha-up.ts';
+import { k8tsCommand } from './k8ts-bin.ts';
+import { claimedAndFree } from './machine-claims.ts';
 import { clusterDir } from './k8ts-home.ts';
 import { isRecordedProcessRunning, logTail, readProcessRecords, startDetached, type ProcessExit } from './managed-process.ts';
 import { prepareServerFiles, readAdminCredentials, serverLayout } from './server-files.ts';
 import { mergeIntoUserKubeconfig } from './user-kubeconfig.ts';
 import { waitUntilReady } from './wait-ready.ts';
 
-/** The k8ts executable script, run with this same Node to start cluster processes. */
-const K8TS_BIN = resolve(import.meta.dirname, '..', '..', 'bin', 'k8ts.js');
 const SERVER_PROCESS = 'server';
 /** Lines of a failed process's log shown to the user. */
 const LOG_TAIL_LINES = 40;
@@ -36,6 +39,11 @@ export interface UpOptions {
   readonly readyTimeoutMs?: number;
   /** Progress lines, for the user. */
   readonly progress?: (line: string) => void;
+  /**
+   * The layout asked for (`--topology`, `--control-planes`, ...). A new cluster gets it; an
+   * existing one must match it when any of it is given.
+   */
+  readonly layout?: LayoutRequest;
 }
 
 export interface UpResult {
@@ -46,7 +54,11 @@ export interface UpResult {
   readonly context: string;
   /** The user's kubeconfig the context was merged into, if it was. */
   readonly mergedInto?: string;
-  readonly pid: number;
+  readonly topology: ClusterTopology;
+  /** The server's PID (single node). */
+  readonly pid?: number;
+  /** How many processes run (HA topologies). */
+  readonly processes?: number;
   readonly elapsedMs: number;
 }
 
@@ -54,13 +66,11 @@ export interface UpResult {
 export const SINGLE_NODE_NAME = 'cp-1';
 
 /**
- * The command line of a cluster's server process: the apiserver, and the kubelet of node cp-1
- * (when the address plan has a pod range for the cluster).
+ * The command line of a single-node cluster's server process: the apiserver, and the kubelet of
+ * node cp-1 (when the address plan has a pod range for the cluster).
  */
 export function serverCommandLine(dataDir: string, record: ClusterRecord): string[] {
-  const argv = [
-    process.execPath,
-    K8TS_BIN,
+  const args = [
     'server',
     '--data-dir',
     dataDir,
@@ -77,8 +87,8 @@ export function serverCommandLine(dataDir: string, record: ClusterRecord): strin
   } catch {
     podCidr = undefined;
   }
-  if (podCidr !== undefined) argv.push('--node-name', SINGLE_NODE_NAME, '--node-ip', record.apiServer.address, '--pod-cidr', podCidr);
-  return argv;
+  if (podCidr !== undefined) args.push('--node-name', SINGLE_NODE_NAME, '--node-ip', record.apiServer.address, '--pod-cidr', podCidr);
+  return k8tsCommand(args);
 }
 
 function describeExit(exit: ProcessExit): string {
@@ -96,8 +106,18 @@ export async function upCluster(opts: UpOptions): Promise<UpResult> {
   const dir = clusterDir(opts.home, opts.name);
   const context = contextName(opts.name);
   let record = await readClusterRecord(dir);
+  const request = opts.layout ?? {};
+  if (record !== undefined) {
+    const mismatch = layoutMismatch(request, layoutOf(record));
+    if (mismatch !== undefined) {
+      throw new Error(
+        `cluster "${opts.name}" cannot be brought up as asked: ${mismatch}; \`k8ts up --name ${opts.name}\` starts it as it is, \`k8ts node add|remove\` changes its nodes, and \`k8ts down --name ${opts.name} --delete\` deletes it`,
+      );
+    }
+  }
+  const layout = record === undefined ? resolveLayout(request) : layoutOf(record);
 
-  const finish = async (outcome: UpResult['outcome'], cluster: ClusterRecord, pid: number): Promise<UpResult> => {
+  const finish = async (outcome: UpResult['outcome'], cluster: ClusterRecord, running: { pid?: number; processes?: number }): Promise<UpResult> => {
     let mergedInto: string | undefined;
     if (opts.mergeKubeconfig) {
       try {
@@ -113,10 +133,16 @@ export async function upCluster(opts: UpOptions): Promise<UpResult> {
       kubeconfigPath: serverLayout(dir).kubeconfigPath,
       context,
       ...(mergedInto === undefined ? {} : { mergedInto }),
-      pid,
+      topology: cluster.topology,
+      ...running,
       elapsedMs: Date.now() - startedAt,
     };
   };
+
+  if (layout.topology !== 'single') {
+    const ha = await upHaCluster({ home: opts.home, name: opts.name, dir, existing: record, layout, timeoutMs, progress, startedAt });
+    return finish(ha.outcome, ha.record, { processes: ha.processes });
+  }
 
   if (record !== undefined) {
     const running = (await readProcessRecords(dir)).find((p) => p.name === SERVER_PROCESS);
@@ -128,7 +154,7 @@ export async function upCluster(opts: UpOptions): Promise<UpResult> {
         gone: async () => ((await isRecordedProcessRunning(running)) ? undefined : 'is no longer running'),
       });
       if (!result.ready) await failStartup(opts.name, running.pid, running.logFile, 0, result, timeoutMs);
-      return finish('already-running', record, running.pid);
+      return finish('already-running', record, { pid: running.pid });
     }
   }
 
@@ -139,7 +165,7 @@ export async function upCluster(opts: UpOptions): Promise<UpResult> {
     const index = await allocateAddressIndex(
       opts.home,
       opts.name,
-      async (i) => (await isAddressFree(clusterAddress(i), APISERVER_PORT)) && (await isAddressFree(clusterAddress(i), KUBELET_PORT)),
+      claimedAndFree(dir, async (i) => (await isAddressFree(clusterAddress(i), APISERVER_PORT)) && (await isAddressFree(clusterAddress(i), KUBELET_PORT))),
     );
     record = {
       name: opts.name,
@@ -160,7 +186,9 @@ export async function upCluster(opts: UpOptions): Promise<UpResult> {
       `cannot restart cluster "${opts.name}": its address ${record.apiServer.address} (port ${record.apiServer.port} or the kubelet's ${KUBELET_PORT}) is in use by another process (a cluster of another K8TS_HOME?); stop that process, or delete this cluster (\`k8ts down --name ${opts.name} --delete\`) and create it again`,
     );
   }
-  const prepared = await prepareServerFiles(dir, record.apiServer.address, record.apiServer.port);
+  const prepared = await prepareServerFiles(dir, record.apiServer.address, record.apiServer.port, {
+    extraServingAddresses: [kubernetesServiceIp(serviceClusterIpRange(record.index))],
+  });
   progress(`  certificates ready in ${prepared.layout.pkiDir}`);
   const server = await startDetached(dir, SERVER_PROCESS, serverCommandLine(dir, record), { cwd: dir, readyUrl: `${prepared.url}/readyz` });
   progress(`  server started (pid ${server.record.pid}), log: ${server.record.logFile}`);
@@ -177,7 +205,7 @@ export async function upCluster(opts: UpOptions): Promise<UpResult> {
   server.detach();
   if (!result.ready) await failStartup(opts.name, server.record.pid, server.record.logFile, server.logOffset, result, timeoutMs);
   progress('  apiserver ready');
-  return finish(outcome, record, server.record.pid);
+  return finish(outcome, record, { pid: server.record.pid });
 }
 
 async function failStartup(

@@ -9,7 +9,6 @@
  * bootstrap flags then), so `start` also serves to bring a stopped cluster back.
  */
 import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { EtcdTlsOptions } from '../storage/etcd/etcd-client.ts';
 import {
@@ -24,16 +23,9 @@ import {
   type EtcdMemberInfo,
 } from './etcd-admin.ts';
 import { checkMembers, clientUrl, defaultToken, memberDir, memberPaths, peerUrl, type EtcdMemberSpec } from './etcd-layout.ts';
-import { EtcdMember, peerCommonName, type EtcdMemberConfig, type EtcdTuning } from './etcd-member.ts';
+import { EtcdMember, type EtcdMemberConfig, type EtcdTuning } from './etcd-member.ts';
 import { summarizeQuorum, type QuorumSummary } from './etcd-quorum.ts';
-import {
-  ensureCertificateAuthority,
-  ensureLeafCertificate,
-  ensurePrivateDir,
-  writePrivateFile,
-  type CertificateAndKey,
-  type CertificateAuthority,
-} from '../pki/index.ts';
+import { ensureEtcdPki, ensureMemberCertificates, type EtcdPki } from './etcd-pki.ts';
 
 export interface EtcdClusterOptions {
   readonly dir: string;
@@ -60,38 +52,20 @@ export interface EtcdMemberState {
   readonly error?: string;
 }
 
-/**
- * etcd checks a connecting peer's certificate against the address the connection comes from. A
- * member dialling another member's loopback address connects from 127.0.0.1 (the kernel's source
- * address for all of 127.0.0.0/8), so a loopback member's peer certificate also names 127.0.0.1.
- * Trust still rests on the etcd CA and the peer common name (see peerCommonName).
- */
-function peerAddresses(ip: string): string[] {
-  return ip.startsWith('127.') && ip !== '127.0.0.1' ? [ip, '127.0.0.1'] : [ip];
-}
-
-/** Loads the etcd CA and the client certificate under `dir/pki`, creating them on first use. */
-async function ensurePki(dir: string): Promise<{ ca: CertificateAuthority; client: CertificateAndKey }> {
-  const pki = join(dir, 'pki');
-  const ca = await ensureCertificateAuthority(pki, 'ca', 'k8ts-etcd-ca');
-  const client = await ensureLeafCertificate(pki, 'client', ca, { commonName: 'k8ts-etcd-client', usages: ['client'] });
-  return { ca, client };
-}
-
 /** A running local etcd cluster. */
 export class EtcdCluster {
   readonly dir: string;
   /** What a client (an apiserver) needs to connect: the etcd CA, a client certificate and key. */
   readonly clientTls: EtcdTlsOptions;
   readonly #options: EtcdClusterOptions;
-  readonly #ca: CertificateAuthority;
+  readonly #pki: EtcdPki;
   readonly #members = new Map<string, { spec: EtcdMemberSpec; process: EtcdMember }>();
 
-  private constructor(options: EtcdClusterOptions, ca: CertificateAuthority, client: CertificateAndKey) {
+  private constructor(options: EtcdClusterOptions, pki: EtcdPki) {
     this.dir = options.dir;
     this.#options = options;
-    this.#ca = ca;
-    this.clientTls = { caPem: ca.pem.certPem, certPem: client.certPem, keyPem: client.keyPem };
+    this.#pki = pki;
+    this.clientTls = pki.clientTls;
   }
 
   /**
@@ -101,8 +75,7 @@ export class EtcdCluster {
    */
   static async start(options: EtcdClusterOptions): Promise<EtcdCluster> {
     checkMembers(options.members, options.force ?? false);
-    const { ca, client } = await ensurePki(options.dir);
-    const cluster = new EtcdCluster(options, ca, client);
+    const cluster = new EtcdCluster(options, await ensureEtcdPki(options.dir));
     const initialCluster = options.members.map((m) => `${m.name}=${peerUrl(m)}`).join(',');
     try {
       for (const spec of options.members) {
@@ -287,19 +260,7 @@ export class EtcdCluster {
 
   async #memberConfig(spec: EtcdMemberSpec, initialCluster: string, state: 'new' | 'existing'): Promise<EtcdMemberConfig> {
     const paths = memberPaths(this.dir, spec.name);
-    const tlsDir = paths.tlsDir;
-    await ensurePrivateDir(tlsDir);
-    await writePrivateFile(join(tlsDir, 'ca.crt'), this.#ca.pem.certPem);
-    const server = await ensureLeafCertificate(tlsDir, 'server', this.#ca, {
-      commonName: `etcd-${spec.name}`,
-      usages: ['server', 'client'],
-      ipAddresses: [spec.ip],
-    });
-    const peer = await ensureLeafCertificate(tlsDir, 'peer', this.#ca, {
-      commonName: peerCommonName,
-      usages: ['server', 'client'],
-      ipAddresses: peerAddresses(spec.ip),
-    });
+    const tls = await ensureMemberCertificates(this.dir, this.#pki, spec);
     const opts = this.#options;
     return {
       name: spec.name,
@@ -309,13 +270,7 @@ export class EtcdCluster {
       initialCluster,
       initialClusterState: state,
       initialClusterToken: opts.token ?? defaultToken,
-      tls: {
-        caFile: join(tlsDir, 'ca.crt'),
-        serverCertFile: server.certFile,
-        serverKeyFile: server.keyFile,
-        peerCertFile: peer.certFile,
-        peerKeyFile: peer.keyFile,
-      },
+      tls,
       logFile: paths.logFile,
       pidFile: paths.pidFile,
       ...(opts.tuning !== undefined ? { tuning: opts.tuning } : {}),

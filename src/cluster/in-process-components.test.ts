@@ -1,8 +1,15 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startInProcessComponents, stopInProcessComponents, type InProcessComponent } from './in-process-components.ts';
+import { selectInProcessComponents, startInProcessComponents, stopInProcessComponents, type InProcessComponent } from './in-process-components.ts';
 
-const ctx = { apiServerUrl: 'https://127.0.0.1:1', kubeconfigPath: '/k', tls: { caPem: 'ca', certPem: 'c', keyPem: 'k' } };
+const ctx = {
+  apiServerUrl: 'https://127.0.0.1:1',
+  apiServerUrls: ['https://127.0.0.1:1'],
+  nodeName: 'cp-1',
+  leaderElection: {},
+  kubeconfigPath: '/k',
+  tls: { caPem: 'ca', certPem: 'c', keyPem: 'k' },
+};
 
 function recorder(events: string[], name: string, failStart = false, failStop = false): InProcessComponent {
   return {
@@ -36,5 +43,16 @@ describe('in-process components', () => {
     const events: string[] = [];
     await assert.rejects(startInProcessComponents(ctx, () => {}, [recorder(events, 'a'), recorder(events, 'b', true), recorder(events, 'c')]), /cannot start b: boom/);
     assert.deepEqual(events, ['start a', 'stop a']);
+  });
+});
+
+describe('selectInProcessComponents', () => {
+  const known = [recorder([], 'a'), recorder([], 'b'), recorder([], 'c')];
+  it('keeps the start order whatever the order asked, and takes none for none', () => {
+    assert.deepEqual(selectInProcessComponents(['c', 'a'], known).map((c) => c.name), ['a', 'c']);
+    assert.deepEqual(selectInProcessComponents(['none'], known), []);
+  });
+  it('names an unknown component and the known ones', () => {
+    assert.throws(() => selectInProcessComponents(['a', 'x'], known), /unknown component "x"; known: a, b, c \(or none\)/);
   });
 });

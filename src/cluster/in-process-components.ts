@@ -12,10 +12,26 @@ import { kubeletComponent } from './kubelet-component.ts';
 import type { Taint } from '../kubelet/index.ts';
 import { schedulerComponent } from './scheduler-component.ts';
 
+/** Lease timings for leader-elected components (see LeaderElectorOptions); omitted: its defaults. */
+export interface LeaderElectionTiming {
+  readonly leaseDurationSeconds?: number;
+  readonly renewDeadlineMs?: number;
+  readonly retryPeriodMs?: number;
+}
+
 /** What a component gets to reach the apiserver as the cluster admin. */
 export interface InProcessComponentContext {
   /** `https://<address>:<port>` of the local apiserver. */
   readonly apiServerUrl: string;
+  /**
+   * Every apiserver the component may fail over to, the local one first (seeds: a component
+   * keeps the list current from the `kubernetes` Endpoints with runEndpointsRefresher, keeping
+   * the local one first while it is listed).
+   */
+  readonly apiServerUrls: readonly string[];
+  /** The node this server runs on (`cp-2`); part of leader-election identities. */
+  readonly nodeName: string;
+  readonly leaderElection: LeaderElectionTiming;
   /** The admin kubeconfig (context k8ts-<name>), for components that load a kubeconfig. */
   readonly kubeconfigPath: string;
   /** The same credentials as PEM: the cluster CA and the admin client certificate and key. */
@@ -53,6 +69,20 @@ export interface InProcessComponent {
 
 /** The components `k8ts server` runs, in start order. */
 export const IN_PROCESS_COMPONENTS: readonly InProcessComponent[] = [controllerManagerComponent, schedulerComponent, kubeletComponent, kubeProxyComponent];
+
+/**
+ * The components named in `names` (`none` alone: no component), in start order.
+ * @throws Error naming the unknown component and the known ones
+ */
+export function selectInProcessComponents(names: readonly string[], known: readonly InProcessComponent[] = IN_PROCESS_COMPONENTS): InProcessComponent[] {
+  if (names.length === 1 && names[0] === 'none') return [];
+  for (const name of names) {
+    if (!known.some((c) => c.name === name)) {
+      throw new Error(`unknown component ${JSON.stringify(name)}; known: ${known.map((c) => c.name).join(', ')} (or none)`);
+    }
+  }
+  return known.filter((c) => names.includes(c.name));
+}
 
 /** A started component with its name, for stopping and logging. */
 export interface StartedComponent {

@@ -6,14 +6,25 @@ import type * as ServerProcessModule from './server-process.ts';
 
 export { allocateAddressIndex, APISERVER_PORT, clusterAddress, defaultServiceClusterIpRange, findAddressIndex, releaseAddressIndex, serviceClusterIpRange } from './address-plan.ts';
 export { clusterNameProblem, contextName, DEFAULT_CLUSTER_NAME } from './cluster-name.ts';
-export { apiServerUrl, readClusterRecord, type ClusterRecord, type ClusterTopology } from './cluster-record.ts';
+export { apiServerUrl, readClusterRecord, type ClusterRecord, type ClusterTopology, type NodeRecord } from './cluster-record.ts';
 export { downCluster, type DownOptions, type DownResult } from './cluster-down.ts';
 export { clusterStatus, formatClusterStatus, type ClusterStatus, type ProcessStatus } from './cluster-status.ts';
 export { upCluster, type UpOptions, type UpResult } from './cluster-up.ts';
-export { IN_PROCESS_COMPONENTS, type InProcessComponent, type InProcessComponentContext, type RunningComponent } from './in-process-components.ts';
+export { LayoutError, resolveLayout, type Layout, type LayoutRequest } from './ha-plan.ts';
+export {
+  IN_PROCESS_COMPONENTS,
+  selectInProcessComponents,
+  type InProcessComponent,
+  type InProcessComponentContext,
+  type LeaderElectionTiming,
+  type RunningComponent,
+} from './in-process-components.ts';
 export { clusterDir, defaultServerDataDir, k8tsHome } from './k8ts-home.ts';
+export { killNode, loadNode, stopNode, type NodeProcessOutcome } from './node-ops.ts';
+export { startHaNode } from './node-start.ts';
+export { addControlPlane, addWorker, removeNode } from './node-membership.ts';
 export { serverLayout } from './server-files.ts';
-export type { RunningServerProcess, ServerProcessOptions } from './server-process.ts';
+export type { RunningServerProcess, ServerProcessOptions, ServerStorageOptions } from './server-process.ts';
 export { userKubeconfigPath } from './user-kubeconfig.ts';
 
 /**

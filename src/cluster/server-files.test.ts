@@ -30,7 +30,7 @@ describe('server files', () => {
     const plain = await prepareServerFiles(dir, '127.10.9.1', 6443);
     assert.equal(plain.kubeletServing, undefined);
     assert.match(new X509Certificate(plain.kubeletClient.certPem).subject, /CN=kube-apiserver-kubelet-client/);
-    const prepared = await prepareServerFiles(dir, '127.10.9.1', 6443, { name: 'cp-1', addresses: ['127.10.9.1'] });
+    const prepared = await prepareServerFiles(dir, '127.10.9.1', 6443, { node: { name: 'cp-1', addresses: ['127.10.9.1'] } });
     const serving = new X509Certificate(prepared.kubeletServing!.certPem);
     assert.equal(serving.checkIP('127.10.9.1'), '127.10.9.1');
     assert.equal(serving.checkHost('cp-1'), 'cp-1');

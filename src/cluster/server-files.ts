@@ -89,18 +89,31 @@ export interface PreparedServer {
   readonly kubeconfig: KubeconfigEntry;
 }
 
+/** More for prepareServerFiles. */
+export interface PrepareServerOptions {
+  /**
+   * More addresses the serving certificate must name: where the server is reached besides its
+   * bind address (a load balancer passing TLS through, the `kubernetes` Service ClusterIP).
+   */
+  readonly extraServingAddresses?: readonly string[];
+  /** The URL the kubeconfig names (default: the server's own). */
+  readonly kubeconfigServer?: string;
+  /** The node the server's in-process kubelet runs, if any (it gets a serving certificate). */
+  readonly node?: NodeIdentity;
+}
+
 /**
  * Ensures the certificates (the serving one naming every address the server is reached at; the
  * kubelet ones, see kubelet-pki.ts) and writes the admin kubeconfig.
- * @param node the node the server's in-process kubelet runs, if any
  */
-export async function prepareServerFiles(dataDir: string, bindAddress: string, port: number, node?: NodeIdentity): Promise<PreparedServer> {
+export async function prepareServerFiles(dataDir: string, bindAddress: string, port: number, opts: PrepareServerOptions = {}): Promise<PreparedServer> {
   const layout = serverLayout(dataDir);
   await ensurePrivateDir(dataDir);
-  const pki = await ensureClusterPki(layout.pkiDir, { servingAddresses: reachableAddresses(bindAddress) });
+  const servingAddresses = [...new Set([...reachableAddresses(bindAddress), ...(opts.extraServingAddresses ?? [])])].filter((a) => !isUnspecified(a));
+  const pki = await ensureClusterPki(layout.pkiDir, { servingAddresses });
   const kubeletClient = await ensureKubeletClientCertificate(layout.pkiDir, pki.ca);
-  const kubeletServing = node === undefined ? undefined : await ensureKubeletServingCertificate(layout.pkiDir, pki.ca, node);
-  const url = serverUrl(bindAddress, port);
+  const kubeletServing = opts.node === undefined ? undefined : await ensureKubeletServingCertificate(layout.pkiDir, pki.ca, opts.node);
+  const url = opts.kubeconfigServer ?? serverUrl(bindAddress, port);
   const kubeconfig: KubeconfigEntry = {
     name: contextName(clusterNameOfDataDir(dataDir)),
     server: url,

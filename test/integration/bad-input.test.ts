@@ -5,7 +5,9 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { Agent } from 'node:https';
 import { connect } from 'node:tls';
+import { MemoryStorage } from '../../src/storage/memory/memory-storage.ts';
 import { startTestApiServer, type Response, type TestApiServer } from '../support/test-apiserver.ts';
 
 const CM = '/api/v1/namespaces/default/configmaps';
@@ -276,15 +278,42 @@ describe('bad input: authorization, overload, shutdown and timeouts', () => {
     }
   });
 
-  it('32: a request during shutdown is 429 with Retry-After: 5 and Connection: close', async () => {
-    const t = await startTestApiServer({ shutdownDelayMs: 1000 });
-    // Keep a connection open, start shutting down, then send on that connection.
-    assert.equal((await t.request('GET', '/api/v1/namespaces')).status, 200);
+  it('32: a request during the graceful-shutdown window (after the shutdown delay, while draining) is 429 with Retry-After: 5 and Connection: close', async () => {
+    // A store whose create of "slow" waits until released: a request in flight through the drain.
+    const memory = new MemoryStorage();
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const storage = new Proxy(memory, {
+      get(target, prop, receiver) {
+        if (prop === 'create') return async (key: string, value: Uint8Array) => (key.endsWith('/slow') ? held.then(() => target.create(key, value)) : target.create(key, value));
+        const v: unknown = Reflect.get(target, prop, receiver);
+        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      },
+    });
+    const t = await startTestApiServer({ storage, shutdownDelayMs: 100 });
+    const slow = t.request('POST', CM, { body: configMap('slow') });
+    await new Promise((r) => setTimeout(r, 100));
     const closing = t.server.close();
-    const r = await t.request('GET', '/api/v1/namespaces');
+    await new Promise((r) => setTimeout(r, 300));
+    const r = await t.request('GET', '/api/v1/namespaces', { agent: new Agent({ ca: t.certs.caPem, cert: t.certs.clientCertPem, key: t.certs.clientKeyPem }) });
     expectStatus(r, 429, 'TooManyRequests', /shutting down/);
     assert.equal(r.headers['retry-after'], '5');
     assert.equal(r.headers['connection'], 'close');
+    release();
+    assert.equal((await slow).status, 201, 'the request in flight finished');
+    await closing;
+    await t.close();
+  });
+
+  it('32: during the shutdown delay before that window, requests are still served, fail readiness, and close their connections', async () => {
+    const t = await startTestApiServer({ shutdownDelayMs: 1000 });
+    assert.equal((await t.request('GET', '/api/v1/namespaces')).status, 200);
+    const closing = t.server.close();
+    const r = await t.request('GET', '/api/v1/namespaces');
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.headers['connection'], 'close');
+    assert.equal((await t.request('GET', '/readyz', { anonymous: true })).status, 500);
+    assert.equal((await t.request('GET', '/livez', { anonymous: true })).status, 200);
     await closing;
     await t.close();
   });

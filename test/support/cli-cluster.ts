@@ -21,6 +21,8 @@ export interface CliCluster {
   readonly home: string;
   readonly kubeconfig: string;
   readonly env: NodeJS.ProcessEnv;
+  /** What `k8ts up` printed. */
+  readonly up: CommandResult;
   /** Runs `k8ts <args>`. */
   k8ts(args: readonly string[], timeoutMs?: number): Promise<CommandResult>;
   /** Runs `kubectl <args>` against the cluster (input on stdin when given, extra environment variables in `env`). */
@@ -46,8 +48,8 @@ async function run(command: string, args: readonly string[], env: NodeJS.Process
   });
 }
 
-/** Boots a single-node cluster named `name` with `k8ts up` (extra args appended). */
-export async function startCliCluster(name: string, upArgs: readonly string[] = []): Promise<CliCluster> {
+/** Boots a cluster named `name` with `k8ts up` (extra args appended: a single node without any). */
+export async function startCliCluster(name: string, upArgs: readonly string[] = [], upTimeoutMs = 180_000): Promise<CliCluster> {
   const home = mkdtempSync(join(tmpdir(), 'k8ts-e2e-'));
   const kubeconfig = join(home, 'user-kubeconfig');
   const env: NodeJS.ProcessEnv = {
@@ -56,8 +58,12 @@ export async function startCliCluster(name: string, upArgs: readonly string[] = 
     KUBECONFIG: kubeconfig,
     HOME: home,
   };
+  let upResult: CommandResult = { code: -1, stdout: '', stderr: '' };
   const cluster: CliCluster = {
     name,
+    get up() {
+      return upResult;
+    },
     home,
     kubeconfig,
     env,
@@ -70,7 +76,8 @@ export async function startCliCluster(name: string, upArgs: readonly string[] = 
       rmSync(home, { recursive: true, force: true });
     },
   };
-  const up = await cluster.k8ts(['up', '--name', name, ...upArgs], 180_000);
+  const up = await cluster.k8ts(['up', '--name', name, ...upArgs], upTimeoutMs);
+  upResult = up;
   if (up.code !== 0) {
     await cluster.stop();
     throw new Error(`k8ts up failed (${up.code}):\n${up.stdout}\n${up.stderr}`);

@@ -1,6 +1,7 @@
 /** `k8ts down`: stop a cluster's processes, keeping its data unless --delete. */
 import type { Command } from 'commander';
-import { DEFAULT_CLUSTER_NAME, downCluster, k8tsHome, userKubeconfigPath } from '../../cluster/index.ts';
+import { DEFAULT_CLUSTER_NAME } from '../../cluster/cluster-name.ts';
+import { k8tsHome } from '../../cluster/k8ts-home.ts';
 import type { CliContext } from '../cli-context.ts';
 import { parseClusterName } from '../flags.ts';
 
@@ -17,6 +18,7 @@ export function registerDown(program: Command, ctx: CliContext): void {
     .option('--delete', "also delete the cluster's data and its entries in your kubeconfig")
     .action(async (flags: DownFlags) => {
       const name = parseClusterName(flags.name);
+      const { downCluster, userKubeconfigPath } = await import('../../cluster/index.ts');
       const result = await downCluster({ home: k8tsHome(ctx.env), name, delete: flags.delete === true, userKubeconfig: userKubeconfigPath(ctx.env) });
       for (const p of result.processes) {
         const what = p.outcome === 'stopped' ? 'stopped' : p.outcome === 'killed' ? 'killed (it did not stop on SIGTERM)' : 'was not running';

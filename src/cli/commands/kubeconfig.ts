@@ -1,7 +1,8 @@
 /** `k8ts kubeconfig`: print the path of a cluster's admin kubeconfig. */
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { clusterDir, DEFAULT_CLUSTER_NAME, k8tsHome, readClusterRecord, serverLayout } from '../../cluster/index.ts';
+import { DEFAULT_CLUSTER_NAME } from '../../cluster/cluster-name.ts';
+import { clusterDir, k8tsHome } from '../../cluster/k8ts-home.ts';
 import type { CliContext } from '../cli-context.ts';
 import { parseClusterName } from '../flags.ts';
 
@@ -12,6 +13,7 @@ export function registerKubeconfig(program: Command, ctx: CliContext): void {
     .option('--name <name>', 'cluster name', DEFAULT_CLUSTER_NAME)
     .action(async (flags: { name: string }) => {
       const name = parseClusterName(flags.name);
+      const { readClusterRecord, serverLayout } = await import('../../cluster/index.ts');
       const home = k8tsHome(ctx.env);
       const dir = clusterDir(home, name);
       const path = serverLayout(dir).kubeconfigPath;

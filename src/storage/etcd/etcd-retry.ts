@@ -20,8 +20,29 @@ export type CallKind = 'idempotent' | 'write';
 export interface CallScope {
   /** True once the store is closed. */
   readonly isClosed: () => boolean;
-  /** Rejects with StorageClosedError when the store closes (never resolves). */
-  readonly closed: Promise<never>;
+  /**
+   * Registers `hook` to run when the store closes; returns the function that unregisters it.
+   * (Not a shared "closed" promise to race against: every race would leave a reaction on that
+   * never-settling promise, holding the call's result, for the life of the store.)
+   */
+  readonly onClose: (hook: () => void) => () => void;
+}
+
+/** `call`'s outcome, or StorageClosedError as soon as the store closes. */
+function unlessClosed<T>(scope: CallScope, call: Promise<T>): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const unregister = scope.onClose(() => reject(new StorageClosedError()));
+    call.then(
+      (value) => {
+        unregister();
+        resolve(value);
+      },
+      (err: unknown) => {
+        unregister();
+        reject(err instanceof Error ? err : new Error(String(err)));
+      },
+    );
+  });
 }
 
 const firstBackoffMs = 25;
@@ -43,7 +64,7 @@ export async function callWithRetry<T>(
   for (;;) {
     if (scope.isClosed()) throw new StorageClosedError();
     try {
-      return await Promise.race([fn({ deadline: new Date(deadline) }), scope.closed]);
+      return await unlessClosed(scope, fn({ deadline: new Date(deadline) }));
     } catch (err) {
       if (scope.isClosed()) throw new StorageClosedError();
       if (!isTransientError(err)) throw err;

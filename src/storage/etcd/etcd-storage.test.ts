@@ -52,6 +52,16 @@ if (skip !== undefined) {
       }
     });
 
+    void test('a store without a prefix (as an apiserver opens it) is healthy and reports its revision', async () => {
+      const store = await openStore('');
+      try {
+        assert.equal(await store.health(), undefined);
+        assert.ok((await store.currentRevision()) >= 1);
+      } finally {
+        await store.close();
+      }
+    });
+
     void test('compactRevision finds a compaction made by another client', async () => {
       const mine = await open('/compaction-a');
       const other = await open('/compaction-b');

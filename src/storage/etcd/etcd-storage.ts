@@ -62,8 +62,8 @@ export class EtcdStorage implements Storage {
   readonly #healthTimeoutMs: number;
   readonly #observer: EtcdWatchObserver | undefined;
   readonly #scope: CallScope;
+  /** Called once when the store closes: cancel running watch streams, fail calls in flight. */
   readonly #closeHooks = new Set<() => void>();
-  #rejectClosed: (err: Error) => void = () => undefined;
   #closed = false;
   /** The highest compaction point known to be in effect (a lower bound of etcd's). */
   #knownCompactRevision = 0;
@@ -74,11 +74,13 @@ export class EtcdStorage implements Storage {
     this.#requestTimeoutMs = opts.requestTimeoutMs ?? 5_000;
     this.#healthTimeoutMs = opts.healthTimeoutMs ?? 1_000;
     this.#observer = opts.watchObserver;
-    const closed = new Promise<never>((_, reject) => {
-      this.#rejectClosed = reject;
-    });
-    closed.catch(() => undefined);
-    this.#scope = { isClosed: () => this.#closed, closed };
+    this.#scope = {
+      isClosed: () => this.#closed,
+      onClose: (hook) => {
+        this.#closeHooks.add(hook);
+        return () => this.#closeHooks.delete(hook);
+      },
+    };
   }
 
   async get(key: string, opts?: GetOptions): Promise<GetResult> {
@@ -228,15 +230,18 @@ export class EtcdStorage implements Storage {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    this.#rejectClosed(new StorageClosedError());
-    for (const cancel of this.#closeHooks) cancel();
+    for (const cancel of [...this.#closeHooks]) cancel();
     this.#closeHooks.clear();
     this.#client.close();
   }
 
-  /** A cheap read: counts the keys equal to the root prefix (normally none). */
+  /**
+   * A cheap read: counts the keys equal to the root prefix, or to "\0" without one (etcd refuses
+   * an empty key). No storage key is either: they all start with '/'.
+   */
   #probe(): IRangeRequest {
-    return { key: this.#keys.encode(''), count_only: true };
+    const root = this.#keys.encode('');
+    return { key: root.length > 0 ? root : Buffer.from([0]), count_only: true };
   }
 
   async #call<T>(kind: CallKind, budgetMs: number, fn: (o: CallOptions) => Promise<T>): Promise<T> {
