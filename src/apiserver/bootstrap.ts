@@ -6,6 +6,7 @@
  *   port, on the first address of the Service ClusterIP range. Its Endpoints and EndpointSlice
  *   are kept by the endpoint reconciler (endpoint-reconciler.ts), not by a selector.
  */
+import { setTimeout as delay } from 'node:timers/promises';
 import type { KubeObject } from '../api/meta/types.ts';
 import { formatIpv4, parseIpv4Cidr } from '../util/ipv4-range.ts';
 import { ApiError, badRequest } from './errors.ts';
@@ -69,7 +70,7 @@ export async function ensureKubernetesService(registry: ApiRegistry, opts: Kuber
     await deleteIfExists(served.store, 'default', KUBERNETES_SERVICE_NAME, existing.metadata.resourceVersion);
   }
   const ports = [{ name: 'https', protocol: 'TCP', port: KUBERNETES_SERVICE_PORT, targetPort: opts.targetPort }];
-  return createOrUpdate(served.store, 'default', KUBERNETES_SERVICE_NAME, (current) => {
+  const desired = (current: KubeObject | undefined): KubeObject => {
     if (current !== undefined) {
       const spec = (current.spec ?? {}) as Record<string, unknown>;
       return { ...current, spec: { ...spec, ports } };
@@ -86,5 +87,19 @@ export async function ensureKubernetesService(registry: ApiRegistry, opts: Kuber
         sessionAffinity: 'None',
       },
     };
-  });
+  };
+  // Apiservers starting together race for the Service: the loser finds the address already
+  // allocated (422) while the winner is still writing the Service, so it looks again shortly.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await createOrUpdate(served.store, 'default', KUBERNETES_SERVICE_NAME, desired);
+    } catch (err) {
+      if (!(err instanceof ApiError && err.code === 422) || attempt >= RACE_ATTEMPTS) throw err;
+      await delay(RACE_RETRY_MS);
+    }
+  }
 }
+
+/** How often, and how far apart, a start that lost the race for the Service's address looks again (~5 s in all). */
+const RACE_ATTEMPTS = 20;
+const RACE_RETRY_MS = 250;

@@ -1,9 +1,9 @@
 /**
  * The controllers of a `k8ts up` cluster driven by the real kubectl 1.32: create a Deployment,
  * wait for its rollout, update, undo, pause, scale and delete it with each cascade, and see a
- * new namespace get its default ServiceAccount. There is no kubelet in this cluster, so a
- * stand-in (test/support/test-kubelet.ts) binds the pods and marks them Running and Ready
- * through the API, as a kubelet would.
+ * new namespace get its default ServiceAccount. The cluster's own node cp-1 is cordoned, and a
+ * stand-in (test/support/test-kubelet.ts) runs the pods of node worker-1 by marking them Running
+ * and Ready through the API, as a kubelet would, whatever their image.
  *
  * `kubectl create deployment` itself sends a protobuf body, which needs protobuf decoding in the
  * apiserver; the test runs the same generator client-side (`--dry-run=client -o yaml`) and
@@ -12,7 +12,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Clientset } from '../../src/client/index.ts';
-import { eventually, startCliCluster, type CliCluster } from '../support/cli-cluster.ts';
+import { cordonControlPlaneNode, eventually, startCliCluster, type CliCluster } from '../support/cli-cluster.ts';
 import { startTestKubelet, type TestKubelet } from '../support/test-kubelet.ts';
 
 describe('kubectl and the controllers of a k8ts cluster', () => {
@@ -22,6 +22,7 @@ describe('kubectl and the controllers of a k8ts cluster', () => {
 
   before(async () => {
     cluster = await startCliCluster(`e2e-workloads-${process.pid}`);
+    await cordonControlPlaneNode(cluster);
     client = await Clientset.fromKubeconfig(cluster.kubeconfig, `k8ts-${cluster.name}`);
     kubelet = await startTestKubelet(client, { nodes: ['worker-1'] });
   });

@@ -1,6 +1,7 @@
 /**
- * The scheduler end to end: a `k8ts up` cluster (whose server runs the scheduler in-process),
- * Node objects applied with kubectl (no kubelet needed: binding is the scheduler's part), and
+ * The scheduler end to end: a `k8ts up` cluster (whose server runs the scheduler in-process; its
+ * own node cp-1 cordoned), Node objects applied with kubectl (no kubelet needed: binding is the
+ * scheduler's part), and
  * pods with node selectors, taints and tolerations, and resource requests. kubectl shows where
  * they landed (`get pods -o wide`), and why one could not (`describe pod`, `get events`). A
  * second scheduler runs as its own process (`k8ts scheduler`) for pods that name it.
@@ -12,7 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
-import { eventually, startCliCluster, type CliCluster } from '../support/cli-cluster.ts';
+import { cordonControlPlaneNode, eventually, startCliCluster, type CliCluster } from '../support/cli-cluster.ts';
 
 const K8TS = resolve(import.meta.dirname, '..', '..', 'bin', 'k8ts.js');
 
@@ -63,6 +64,7 @@ describe('scheduler end to end with kubectl', () => {
 
   before(async () => {
     cluster = await startCliCluster(`e2e-sched-${process.pid}`);
+    await cordonControlPlaneNode(cluster);
     const beat = async (): Promise<void> => {
       const now = new Date().toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
       const leases = [...nodeNames]
@@ -114,13 +116,14 @@ describe('scheduler end to end with kubectl', () => {
       const out = await ok(['describe', 'pod', 'too-big']);
       return /FailedScheduling/.test(out) ? out : undefined;
     });
-    assert.match(describe, /Warning\s+FailedScheduling\s+\S+\s+default-scheduler\s+0\/3 nodes are available: /);
-    assert.match(describe, /0\/3 nodes are available: 1 node\(s\) had untolerated taint \{gpu: true\}, 2 Insufficient cpu\./);
+    assert.match(describe, /Warning\s+FailedScheduling\s+\S+\s+default-scheduler\s+0\/4 nodes are available: /);
+    // Reasons sorted as upstream sorts them; cp-1 is the cordoned node.
+    assert.match(describe, /0\/4 nodes are available: 1 node\(s\) had untolerated taint \{gpu: true\}, 1 node\(s\) were unschedulable, 2 Insufficient cpu\./);
     assert.match(describe, /PodScheduled\s+False/);
     const reason = await ok(['get', 'pod', 'too-big', '-o', 'jsonpath={.status.conditions[?(@.type=="PodScheduled")].reason}']);
     assert.equal(reason, 'Unschedulable');
     const events = await ok(['get', 'events', '--field-selector', 'reason=FailedScheduling']);
-    assert.match(events, /Warning\s+FailedScheduling\s+pod\/too-big\s+0\/3 nodes are available/);
+    assert.match(events, /Warning\s+FailedScheduling\s+pod\/too-big\s+0\/4 nodes are available/);
 
     nodeNames.add('worker-huge');
     await ok(['apply', '-f', '-'], node('worker-huge', '64'));

@@ -95,3 +95,14 @@ export async function eventually<T>(what: string, probe: () => Promise<T | undef
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/**
+ * Cordons the cluster's own node `cp-1` (the in-process kubelet of a single-node cluster) once it
+ * has registered, so that pods go only to the nodes a test brings itself (stand-in kubelets,
+ * hand-written Node objects) and the test's counts of nodes and pods hold.
+ */
+export async function cordonControlPlaneNode(cluster: CliCluster): Promise<void> {
+  await eventually('node cp-1 to register', async () => ((await cluster.kubectl(['get', 'node', 'cp-1'])).code === 0 ? true : undefined), 60_000);
+  const cordon = await cluster.kubectl(['cordon', 'cp-1']);
+  if (cordon.code !== 0) throw new Error(`kubectl cordon cp-1 failed: ${cordon.stderr}`);
+}
