@@ -33,6 +33,7 @@ import { loadTokenFile } from './authn/token-file.ts';
 import { requestAttributes, forbiddenError } from './authz/attributes.ts';
 import { allowAllAuthorizer, type Authorizer } from './authz/authorizer.ts';
 import { ensureKubernetesService, ensureSystemNamespaces } from './bootstrap.ts';
+import { DEFAULT_COMPACTION_INTERVAL_MS, PeriodicCompactor } from './periodic-compactor.ts';
 import { CrdController } from './crd/crd-controller.ts';
 import { EndpointReconciler } from './endpoint-reconciler.ts';
 import { aggregatedContentType, aggregatedDiscovery, apiGroupDocument, apiGroupList, apiResourceList, apiVersions } from './discovery.ts';
@@ -99,6 +100,8 @@ export interface ApiServerOptions {
   readonly serviceNodePortRange?: string;
   /** How often the allocation pools are repaired (allocation-repair.ts; default 3 min, 0 = never). */
   readonly allocationRepairIntervalMs?: number;
+  /** How often the store's history is compacted (periodic-compactor.ts; default 5 min, 0 = never). */
+  readonly compactionIntervalMs?: number;
   /**
    * The apiserver's client certificate toward kubelets and the CA their serving certificates are
    * checked against, for pods/log, exec, attach, portforward and nodes/proxy; without it those
@@ -380,6 +383,8 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
         }, repairEvery)
       : undefined;
   repairTimer?.unref();
+  const compactionEvery = opts.compactionIntervalMs ?? DEFAULT_COMPACTION_INTERVAL_MS;
+  const stopCompactor = compactionEvery > 0 ? new PeriodicCompactor(opts.storage, (m) => log(m)).start(compactionEvery) : () => undefined;
 
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : opts.port;
@@ -402,6 +407,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
     }
   } catch (err) {
     clearInterval(repairTimer);
+    stopCompactor();
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await crdController.stop();
     await registry.stop();
@@ -422,6 +428,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
     const drainUntil = Date.now() + SHUTDOWN_DRAIN_MS;
     while (readOnlyInFlight + mutatingInFlight > 0 && Date.now() < drainUntil) await new Promise((r) => setTimeout(r, 20));
     clearInterval(repairTimer);
+    stopCompactor();
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     await crdController.stop();
     await registry.stop();

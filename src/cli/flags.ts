@@ -189,3 +189,10 @@ export function parsePositiveInteger(value: string, flag: string): number {
   if (!Number.isSafeInteger(n) || n < 1) throw new UsageError(`${flag} must be a positive whole number, got ${JSON.stringify(value)}`);
   return n;
 }
+
+/** A whole number, 0 included. */
+export function parseNonNegativeInteger(value: string, flag: string): number {
+  const n = /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n)) throw new UsageError(`${flag} must be a whole number (0 or more), got ${JSON.stringify(value)}`);
+  return n;
+}

@@ -4,9 +4,9 @@
  * `--server` seeds, refreshed from the `kubernetes` Endpoints).
  */
 import type { Taint } from '../kubelet/index.ts';
-import { Clientset, runEndpointsRefresher } from '../client/index.ts';
+import { Clientset, lineLogger, runEndpointsRefresher } from '../client/index.ts';
 import { startKubelet, startSimNodes } from '../kubelet/index.ts';
-import { lineLogger } from './line-logger.ts';
+import { startKubeProxy } from '../proxy/index.ts';
 
 export interface AgentOptions {
   readonly kubeconfig: string;
@@ -32,29 +32,6 @@ export interface RunningAgent {
   readonly description: string;
   /** Stops the kubelet and kube-proxy; pod processes keep running. */
   stop(): Promise<void>;
-}
-
-/** What kube-proxy's starter (src/proxy) is expected to look like. */
-interface KubeProxyModule {
-  startKubeProxy(opts: { clientset: Clientset; nodeName: string; nodeIP: string; logger: ReturnType<typeof lineLogger> }): Promise<{ stop(): Promise<void> }>;
-}
-
-/** Starts kube-proxy when this build has it (src/proxy), else says so and runs without. */
-async function startProxy(clientset: Clientset, opts: AgentOptions): Promise<{ stop(): Promise<void> } | undefined> {
-  // KUBE-PROXY CALL SITE: src/proxy exports the starter; loaded by a computed name until then.
-  const name = '../proxy/index.ts';
-  let mod: Partial<KubeProxyModule>;
-  try {
-    mod = (await import(name)) as Partial<KubeProxyModule>;
-  } catch {
-    opts.log('kube-proxy: not part of this build (src/proxy is missing); running the kubelet only');
-    return undefined;
-  }
-  if (typeof mod.startKubeProxy !== 'function') {
-    opts.log('kube-proxy: src/proxy has no startKubeProxy; running the kubelet only');
-    return undefined;
-  }
-  return mod.startKubeProxy({ clientset, nodeName: opts.nodeName, nodeIP: opts.nodeIP, logger: lineLogger((m) => opts.log(`kube-proxy: ${m}`)) });
 }
 
 export async function runAgent(opts: AgentOptions): Promise<RunningAgent> {
@@ -90,11 +67,11 @@ export async function runAgent(opts: AgentOptions): Promise<RunningAgent> {
     clientset.close();
     throw err;
   }
-  const proxy = await startProxy(clientset, opts);
+  const proxy = startKubeProxy({ clientset, nodeName: opts.nodeName, nodeIp: opts.nodeIP, logger: lineLogger((m) => opts.log(`kube-proxy: ${m}`)) });
   return {
     description,
     async stop() {
-      await proxy?.stop();
+      await proxy.stop();
       await stopKubelet();
       abort.abort();
       await refresher;

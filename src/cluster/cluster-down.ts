@@ -60,12 +60,12 @@ export async function downCluster(opts: DownOptions): Promise<DownResult> {
   for (const group of await stopOrder(dir, await readProcessRecords(dir))) await Promise.all(group.map(stop));
   await stopOrphanHaproxy(dir);
   // The kubelets are stopped now, so nothing restarts the pods: stop them (they outlive kubelets).
-  const podContainers = await stopClusterPods(dir, opts.graceMs);
+  // A damaged cluster.json must not block stopping or deleting the cluster it describes.
+  const record = await readClusterRecord(dir).catch(() => undefined);
+  const podContainers = await stopClusterPods(dir, record, opts.graceMs);
   if (!opts.delete) return { existed, processes, deleted: false, podContainers };
 
   const kubeconfigCleaned = await removeFromUserKubeconfig(contextName(opts.name), opts.userKubeconfig);
-  // A damaged cluster.json must not block deleting the cluster it describes.
-  const record = await readClusterRecord(dir).catch(() => undefined);
   const index = record?.index ?? (await findAddressIndex(opts.home, opts.name));
   if (index !== undefined) {
     await releaseAddressIndex(opts.home, opts.name, index);

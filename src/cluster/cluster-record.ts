@@ -20,7 +20,10 @@ export type ClusterTopology = 'single' | 'stacked' | 'external';
 
 export const CLUSTER_TOPOLOGIES: readonly ClusterTopology[] = ['single', 'stacked', 'external'];
 
-/** One node of an HA cluster. */
+/** How worker nodes run pods: as local processes, or simulated (no processes, kwok-style). */
+export type WorkerRuntime = 'process' | 'sim';
+
+/** One node of a cluster. */
 export interface NodeRecord {
   /** `cp-N`, `etcd-N` or `worker-N` (address-plan.ts). */
   readonly name: string;
@@ -57,12 +60,17 @@ export interface ClusterRecord {
   readonly apiServer: { readonly address: string; readonly port: number };
   /** ISO 8601. */
   readonly createdAt: string;
-  /** HA topologies: every node, control planes first. Absent for `single` (its one node is cp-1). */
+  /**
+   * Every node, control planes first. HA topologies always have it; a `single` cluster only when
+   * it has workers (else its one node is cp-1).
+   */
   readonly nodes?: readonly NodeRecord[];
   /** HA topologies: the load balancer in front of the apiservers. */
   readonly loadBalancer?: LoadBalancerRecord;
   /** An even etcd member count was accepted with --force. */
   readonly force?: boolean;
+  /** The workers' runtime when it is not `process`. */
+  readonly workerRuntime?: WorkerRuntime;
 }
 
 /** The cluster's nodes: the recorded ones, or the single node cp-1. */

@@ -95,10 +95,12 @@ function table(rows: readonly (readonly string[])[]): string[] {
   return rows.map((row) => row.map((cell, col) => (col === row.length - 1 ? cell : cell.padEnd(widths[col] ?? 0))).join('  '));
 }
 
-function haSections(status: ClusterStatus, ha: HaStatus): string[] {
+function nodeSection(status: ClusterStatus): string[] {
+  return ['', ...table([['NODE', 'ROLE', 'ADDRESS', 'HEALTHY', 'PROCESSES'], ...status.nodes.map((n) => [n.name, n.role, n.address, n.healthy ? 'yes' : 'no', n.processes.join(', ') || '-'])])];
+}
+
+function haSections(ha: HaStatus): string[] {
   const lines: string[] = [''];
-  lines.push(...table([['NODE', 'ROLE', 'ADDRESS', 'HEALTHY', 'PROCESSES'], ...status.nodes.map((n) => [n.name, n.role, n.address, n.healthy ? 'yes' : 'no', n.processes.join(', ') || '-'])]));
-  lines.push('');
   if (ha.etcd === undefined) {
     lines.push(`etcd: cannot be read: ${ha.etcdError ?? 'unknown'}`);
   } else {
@@ -152,6 +154,7 @@ export function formatClusterStatus(status: ClusterStatus): string {
     return lines.join('\n');
   }
   lines.push(...table([['PROCESS', 'PID', 'RUNNING', 'READY', 'DETAIL'], ...status.processes.map((p) => [p.name, String(p.pid), p.running ? 'yes' : 'no', p.ready === undefined ? '-' : p.ready ? 'yes' : 'no', p.detail])]));
-  if (status.ha !== undefined) lines.push(...haSections(status, status.ha));
+  if (status.ha !== undefined || status.nodes.length > 1) lines.push(...nodeSection(status));
+  if (status.ha !== undefined) lines.push(...haSections(status.ha));
   return lines.join('\n');
 }

@@ -11,10 +11,13 @@
 import { ensurePrivateDir } from '../pki/index.ts';
 import { kubernetesServiceIp } from '../apiserver/bootstrap.ts';
 import { KUBELET_PORT } from '../kubelet/ports.ts';
-import { allocateAddressIndex, APISERVER_PORT, clusterAddress, isAddressFree, nodePodCidr, serviceClusterIpRange } from './address-plan.ts';
+import { allocateAddressIndex, APISERVER_PORT, clusterAddress, isAddressFree, serviceClusterIpRange } from './address-plan.ts';
 import { contextName } from './cluster-name.ts';
-import { apiServerUrl, readClusterRecord, writeClusterRecord, type ClusterRecord, type ClusterTopology } from './cluster-record.ts';
-import { layoutMismatch, layoutOf, resolveLayout, type LayoutRequest } from './ha-plan.ts';
+import { apiServerUrl, clusterNodes, readClusterRecord, writeClusterRecord, type ClusterRecord, type ClusterTopology } from './cluster-record.ts';
+import { layoutMismatch, layoutOf, plannedWorkers, resolveLayout, type LayoutRequest } from './ha-plan.ts';
+import { controlPlaneKubeletArgs } from './ha-processes.ts';
+import { prepareClusterCredentials } from './ha-pki.ts';
+import { startAgents } from './ha-runtime.ts';
 import { upHaCluster } from './ha-up.ts';
 import { k8tsCommand } from './k8ts-bin.ts';
 import { claimedAndFree } from './machine-claims.ts';
@@ -62,15 +65,13 @@ export interface UpResult {
   readonly elapsedMs: number;
 }
 
-/** The single-node cluster's node: `cp-1` at the apiserver's address, pods from node 1's range. */
-export const SINGLE_NODE_NAME = 'cp-1';
-
 /**
  * The command line of a single-node cluster's server process: the apiserver, and the kubelet of
  * node cp-1 (when the address plan has a pod range for the cluster).
  */
 export function serverCommandLine(dataDir: string, record: ClusterRecord): string[] {
-  const args = [
+  const kubelet = controlPlaneKubeletArgs(record, clusterNodes(record)[0]!);
+  return k8tsCommand([
     'server',
     '--data-dir',
     dataDir,
@@ -80,15 +81,8 @@ export function serverCommandLine(dataDir: string, record: ClusterRecord): strin
     String(record.apiServer.port),
     '--service-cluster-ip-range',
     serviceClusterIpRange(record.index),
-  ];
-  let podCidr: string | undefined;
-  try {
-    podCidr = nodePodCidr(record.index, 1);
-  } catch {
-    podCidr = undefined;
-  }
-  if (podCidr !== undefined) args.push('--node-name', SINGLE_NODE_NAME, '--node-ip', record.apiServer.address, '--pod-cidr', podCidr);
-  return k8tsCommand(args);
+    ...(kubelet.length === 0 ? [] : ['--node-name', clusterNodes(record)[0]!.name, ...kubelet]),
+  ]);
 }
 
 function describeExit(exit: ProcessExit): string {
@@ -154,6 +148,7 @@ export async function upCluster(opts: UpOptions): Promise<UpResult> {
         gone: async () => ((await isRecordedProcessRunning(running)) ? undefined : 'is no longer running'),
       });
       if (!result.ready) await failStartup(opts.name, running.pid, running.logFile, 0, result, timeoutMs);
+      await startWorkers(dir, record, timeoutMs, () => undefined);
       return finish('already-running', record, { pid: running.pid });
     }
   }
@@ -161,18 +156,29 @@ export async function upCluster(opts: UpOptions): Promise<UpResult> {
   const outcome = record === undefined ? 'created' : 'restarted';
   if (record === undefined) {
     await ensurePrivateDir(opts.home);
-    // The node's kubelet listens on the same address: both ports must be free.
+    // The node's kubelet listens on the same address: both ports must be free, and the kubelet
+    // port of every worker's address.
     const index = await allocateAddressIndex(
       opts.home,
       opts.name,
-      claimedAndFree(dir, async (i) => (await isAddressFree(clusterAddress(i), APISERVER_PORT)) && (await isAddressFree(clusterAddress(i), KUBELET_PORT))),
+      claimedAndFree(dir, async (i) => {
+        const kubelets = [clusterAddress(i), ...plannedWorkers(i, layout).nodes.map((n) => n.address)];
+        if (!(await isAddressFree(clusterAddress(i), APISERVER_PORT))) return false;
+        for (const address of kubelets) if (!(await isAddressFree(address, KUBELET_PORT))) return false;
+        return true;
+      }),
     );
+    const address = clusterAddress(index);
+    const workers = plannedWorkers(index, layout);
     record = {
       name: opts.name,
       topology: 'single',
       index,
-      apiServer: { address: clusterAddress(index), port: APISERVER_PORT },
+      apiServer: { address, port: APISERVER_PORT },
       createdAt: new Date().toISOString(),
+      ...(workers.nodes.length === 0
+        ? {}
+        : { nodes: [{ name: 'cp-1', role: 'control-plane', address }, ...workers.nodes], ...(workers.workerRuntime === undefined ? {} : { workerRuntime: workers.workerRuntime }) }),
     };
     await ensurePrivateDir(dir);
     await writeClusterRecord(dir, record);
@@ -205,7 +211,17 @@ export async function upCluster(opts: UpOptions): Promise<UpResult> {
   server.detach();
   if (!result.ready) await failStartup(opts.name, server.record.pid, server.record.logFile, server.logOffset, result, timeoutMs);
   progress('  apiserver ready');
+  await startWorkers(dir, record, timeoutMs, progress);
   return finish(outcome, record, { pid: server.record.pid });
+}
+
+/** Starts the agents of a single-node cluster's workers (those not running) and waits until their Nodes are Ready. */
+async function startWorkers(dir: string, record: ClusterRecord, timeoutMs: number, progress: (line: string) => void): Promise<void> {
+  const workers = clusterNodes(record).filter((n) => n.role === 'worker');
+  if (workers.length === 0) return;
+  const startedAt = Date.now();
+  await startAgents({ dir, record, pki: await prepareClusterCredentials(dir) }, workers, timeoutMs);
+  progress(`  workers ${workers.map((n) => n.name).join(', ')} Ready (${((Date.now() - startedAt) / 1000).toFixed(1)}s)`);
 }
 
 async function failStartup(

@@ -31,22 +31,35 @@ import { etcdDir, nodeDir } from './ha-layout.ts';
 import { prepareServerFiles } from './server-files.ts';
 import { ETCD_CLIENT_PORT, ETCD_PEER_PORT } from './address-plan.ts';
 
-/** The CA and admin credentials of the cluster, and the etcd PKI. */
-export interface HaPki {
+/** The cluster CA and the admin credentials: what issuing node certificates and probing the cluster need. */
+export interface ClusterCredentials {
   readonly ca: CertificateAuthority;
   readonly admin: { readonly caPem: string; readonly certPem: string; readonly keyPem: string };
+}
+
+/** The CA and admin credentials of the cluster, and the etcd PKI. */
+export interface HaPki extends ClusterCredentials {
   readonly etcd: EtcdPki;
+}
+
+/**
+ * Creates (first time) or loads the cluster CA and the admin certificate in `<dir>/pki`, where
+ * every topology keeps them (a single node's server creates the same files in its data
+ * directory, which is the cluster's).
+ */
+export async function prepareClusterCredentials(dir: string): Promise<ClusterCredentials> {
+  const pkiDir = join(dir, 'pki');
+  const ca = await ensureCertificateAuthority(pkiDir, 'ca', 'k8ts-ca');
+  const admin = await ensureClientCertificate(pkiDir, 'admin', ca, ADMIN_USER, ADMIN_GROUPS);
+  return { ca, admin: { caPem: ca.pem.certPem, certPem: admin.certPem, keyPem: admin.keyPem } };
 }
 
 /** Creates (first time) or loads the cluster CA, the admin certificate and the etcd PKI, and writes the admin kubeconfig. */
 export async function prepareHaPki(dir: string, record: ClusterRecord): Promise<HaPki> {
-  const pkiDir = join(dir, 'pki');
-  const ca = await ensureCertificateAuthority(pkiDir, 'ca', 'k8ts-ca');
-  const admin = await ensureClientCertificate(pkiDir, 'admin', ca, ADMIN_USER, ADMIN_GROUPS);
+  const credentials = await prepareClusterCredentials(dir);
   const etcd = await ensureEtcdPki(etcdDir(dir));
-  const credentials = { caPem: ca.pem.certPem, certPem: admin.certPem, keyPem: admin.keyPem };
-  await writePrivateFile(join(dir, 'kubeconfig'), buildKubeconfig({ name: contextName(record.name), server: apiServerUrl(record), ...credentials }));
-  return { ca, admin: credentials, etcd };
+  await writePrivateFile(join(dir, 'kubeconfig'), buildKubeconfig({ name: contextName(record.name), server: apiServerUrl(record), ...credentials.admin }));
+  return { ...credentials, etcd };
 }
 
 /** What a control-plane node's server needs on disk. */
@@ -80,7 +93,7 @@ export interface WorkerFiles {
 }
 
 /** The data directory of worker `node`: its credentials and kubelet serving certificate (issued on first use). */
-export async function prepareWorkerFiles(dir: string, record: ClusterRecord, pki: HaPki, node: NodeRecord): Promise<WorkerFiles> {
+export async function prepareWorkerFiles(dir: string, record: ClusterRecord, pki: ClusterCredentials, node: NodeRecord): Promise<WorkerFiles> {
   const dataDir = nodeDir(dir, node.name);
   const nodePki = join(dataDir, 'pki');
   await ensurePrivateDir(nodePki);

@@ -4,10 +4,10 @@ import { describeLayout, layoutMismatch, layoutOf, LayoutError, planHaRecord, re
 
 describe('resolveLayout', () => {
   it('keeps the single node by default, and means stacked for more control planes, external for an etcd member count', () => {
-    assert.deepEqual(resolveLayout({}), { topology: 'single', controlPlanes: 1, etcdMembers: 0, force: false });
-    assert.deepEqual(resolveLayout({ controlPlanes: 3 }), { topology: 'stacked', controlPlanes: 3, etcdMembers: 3, lb: 'builtin', force: false });
-    assert.deepEqual(resolveLayout({ etcdMembers: 5 }), { topology: 'external', controlPlanes: 1, etcdMembers: 5, lb: 'builtin', force: false });
-    assert.deepEqual(resolveLayout({ topology: 'external' }), { topology: 'external', controlPlanes: 1, etcdMembers: 3, lb: 'builtin', force: false });
+    assert.deepEqual(resolveLayout({}), { topology: 'single', controlPlanes: 1, etcdMembers: 0, force: false, workers: 0, workerRuntime: 'process' });
+    assert.deepEqual(resolveLayout({ controlPlanes: 3 }), { topology: 'stacked', controlPlanes: 3, etcdMembers: 3, lb: 'builtin', force: false, workers: 0, workerRuntime: 'process' });
+    assert.deepEqual(resolveLayout({ etcdMembers: 5 }), { topology: 'external', controlPlanes: 1, etcdMembers: 5, lb: 'builtin', force: false, workers: 0, workerRuntime: 'process' });
+    assert.deepEqual(resolveLayout({ topology: 'external' }), { topology: 'external', controlPlanes: 1, etcdMembers: 3, lb: 'builtin', force: false, workers: 0, workerRuntime: 'process' });
     assert.equal(resolveLayout({ controlPlanes: 3, lb: 'haproxy' }).lb, 'haproxy');
   });
 
@@ -25,6 +25,8 @@ describe('resolveLayout', () => {
       [{ topology: 'single', etcdMembers: 3 }, /--etcd-members needs --topology external/],
       [{ topology: 'stacked', etcdMembers: 3 }, /--etcd-members is for --topology external/],
       [{ controlPlanes: 50 }, /--control-planes must be 1-49/],
+      [{ workers: 150 }, /--workers must be 0-149/],
+      [{ workerRuntime: 'sim' }, /--runtime is the runtime of the worker nodes: give --workers N too/],
     ];
     for (const [request, pattern] of cases) assert.throws(() => resolveLayout(request), (err: unknown) => err instanceof LayoutError && pattern.test(err.message));
   });
@@ -42,8 +44,31 @@ describe('planHaRecord', () => {
     ]);
     assert.deepEqual(record.apiServer, { address: '127.10.7.250', port: 6443 });
     assert.deepEqual(record.loadBalancer, { kind: 'builtin', address: '127.10.7.250', port: 6443, statusPort: 8404 });
-    assert.deepEqual(layoutOf(record), { topology: 'external', controlPlanes: 2, etcdMembers: 3, lb: 'builtin', force: false });
+    assert.deepEqual(layoutOf(record), { topology: 'external', controlPlanes: 2, etcdMembers: 3, lb: 'builtin', force: false, workers: 0, workerRuntime: 'process' });
     assert.equal(describeLayout(layoutOf(record)), '2 control planes, external etcd (3 members), load balancer builtin');
+  });
+});
+
+describe('workers', () => {
+  it('numbers workers from .101 after the control planes, and records a runtime other than process', () => {
+    const record = planHaRecord('dev', 7, resolveLayout({ controlPlanes: 3, workers: 2, workerRuntime: 'sim' }), new Date(0));
+    assert.deepEqual(record.nodes?.filter((n) => n.role === 'worker').map((n) => [n.name, n.address]), [
+      ['worker-1', '127.10.7.101'],
+      ['worker-2', '127.10.7.102'],
+    ]);
+    assert.equal(record.workerRuntime, 'sim');
+    assert.deepEqual(layoutOf(record), { topology: 'stacked', controlPlanes: 3, etcdMembers: 3, lb: 'builtin', force: false, workers: 2, workerRuntime: 'sim' });
+    assert.equal(describeLayout(layoutOf(record)), '3 control planes, stacked etcd, load balancer builtin, 2 workers (simulated)');
+    assert.equal(describeLayout(resolveLayout({ workers: 1 })), 'single node control plane, 1 worker');
+  });
+
+  it('takes a workers flag on an existing cluster as a request to compare, the rest as it is', () => {
+    const existing = resolveLayout({ controlPlanes: 3, workers: 2 });
+    assert.equal(layoutMismatch({}, existing), undefined);
+    assert.equal(layoutMismatch({ workers: 2 }, existing), undefined);
+    assert.equal(layoutMismatch({ controlPlanes: 3 }, existing), undefined);
+    assert.match(layoutMismatch({ workers: 3 }, existing) ?? '', /not 3 control planes, stacked etcd, load balancer builtin, 3 workers$/);
+    assert.match(layoutMismatch({ workers: 2, workerRuntime: 'sim' }, existing) ?? '', /2 workers \(simulated\)$/);
   });
 });
 

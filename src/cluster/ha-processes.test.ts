@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { EtcdMemberTlsFiles } from './etcd-member.ts';
 import { findEtcdBinary } from './etcd-member.ts';
 import { haNode, planHaRecord, resolveLayout } from './ha-plan.ts';
-import { agentProcess, etcdProcess, lbProcess, podCidr, serverProcess } from './ha-processes.ts';
+import { agentProcess, etcdProcess, lbProcess, podCidrOf, serverProcess } from './ha-processes.ts';
 
 const tls: EtcdMemberTlsFiles = { caFile: '/e/ca.crt', serverCertFile: '/e/s.crt', serverKeyFile: '/e/s.key', peerCertFile: '/e/p.crt', peerKeyFile: '/e/p.key' };
 const serverFiles = { dataDir: '/d/nodes/cp-2', etcdClient: { caFile: '/d/etcd/pki/ca.crt', certFile: '/d/etcd/pki/cp-2-client.crt', keyFile: '/d/etcd/pki/cp-2-client.key' } };
@@ -28,6 +28,17 @@ describe('HA process command lines', () => {
     assert.equal(value(ext, '--etcd-servers'), 'https://127.10.5.51:2379,https://127.10.5.52:2379,https://127.10.5.53:2379');
   });
 
+  it("runs each control plane's kubelet in its server, tainted NoSchedule only when the cluster has workers", () => {
+    const argv = serverProcess(stacked, cp2, serverFiles).argv;
+    assert.equal(value(argv, '--node-ip'), '127.10.5.2');
+    assert.equal(value(argv, '--pod-cidr'), '127.25.2.0/24');
+    assert.equal(argv.includes('--register-with-taints'), false);
+    const withWorkers = planHaRecord('dev', 5, resolveLayout({ controlPlanes: 3, workers: 1, workerRuntime: 'sim' }), new Date(0));
+    assert.equal(value(serverProcess(withWorkers, cp2, serverFiles).argv, '--register-with-taints'), 'node-role.kubernetes.io/control-plane:NoSchedule');
+    const worker = withWorkers.nodes!.find((n) => n.role === 'worker')!;
+    assert.equal(value(agentProcess(withWorkers, worker, { dataDir: '/w', kubeconfig: '/w/k', servingCertFile: '/k.crt', servingKeyFile: '/k.key', caFile: '/ca.crt' }).argv, '--runtime'), 'sim');
+  });
+
   it('an etcd member bootstraps with the initial members, or joins with the membership it was announced into', { skip: findEtcdBinary() === undefined ? 'no etcd binary' : false }, () => {
     const argv = etcdProcess('/d', stacked, cp2, tls).argv;
     assert.ok(argv.includes('--initial-cluster=cp-1=https://127.10.5.1:2380,cp-2=https://127.10.5.2:2380,cp-3=https://127.10.5.3:2380'));
@@ -43,7 +54,7 @@ describe('HA process command lines', () => {
   it('a worker runs `k8ts agent` per its contract: every apiserver, its address and pod CIDR', () => {
     const worker = haNode('worker', 2, 5);
     assert.equal(worker.address, '127.10.5.102');
-    assert.equal(podCidr(5, worker), '127.25.102.0/24');
+    assert.equal(podCidrOf(stacked, worker), '127.25.102.0/24');
     const argv = agentProcess(stacked, worker, { dataDir: '/d/nodes/worker-2', kubeconfig: '/d/nodes/worker-2/kubeconfig', servingCertFile: '/k.crt', servingKeyFile: '/k.key', caFile: '/ca.crt' }).argv;
     assert.equal(argv[2], 'agent');
     assert.deepEqual(argv.flatMap((a, i) => (a === '--server' ? [argv[i + 1]] : [])), ['https://127.10.5.1:6443', 'https://127.10.5.2:6443', 'https://127.10.5.3:6443']);

@@ -4,13 +4,14 @@
  * - an etcd member on each etcd node (control planes when stacked, etcd-N when external), TLS on
  *   both ports with the etcd CA (etcd-member.ts);
  * - a `k8ts server` on each control-plane node, on etcd: when stacked only its local member,
- *   when external every member; its in-process components seeded with every apiserver;
+ *   when external every member; its in-process components (the node's kubelet among them)
+ *   seeded with every apiserver;
  * - a `k8ts agent` (kubelet and kube-proxy) on each worker node;
  * - the load balancer (`k8ts lb`, built-in or supervising HAProxy) on its own address.
  */
 import { clientUrl, defaultToken, peerUrl, type EtcdMemberSpec } from './etcd-layout.ts';
 import { etcdArgs, findEtcdBinary, findExecutable } from './etcd-member.ts';
-import { APISERVER_PORT, ETCD_CLIENT_PORT, ETCD_PEER_PORT, serviceClusterIpRange } from './address-plan.ts';
+import { APISERVER_PORT, ETCD_CLIENT_PORT, ETCD_PEER_PORT, nodeHost, nodePodCidr, serviceClusterIpRange } from './address-plan.ts';
 import { etcdNodes, clusterNodes, type ClusterRecord, type NodeRecord } from './cluster-record.ts';
 import { clusterCaFile, etcdDir, lbBackendsFile, lbDir, processName, type ComponentKind } from './ha-layout.ts';
 import { memberPaths } from './etcd-layout.ts';
@@ -116,19 +117,43 @@ export function serverProcess(record: ClusterRecord, node: NodeRecord, files: No
     serviceClusterIpRange(record.index),
     '--shutdown-delay-duration',
     SHUTDOWN_DELAY_SECONDS,
+    ...controlPlaneKubeletArgs(record, node),
   ]);
   return { name: processName(node.name, 'server'), node: node.name, component: 'server', argv, readyUrl: `${nodeApiServerUrl(node)}/readyz` };
 }
 
-/** The pod CIDR of node `node` in the cluster with index `index`: 127.(20+i).<host>.0/24. */
-export function podCidr(index: number, node: NodeRecord): string {
-  return `127.${20 + index}.${node.address.split('.')[3]}.0/24`;
+/** The taint of control-plane nodes in a cluster with workers (kubeadm's): pods go to the workers. */
+export const CONTROL_PLANE_TAINT = 'node-role.kubernetes.io/control-plane:NoSchedule';
+
+/** Whether `record` has worker nodes. */
+export function hasWorkers(record: ClusterRecord): boolean {
+  return clusterNodes(record).some((n) => n.role === 'worker');
+}
+
+/** The pod CIDR of `node` (address-plan.ts); undefined for a cluster whose index has no pod range. */
+export function podCidrOf(record: ClusterRecord, node: NodeRecord): string | undefined {
+  try {
+    return nodePodCidr(record.index, nodeHost(node.name));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The `k8ts server` flags (besides `--node-name`) that run control-plane node `node`'s kubelet in
+ * the server process: its address and pod range, and the control-plane taint when the cluster
+ * has workers.
+ */
+export function controlPlaneKubeletArgs(record: ClusterRecord, node: NodeRecord): string[] {
+  const podCidr = podCidrOf(record, node);
+  if (podCidr === undefined) return [];
+  return ['--node-ip', node.address, '--pod-cidr', podCidr, ...(hasWorkers(record) ? ['--register-with-taints', CONTROL_PLANE_TAINT] : [])];
 }
 
 /**
  * The `k8ts agent` (kubelet and kube-proxy) of worker `node`, per the agent's command-line
  * contract: every apiserver as a `--server` to fail over between, the node's address and pod
- * CIDR, the process runtime.
+ * CIDR, the cluster's worker runtime.
  */
 export function agentProcess(record: ClusterRecord, node: NodeRecord, files: WorkerFiles): ProcessSpec {
   const servers = clusterNodes(record)
@@ -144,9 +169,9 @@ export function agentProcess(record: ClusterRecord, node: NodeRecord, files: Wor
     '--node-ip',
     node.address,
     '--pod-cidr',
-    podCidr(record.index, node),
+    nodePodCidr(record.index, nodeHost(node.name)),
     '--runtime',
-    'process',
+    record.workerRuntime ?? 'process',
     '--data-dir',
     files.dataDir,
     '--tls-cert-file',

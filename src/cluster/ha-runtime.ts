@@ -1,8 +1,9 @@
 /**
  * Starting the processes of an HA cluster, in dependency order and each group behind its health
  * gate: etcd members (until they serve), then apiservers (until ready), then the load balancer
- * (until its backends are up), then the workers' agents (until their Nodes are Ready). A process already running (its recorded PID runs its recorded
- * command line) is left alone. On a gate failure the error carries the end of the log of the
+ * (until its backends are up), then the workers' agents (until their Nodes are Ready; a
+ * single-node cluster's workers start the same way). A process already running (its recorded
+ * PID runs its recorded command line) is left alone. On a gate failure the error carries the end of the log of the
  * process that failed.
  */
 import { spawnSync } from 'node:child_process';
@@ -14,16 +15,21 @@ import { APISERVER_PORT } from './address-plan.ts';
 import { apiServerUrl, clusterNodes, type ClusterRecord, type NodeRecord } from './cluster-record.ts';
 import { GateError, waitForApiServer, waitForEtcdMembers, waitForLoadBalancer, waitForNodeReady } from './ha-gates.ts';
 import { lbBackendsFile, lbDir } from './ha-layout.ts';
-import { prepareControlPlaneFiles, prepareEtcdMemberFiles, prepareHaPki, prepareWorkerFiles, type HaPki } from './ha-pki.ts';
+import { prepareControlPlaneFiles, prepareEtcdMemberFiles, prepareHaPki, prepareWorkerFiles, type ClusterCredentials, type HaPki } from './ha-pki.ts';
 import { agentProcess, etcdProcess, lbProcess, memberSpecOf, serverProcess, type ProcessSpec } from './ha-processes.ts';
 import { K8TS_BIN } from './k8ts-bin.ts';
 import { clientUrl } from './etcd-layout.ts';
 import { isRecordedProcessRunning, logTail, readProcessRecords, startDetached, type ProcessExit, type ProcessRecord } from './managed-process.ts';
 
-/** An HA cluster's directory, record and certificates: what every operation needs. */
-export interface HaCluster {
+/** A cluster's directory, record and credentials: what starting its workers needs, in any topology. */
+export interface ClusterHandle {
   readonly dir: string;
   readonly record: ClusterRecord;
+  readonly pki: ClusterCredentials;
+}
+
+/** An HA cluster's directory, record and certificates: what every operation needs. */
+export interface HaCluster extends ClusterHandle {
   readonly pki: HaPki;
 }
 
@@ -131,7 +137,7 @@ export function requireAgentCommand(): void {
 }
 
 /** Starts the `k8ts agent` of each worker in `nodes` and waits until each one's Node is Ready. */
-export async function startAgents(cluster: HaCluster, nodes: readonly NodeRecord[], timeoutMs: number): Promise<void> {
+export async function startAgents(cluster: ClusterHandle, nodes: readonly NodeRecord[], timeoutMs: number): Promise<void> {
   if (nodes.length === 0) return;
   requireAgentCommand();
   const launched: Launched[] = [];

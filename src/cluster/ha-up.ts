@@ -13,6 +13,7 @@
  * where the bootstrap flags are ignored, so the membership is whatever it was when stopped.
  */
 import { APISERVER_PORT, allocateAddressIndex, ETCD_CLIENT_PORT, ETCD_PEER_PORT, isAddressFree, LB_STATUS_PORT, loadBalancerAddress } from './address-plan.ts';
+import { KUBELET_PORT } from '../kubelet/ports.ts';
 import { clusterNodes, etcdNodes, writeClusterRecord, type ClusterRecord } from './cluster-record.ts';
 import { summarizeQuorum } from './etcd-quorum.ts';
 import { describeLayout, layoutOf, planHaRecord, type Layout } from './ha-plan.ts';
@@ -52,6 +53,7 @@ export async function addressesFree(index: number, layout: Layout): Promise<bool
   const record = planHaRecord('probe', index, layout, new Date());
   for (const node of clusterNodes(record)) {
     if (node.role === 'control-plane') probes.push([node.address, APISERVER_PORT]);
+    if (node.role !== 'etcd') probes.push([node.address, KUBELET_PORT]);
     if (etcdNodes(record).includes(node)) probes.push([node.address, ETCD_CLIENT_PORT], [node.address, ETCD_PEER_PORT]);
   }
   for (const [address, port] of probes) if (!(await isAddressFree(address, port))) return false;
@@ -107,27 +109,28 @@ export async function upHaCluster(opts: HaUpOptions): Promise<HaUpResult> {
   }
 
   const cluster = await openHaCluster(dir, record);
+  const workers = clusterNodes(record).filter((n) => n.role === 'worker');
+  const step = (k: number): string => `[${k}/${workers.length > 0 ? 5 : 4}]`;
   const controlPlanes = clusterNodes(record).filter((n) => n.role === 'control-plane');
   const members = etcdNodes(record);
   if (outcome !== 'already-running') {
-    progress(`[1/4] certificates: cluster CA, etcd CA, ${controlPlanes.length} apiservers, ${members.length} etcd members (${elapsed()})`);
+    progress(`${step(1)} certificates: cluster CA, etcd CA, ${controlPlanes.length} apiservers, ${members.length} etcd members (${elapsed()})`);
   }
   const started = await startEtcdMembers(cluster, members, opts.timeoutMs);
   if (outcome !== 'already-running' || started > 0) {
-    progress(`[2/4] etcd: ${members.map((m) => m.name).join(', ')} serving; ${summarizeQuorum(members.length, members.length).text} (${elapsed()})`);
+    progress(`${step(2)} etcd: ${members.map((m) => m.name).join(', ')} serving; ${summarizeQuorum(members.length, members.length).text} (${elapsed()})`);
   }
   const ready: string[] = [];
   await startServers(cluster, controlPlanes, opts.timeoutMs, (node) => ready.push(node));
-  if (outcome !== 'already-running') progress(`[3/4] apiservers: ${ready.join(', ')} ready (${elapsed()})`);
+  if (outcome !== 'already-running') progress(`${step(3)} apiservers: ${ready.join(', ')} ready (${elapsed()})`);
   const lb = record.loadBalancer!;
   await startLoadBalancer(cluster, opts.timeoutMs, controlPlanes.map((n) => n.name));
   if (outcome !== 'already-running') {
-    progress(`[4/4] load balancer (${lb.kind}) at https://${lb.address}:${lb.port}: backends ${controlPlanes.map((n) => n.name).join(', ')} up, /readyz passes (${elapsed()})`);
+    progress(`${step(4)} load balancer (${lb.kind}) at https://${lb.address}:${lb.port}: backends ${controlPlanes.map((n) => n.name).join(', ')} up, /readyz passes (${elapsed()})`);
   }
-  const workers = clusterNodes(record).filter((n) => n.role === 'worker');
   if (workers.length > 0) {
     await startAgents(cluster, workers, opts.timeoutMs);
-    if (outcome !== 'already-running') progress(`[5/5] workers: ${workers.map((n) => n.name).join(', ')} Ready (${elapsed()})`);
+    if (outcome !== 'already-running') progress(`${step(5)} workers: ${workers.map((n) => n.name).join(', ')} Ready (${elapsed()})`);
   }
   const { running } = await runningProcessCount(dir, record);
   return { outcome, record, processes: running };

@@ -6,9 +6,10 @@
  * was announced into; then its apiserver starts; then the load balancer gets it as a backend
  * (backends file rewritten, SIGHUP). If a step fails, the steps before are undone.
  *
- * Adding a worker (the lowest free worker-N) starts its `k8ts agent` (kubelet and kube-proxy)
- * with the node's own credentials and waits until its Node is Ready; removing one stops the agent
- * and deletes the Node.
+ * Adding a worker (the lowest free worker-N; any topology, the single node's too) starts its
+ * `k8ts agent` (kubelet and kube-proxy) with the node's own credentials and waits until its Node
+ * is Ready; the first worker also taints the control-plane Nodes NoSchedule. Removing one stops
+ * the agent and its pods and deletes the Node.
  *
  * Removing a node runs the other way: out of the load balancer, apiserver stopped cleanly (it
  * leaves the `kubernetes` endpoints), then its etcd member (stacked control planes and external
@@ -28,7 +29,10 @@ import { waitForLoadBalancer } from './ha-gates.ts';
 import { etcdDir, nodeDir, parseProcessName } from './ha-layout.ts';
 import { haNode } from './ha-plan.ts';
 import { etcdEndpoints, memberSpecOf } from './ha-processes.ts';
-import { openHaCluster, requireAgentCommand, startAgents, startEtcdMembers, startServers, writeBackends, type HaCluster } from './ha-runtime.ts';
+import { openHaCluster, requireAgentCommand, startAgents, startEtcdMembers, startServers, writeBackends, type ClusterHandle, type HaCluster } from './ha-runtime.ts';
+import { prepareClusterCredentials } from './ha-pki.ts';
+import { CONTROL_PLANE_TAINT, hasWorkers } from './ha-processes.ts';
+import { stopNodePods } from './cluster-pods.ts';
 import { nodeType } from '../api/core/v1/node.ts';
 import { Clientset, isNotFound } from '../client/index.ts';
 import { isRecordedProcessRunning, readProcessRecords, removeProcessRecord, stopRecordedProcess } from './managed-process.ts';
@@ -130,15 +134,19 @@ export async function addControlPlane(opts: MembershipOptions): Promise<NodeReco
 
 /** Adds a worker node (the lowest free worker-N), running `k8ts agent`. @returns the new node */
 export async function addWorker(opts: MembershipOptions): Promise<NodeRecord> {
-  requireHa(opts.record, 'added');
   requireAgentCommand();
   const node = haNode('worker', nextOrdinal(opts.record, 'worker'), opts.record.index);
   const record: ClusterRecord = { ...opts.record, nodes: [...clusterNodes(opts.record), node] };
   await writeClusterRecord(opts.dir, record);
   const startedAt = Date.now();
   try {
-    await startAgents(await openHaCluster(opts.dir, record), [node], opts.timeoutMs);
+    const cluster: ClusterHandle = { dir: opts.dir, record, pki: await prepareClusterCredentials(opts.dir) };
+    await startAgents(cluster, [node], opts.timeoutMs);
     opts.progress(`  agent on ${node.name} running, its Node Ready (${((Date.now() - startedAt) / 1000).toFixed(1)}s)`);
+    if (!hasWorkers(opts.record)) {
+      const tainted = await taintControlPlaneNodes(cluster);
+      if (tainted.length > 0) opts.progress(`  ${tainted.join(', ')} tainted ${CONTROL_PLANE_TAINT}: pods go to the workers now`);
+    }
     return node;
   } catch (err) {
     opts.progress(`  adding ${node.name} failed; undoing`);
@@ -152,17 +160,53 @@ export async function addWorker(opts: MembershipOptions): Promise<NodeRecord> {
   }
 }
 
-/** Deletes the Node object `name` through the API. */
-async function deleteNodeObject(cluster: HaCluster, name: string): Promise<void> {
+/** Runs `fn` with an admin client of the cluster. */
+async function withAdminClient<T>(cluster: ClusterHandle, fn: (clientset: Clientset) => Promise<T>): Promise<T> {
   const creds = cluster.pki.admin;
   const clientset = Clientset.fromOptions({ endpoints: [apiServerUrl(cluster.record)], ca: creds.caPem, cert: creds.certPem, key: creds.keyPem, requestTimeoutMs: 10_000 });
   try {
-    await clientset.resource(nodeType).delete(name);
-  } catch (err) {
-    if (!isNotFound(err)) throw err;
+    return await fn(clientset);
   } finally {
     clientset.close();
   }
+}
+
+/** Deletes the Node object `name` through the API. */
+function deleteNodeObject(cluster: ClusterHandle, name: string): Promise<void> {
+  return withAdminClient(cluster, async (clientset) => {
+    try {
+      await clientset.resource(nodeType).delete(name);
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+    }
+  });
+}
+
+/**
+ * Gives the control-plane Nodes registered so far the control-plane NoSchedule taint (their
+ * kubelets registered before the cluster had workers; restarted, they register with it).
+ * @returns the nodes that got it
+ */
+function taintControlPlaneNodes(cluster: ClusterHandle): Promise<string[]> {
+  const [key, effect] = CONTROL_PLANE_TAINT.split(':') as [string, string];
+  return withAdminClient(cluster, async (clientset) => {
+    const tainted: string[] = [];
+    for (const node of clusterNodes(cluster.record).filter((n) => n.role === 'control-plane')) {
+      const nodes = clientset.resource(nodeType);
+      let current;
+      try {
+        current = await nodes.get(node.name);
+      } catch (err) {
+        if (isNotFound(err)) continue;
+        throw err;
+      }
+      const taints = ((current.spec as { taints?: Array<{ key?: string; effect?: string }> } | undefined)?.taints ?? []);
+      if (taints.some((t) => t.key === key && t.effect === effect)) continue;
+      await nodes.patch(node.name, { spec: { taints: [...taints, { key, effect }] } });
+      tainted.push(node.name);
+    }
+    return tainted;
+  });
 }
 
 /** Refuses the removal of `node`'s member when the members left would not have a serving quorum. */
@@ -199,8 +243,9 @@ async function removeEtcdMember(cluster: HaCluster, node: NodeRecord, remaining:
 
 /** Removes node `name` (see the file comment). */
 export async function removeNode(opts: MembershipOptions & { readonly node: NodeRecord }): Promise<void> {
-  requireHa(opts.record, 'removed');
   const { node } = opts;
+  if (node.role === 'worker') return removeWorker(opts);
+  requireHa(opts.record, 'removed');
   const cluster = await openHaCluster(opts.dir, opts.record);
   const remainingNodes = clusterNodes(opts.record).filter((n) => n.name !== node.name);
   const record: ClusterRecord = { ...opts.record, nodes: remainingNodes };
@@ -229,14 +274,21 @@ export async function removeNode(opts: MembershipOptions & { readonly node: Node
     await removeEtcdMember(cluster, node, etcdNodes(record));
     opts.progress(`  etcd: member ${node.name} removed, its data deleted (${elapsed()})`);
   }
-  if (node.role === 'worker') {
-    for (const p of await nodeProcessRecords(opts.dir, opts.record, node.name)) {
-      await stopRecordedProcess(p);
-      await removeProcessRecord(opts.dir, p.name);
-    }
-    await deleteNodeObject(cluster, node.name);
-    opts.progress(`  agent on ${node.name} stopped, its Node deleted (${elapsed()})`);
-  }
   await writeClusterRecord(opts.dir, record);
+  await rm(nodeDir(opts.dir, node.name), { recursive: true, force: true });
+}
+
+/** Removes worker `node`: its agent stopped, then its pods, then its Node object. */
+async function removeWorker(opts: MembershipOptions & { readonly node: NodeRecord }): Promise<void> {
+  const { node } = opts;
+  const startedAt = Date.now();
+  for (const p of await nodeProcessRecords(opts.dir, opts.record, node.name)) {
+    await stopRecordedProcess(p);
+    await removeProcessRecord(opts.dir, p.name);
+  }
+  const pods = await stopNodePods(opts.dir, opts.record, node, 10_000);
+  await deleteNodeObject({ dir: opts.dir, record: opts.record, pki: await prepareClusterCredentials(opts.dir) }, node.name);
+  opts.progress(`  agent on ${node.name} stopped, ${pods} pod container(s) stopped, its Node deleted (${((Date.now() - startedAt) / 1000).toFixed(1)}s)`);
+  await writeClusterRecord(opts.dir, { ...opts.record, nodes: clusterNodes(opts.record).filter((n) => n.name !== node.name) });
   await rm(nodeDir(opts.dir, node.name), { recursive: true, force: true });
 }

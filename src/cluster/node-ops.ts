@@ -1,7 +1,8 @@
 /**
  * Chaos and maintenance on one node of a running cluster (`k8ts node kill|stop|start`):
  * - kill: SIGKILL every process of the node at once (a crash or a power cut), each by its
- *   recorded PID, and only after checking that PID still runs the recorded command line;
+ *   recorded PID, and only after checking that PID still runs the recorded command line; then
+ *   its pods' processes, which outlive a kubelet but not the node it runs on;
  * - stop: a clean shutdown, the apiserver first (it leaves the endpoints and drains while its
  *   etcd member still serves), then the etcd member (SIGTERM, SIGKILL after a grace period);
  * - start (node-start.ts): the node's processes again, from the cluster's record, behind the
@@ -10,6 +11,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { clusterNodes, findNode, readClusterRecord, type ClusterRecord, type NodeRecord } from './cluster-record.ts';
+import { stopNodePods } from './cluster-pods.ts';
 import { parseProcessName } from './ha-layout.ts';
 import { clusterDir } from './k8ts-home.ts';
 import { isRecordedProcessRunning, readProcessRecords, stopRecordedProcess, type ProcessRecord, type StopOutcome } from './managed-process.ts';
@@ -40,7 +42,7 @@ export interface NodeProcessOutcome {
 
 /** SIGKILLs every process of `node` (see the file comment) and waits (bounded) until they are gone. */
 export async function killNode(home: string, name: string, node: string): Promise<NodeProcessOutcome[]> {
-  const { dir, record } = await loadNode(home, name, node);
+  const { dir, record, node: found } = await loadNode(home, name, node);
   const outcomes: NodeProcessOutcome[] = [];
   const victims: ProcessRecord[] = [];
   for (const p of await nodeProcessRecords(dir, record, node)) {
@@ -64,6 +66,7 @@ export async function killNode(home: string, name: string, node: string): Promis
     if (Date.now() >= deadline) throw new Error(`processes of ${node} still run 5 s after SIGKILL: ${victims.map((p) => p.pid).join(', ')}`);
     await sleep(20);
   }
+  await stopNodePods(dir, record, found, 0);
   return outcomes;
 }
 

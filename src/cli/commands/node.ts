@@ -63,7 +63,7 @@ export function registerNode(program: Command, ctx: CliContext): void {
     },
   );
 
-  common(node.command('add').description('add a node to a running HA cluster: control-plane (the next cp-N; in the stacked topology it joins a new etcd member) or worker (the next worker-N, running `k8ts agent`)'))
+  common(node.command('add').description('add a node to a running cluster: control-plane (HA topologies: the next cp-N; in the stacked topology it joins a new etcd member) or worker (any topology: the next worker-N, running `k8ts agent`)'))
     .requiredOption('--role <role>', 'control-plane or worker')
     .option('--force', 'accept an even etcd member count afterwards')
     .action(async (flags: NodeFlags & { role: string; force?: boolean }) => {
@@ -80,7 +80,7 @@ export function registerNode(program: Command, ctx: CliContext): void {
       ctx.out(`Node "${added.name}" (${added.address}) joined cluster "${name}" as a ${flags.role === 'worker' ? 'worker' : 'control plane'}.\n`);
     });
 
-  common(node.command('remove <node>').description('remove a node from a running HA cluster (a stacked control plane or an etcd node also leaves the etcd membership; its data is deleted)'))
+  common(node.command('remove <node>').description('remove a node from a running cluster (a worker from any topology; a stacked control plane or an etcd node also leaves the etcd membership; its data is deleted)'))
     .option('--force', 'accept an even etcd member count afterwards')
     .action(async (nodeName: string, flags: NodeFlags & { force?: boolean }) => {
       const name = parseClusterName(flags.name);

@@ -4,7 +4,7 @@ import { DEFAULT_CLUSTER_NAME } from '../../cluster/cluster-name.ts';
 import { LayoutError, resolveLayout, type LayoutRequest } from '../../cluster/ha-plan.ts';
 import { k8tsHome } from '../../cluster/k8ts-home.ts';
 import type { CliContext } from '../cli-context.ts';
-import { parseClusterName, parsePositiveInteger, parseSeconds } from '../flags.ts';
+import { parseClusterName, parseNonNegativeInteger, parsePositiveInteger, parseSeconds } from '../flags.ts';
 import { UsageError } from '../usage-error.ts';
 
 interface UpFlags {
@@ -16,6 +16,8 @@ interface UpFlags {
   etcdMembers?: string;
   lb?: string;
   force?: boolean;
+  workers?: string;
+  runtime?: string;
 }
 
 function parseLayout(flags: UpFlags): LayoutRequest {
@@ -23,12 +25,15 @@ function parseLayout(flags: UpFlags): LayoutRequest {
     throw new UsageError(`--topology must be single, stacked or external, got ${JSON.stringify(flags.topology)}`);
   }
   if (flags.lb !== undefined && flags.lb !== 'builtin' && flags.lb !== 'haproxy') throw new UsageError(`--lb must be builtin or haproxy, got ${JSON.stringify(flags.lb)}`);
+  if (flags.runtime !== undefined && flags.runtime !== 'process' && flags.runtime !== 'sim') throw new UsageError(`--runtime must be process or sim, got ${JSON.stringify(flags.runtime)}`);
   const request: LayoutRequest = {
     ...(flags.topology === undefined ? {} : { topology: flags.topology as 'single' | 'stacked' | 'external' }),
     ...(flags.controlPlanes === undefined ? {} : { controlPlanes: parsePositiveInteger(flags.controlPlanes, '--control-planes') }),
     ...(flags.etcdMembers === undefined ? {} : { etcdMembers: parsePositiveInteger(flags.etcdMembers, '--etcd-members') }),
     ...(flags.lb === undefined ? {} : { lb: flags.lb }),
     ...(flags.force === true ? { force: true } : {}),
+    ...(flags.workers === undefined ? {} : { workers: parseNonNegativeInteger(flags.workers, '--workers') }),
+    ...(flags.runtime === undefined ? {} : { workerRuntime: flags.runtime }),
   };
   try {
     resolveLayout(request);
@@ -51,6 +56,8 @@ export function registerUp(program: Command, ctx: CliContext): void {
     .option('--etcd-members <n>', 'etcd nodes etcd-1..etcd-K of the external topology (default 3)')
     .option('--lb <kind>', 'the load balancer in front of the apiservers: builtin or haproxy (default builtin)')
     .option('--force', 'accept an even etcd member count')
+    .option('--workers <n>', 'worker nodes worker-1..worker-N, each running kubelet and kube-proxy (`k8ts agent`); the control-plane nodes then take no pods (NoSchedule taint)')
+    .option('--runtime <runtime>', "the workers' runtime: process (pods run as local processes) or sim (simulated pods, no processes)")
     .action(async (flags: UpFlags) => {
       const name = parseClusterName(flags.name);
       const readyTimeoutMs = parseSeconds(flags.timeout, '--timeout');

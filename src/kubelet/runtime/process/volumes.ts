@@ -10,7 +10,8 @@
  *                         the API every time the pod is synced, stale keys removed
  *   downwardAPI           one file per item (metadata fields, resource fields)
  *   projected             configMap, secret and downwardAPI sources merged into one directory
- *                         (serviceAccountToken sources are skipped: there is no TokenRequest API)
+ *                         (serviceAccountToken sources are skipped: this kubelet does not request
+ *                         tokens for pods yet)
  *   hostPath              the host path itself, checked (or created) per `type`
  *
  * Anything else (persistentVolumeClaim, …) cannot be provided: setup fails with a message that
