@@ -71,6 +71,35 @@ describe('protobuf bodies, reviews, RBAC and CronJobs over HTTP', () => {
     assert.match(wrongKind.json.message, /kind in the data \(ConfigMap\) does not match the expected kind \(Secret\)/);
   });
 
+  it('deletes with protobuf DeleteOptions, as kubectl drain sends them, honouring dryRun, preconditions and the propagation policy', async () => {
+    const create = await t.request('POST', '/api/v1/namespaces/default/configmaps', { body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'doomed' } } });
+    assert.equal(create.status, 201, create.text);
+    const options = (dryRun: boolean, uid: string): Uint8Array => {
+      const raw = new ProtoWriter();
+      raw.varint(1, 0);
+      raw.message(2, (p) => p.string(1, uid));
+      raw.string(4, 'Foreground');
+      if (dryRun) raw.string(5, 'All');
+      return protobufBody('v1', 'DeleteOptions', raw.finish());
+    };
+    const path = '/api/v1/namespaces/default/configmaps/doomed';
+    const both = await t.request('DELETE', path, { body: { kind: 'DeleteOptions', apiVersion: 'v1', orphanDependents: true, propagationPolicy: 'Orphan' } });
+    assert.equal(both.status, 400, both.text);
+    assert.match(both.json.message, /orphanDependents and propagationPolicy cannot both be set/);
+    const wrongUid = await t.request('DELETE', path, { body: options(false, 'not-its-uid'), headers: PB_HEADERS });
+    assert.equal(wrongUid.status, 409, wrongUid.text);
+    assert.match(wrongUid.json.message, /Precondition failed: UID in precondition: not-its-uid/);
+    const dry = await t.request('DELETE', path, { body: options(true, create.json.metadata.uid), headers: PB_HEADERS });
+    assert.equal(dry.status, 200, dry.text);
+    assert.equal((await t.request('GET', path)).status, 200, 'a dry run deletes nothing');
+    const real = await t.request('DELETE', path, { body: options(false, create.json.metadata.uid), headers: PB_HEADERS });
+    assert.equal(real.status, 200, real.text);
+    // Foreground: the object waits for the garbage collector (none runs here) under its finalizer.
+    const deleting = await t.request('GET', path);
+    assert.deepEqual(deleting.json.metadata.finalizers, ['foregroundDeletion']);
+    assert.ok(deleting.json.metadata.deletionTimestamp);
+  });
+
   it('answers SelfSubjectAccessReviews from the authorizer, honestly', async () => {
     const raw = new ProtoWriter();
     objectMeta(raw, '');

@@ -1,7 +1,7 @@
 /**
  * The kinds k8ts accepts as protobuf request bodies, by `apiVersion` and `kind`: what kubectl's
  * typed clients send protobuf for (`kubectl create <generator>`, `run`-like pod creates,
- * `auth can-i|whoami`, `create token`) among the kinds k8ts serves.
+ * `auth can-i|whoami`, `create token`, the DELETEs of `kubectl drain`) among the kinds k8ts serves.
  */
 import type { MessageDescriptor } from './descriptor.ts';
 import { deployment } from './messages/apps-v1.ts';
@@ -10,6 +10,7 @@ import { localSubjectAccessReview, selfSubjectAccessReview, selfSubjectRulesRevi
 import { cronJob, job } from './messages/batch-v1.ts';
 import { configMap, namespace, secret, service, serviceAccount } from './messages/core-v1-objects.ts';
 import { pod } from './messages/core-v1-pod.ts';
+import { deleteOptions } from './messages/meta-v1.ts';
 import { clusterRole, clusterRoleBinding, role, roleBinding } from './messages/rbac-v1.ts';
 
 function key(apiVersion: string, kind: string): string {
@@ -43,10 +44,12 @@ const KINDS: ReadonlyMap<string, MessageDescriptor> = new Map([
 
 /** The message descriptor of a kind, or undefined when k8ts does not decode it from protobuf. */
 export function protobufDescriptorFor(apiVersion: string, kind: string): MessageDescriptor | undefined {
+  // DeleteOptions is registered in every group's version: a DELETE names the resource's.
+  if (kind === 'DeleteOptions') return deleteOptions;
   return KINDS.get(key(apiVersion, kind));
 }
 
 /** Every kind accepted as protobuf, as `apiVersion/Kind` (for messages and tests). */
 export function protobufKinds(): string[] {
-  return [...KINDS.keys()];
+  return [...KINDS.keys(), '<any group version>/DeleteOptions'];
 }

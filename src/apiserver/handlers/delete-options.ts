@@ -1,13 +1,13 @@
 /**
- * DeleteOptions arrive in the body (kubectl) or as query parameters (client-node, curl); both
- * are accepted, the body winning. dryRun in the body matters: kubectl's `--dry-run=server`
- * sends it only there.
+ * DeleteOptions arrive in the body (kubectl; JSON, or protobuf from its typed clients, e.g.
+ * `kubectl drain`) or as query parameters (client-node, curl); both are accepted, the body
+ * winning. dryRun in the body matters: kubectl's `--dry-run=server` sends it only there.
  */
 import type { IncomingMessage } from 'node:http';
 import { badRequest } from '../errors.ts';
 import type { DeleteOptions } from '../registry/generic-store.ts';
-import { mediaType, parseJsonObject, readBody } from '../http/request-body.ts';
-import { unsupportedMediaType } from '../errors.ts';
+import { readBody } from '../http/request-body.ts';
+import { decodeObjectBody } from '../http/object-body.ts';
 import { parseDryRun } from './request-context.ts';
 
 export type PropagationPolicy = 'Background' | 'Foreground' | 'Orphan';
@@ -24,20 +24,25 @@ function optionalInt(value: unknown, name: string): number | undefined {
   return n;
 }
 
+/** The policy the deprecated `orphanDependents` stands for. */
+function orphanPolicy(orphan: unknown): PropagationPolicy | undefined {
+  if (orphan === undefined) return undefined;
+  if (orphan === true || orphan === 'true') return 'Orphan';
+  if (orphan === false || orphan === 'false') return 'Background';
+  throw badRequest(`orphanDependents must be true or false, got ${JSON.stringify(orphan)}`);
+}
+
 export async function readDeleteOptions(req: IncomingMessage, q: URLSearchParams): Promise<ParsedDeleteOptions> {
   const body = await readBody(req);
   let opts: Record<string, unknown> = {};
-  if (body.length > 0) {
-    const type = mediaType(req);
-    if (type !== '' && type !== 'application/json' && type !== '*/*') {
-      throw unsupportedMediaType(`the body of the request was in an unknown format - accepted media types include: application/json`);
-    }
-    opts = parseJsonObject(body, 'DeleteOptions');
-  }
+  if (body.length > 0) opts = decodeObjectBody(req, body, 'DeleteOptions').obj;
   const kind = opts['kind'];
   if (kind !== undefined && kind !== 'DeleteOptions') throw badRequest(`expected a DeleteOptions body, got kind ${JSON.stringify(kind)}`);
 
-  const policy = opts['propagationPolicy'] ?? q.get('propagationPolicy') ?? undefined;
+  const explicitPolicy = opts['propagationPolicy'] ?? q.get('propagationPolicy') ?? undefined;
+  const orphan = opts['orphanDependents'] ?? q.get('orphanDependents') ?? undefined;
+  if (explicitPolicy !== undefined && orphan !== undefined) throw badRequest('orphanDependents and propagationPolicy cannot both be set; use propagationPolicy');
+  const policy = explicitPolicy ?? orphanPolicy(orphan);
   if (policy !== undefined && policy !== 'Background' && policy !== 'Foreground' && policy !== 'Orphan') {
     throw badRequest(`propagationPolicy must be one of "Background", "Foreground", "Orphan", got ${JSON.stringify(policy)}`);
   }

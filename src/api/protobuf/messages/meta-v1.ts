@@ -1,5 +1,8 @@
-/** meta/v1 messages every kind embeds: ObjectMeta, OwnerReference, ManagedFieldsEntry, LabelSelector, Condition. */
-import { int64, json, message, msg, msgs, optBool, optInt64, str, stringMap, strings, time, type MessageDescriptor } from '../descriptor.ts';
+/**
+ * meta/v1 messages every kind embeds (ObjectMeta, OwnerReference, ManagedFieldsEntry,
+ * LabelSelector, Condition), and DeleteOptions, the body of a typed client's DELETE.
+ */
+import { int64, json, message, msg, msgs, optBool, optInt64, optStr, str, stringMap, strings, time, type MessageDescriptor } from '../descriptor.ts';
 
 const META = 'k8s.io.apimachinery.pkg.apis.meta.v1.';
 
@@ -68,3 +71,17 @@ export const condition: MessageDescriptor = message(`${META}Condition`, {
 
 /** `metadata` of a top-level kind. */
 export const metadataField = msg('metadata', () => objectMeta);
+
+export const preconditions: MessageDescriptor = message(`${META}Preconditions`, {
+  1: optStr('uid'),
+  2: optStr('resourceVersion'),
+});
+
+export const deleteOptions: MessageDescriptor = message(`${META}DeleteOptions`, {
+  1: optInt64('gracePeriodSeconds'),
+  2: msg('preconditions', () => preconditions),
+  3: optBool('orphanDependents'),
+  4: optStr('propagationPolicy'),
+  5: strings('dryRun'),
+  6: optBool('ignoreStoreReadErrorWithClusterBreakingPotential'),
+});
