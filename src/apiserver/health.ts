@@ -46,3 +46,59 @@ export async function serveHealth(endpoints: HealthEndpoints, path: string, quer
   }
   return true;
 }
+
+export interface BackgroundCheckOptions {
+  /** How often the check runs. */
+  readonly intervalMs: number;
+  /** A result older than this (the check hangs) is a failure. */
+  readonly maxAgeMs: number;
+  readonly now?: () => number;
+}
+
+/** A check whose result is kept fresh in the background; `stop` ends the refreshing. */
+export interface BackgroundCheck {
+  readonly check: HealthCheck;
+  /** Runs the check once now (the timer's work; tests call it directly). */
+  refresh(): Promise<void>;
+  stop(): void;
+}
+
+/**
+ * Runs `check` every `intervalMs` and answers from its latest result, so a health request
+ * answers at once however long the check takes. Why: the store check is a quorum read, which
+ * under a heavy write load can take longer than a load balancer's check timeout; answering from
+ * a recent result keeps a busy but healthy apiserver in the balancer. A check that has not
+ * finished for `maxAgeMs` counts as failed, so a hung store still fails readiness. Before the
+ * first result, a request waits for it. The refreshing starts with the first request.
+ */
+export function backgroundCheck(check: HealthCheck, opts: BackgroundCheckOptions): BackgroundCheck {
+  const now = opts.now ?? Date.now;
+  let latest: { at: number; result: string | undefined } | undefined;
+  let running: Promise<void> | undefined;
+  const refresh = (): Promise<void> =>
+    (running ??= check()
+      .then((result) => {
+        latest = { at: now(), result };
+      })
+      .finally(() => (running = undefined)));
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  return {
+    async check() {
+      // The refreshing starts with the first request: a server that never gets one probes nothing.
+      if (timer === undefined && !stopped) {
+        timer = setInterval(() => void refresh(), opts.intervalMs);
+        timer.unref();
+      }
+      if (latest === undefined) await refresh();
+      const age = now() - latest!.at;
+      if (age > opts.maxAgeMs) return `no result for ${age} ms (the check hangs)`;
+      return latest!.result;
+    },
+    refresh,
+    stop() {
+      stopped = true;
+      clearInterval(timer);
+    },
+  };
+}

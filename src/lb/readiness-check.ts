@@ -1,9 +1,12 @@
 /**
  * The active health check of a backend apiserver: an anonymous HTTPS `GET /readyz` on a fresh
  * connection (so a check proves the backend accepts connections now), the server certificate
- * verified against the cluster CA. Healthy means 200 within the timeout; a refused or timed-out
- * connection is "unreachable" (the process is dead or frozen), any other answer "unready" (it
- * runs but should not get traffic: its store lost quorum, or it is shutting down).
+ * verified against the cluster CA. Healthy means 200 within the timeout; a refused connection,
+ * or one whose TLS handshake does not finish in time, is "unreachable" (the process is dead or
+ * frozen: the kernel still accepts connections for a frozen process, but nothing answers the
+ * handshake); any other answer, or a handshake followed by no answer in time, is "unready" (it
+ * runs but should not get traffic now: its store lost quorum, it is shutting down, or it is too
+ * busy to answer; its open connections are not cut at once, see backend-pool.ts).
  */
 import { request } from 'node:https';
 import type { Backend } from './backends.ts';
@@ -34,8 +37,10 @@ export function checkReadyz(backend: Backend, caPem: string, timeoutMs: number):
         res.on('error', (err) => done({ outcome: 'unready', detail: err.message }));
       },
     );
+    let handshaken = false;
+    req.on('socket', (socket) => socket.once('secureConnect', () => (handshaken = true)));
     const timer = setTimeout(() => {
-      done({ outcome: 'unreachable', detail: `no answer within ${timeoutMs} ms` });
+      done(handshaken ? { outcome: 'unready', detail: `no answer within ${timeoutMs} ms` } : { outcome: 'unreachable', detail: `no TLS handshake within ${timeoutMs} ms` });
       req.destroy();
     }, timeoutMs);
     req.on('error', (err: NodeJS.ErrnoException) => {
