@@ -28,10 +28,9 @@ import { quorumOf } from './etcd-quorum.ts';
 import { waitForLoadBalancer } from './ha-gates.ts';
 import { etcdDir, nodeDir, parseProcessName } from './ha-layout.ts';
 import { haNode } from './ha-plan.ts';
-import { etcdEndpoints, memberSpecOf } from './ha-processes.ts';
 import { openHaCluster, requireAgentCommand, startAgents, startEtcdMembers, startServers, writeBackends, type ClusterHandle, type HaCluster } from './ha-runtime.ts';
 import { prepareClusterCredentials } from './ha-pki.ts';
-import { CONTROL_PLANE_TAINT, hasWorkers } from './ha-processes.ts';
+import { CONTROL_PLANE_TAINT, etcdEndpoints, hasWorkers, memberSpecOf } from './ha-processes.ts';
 import { stopNodePods } from './cluster-pods.ts';
 import { nodeType } from '../api/core/v1/node.ts';
 import { Clientset, isNotFound } from '../client/index.ts';
@@ -191,8 +190,8 @@ function taintControlPlaneNodes(cluster: ClusterHandle): Promise<string[]> {
   const [key, effect] = CONTROL_PLANE_TAINT.split(':') as [string, string];
   return withAdminClient(cluster, async (clientset) => {
     const tainted: string[] = [];
+    const nodes = clientset.resource(nodeType);
     for (const node of clusterNodes(cluster.record).filter((n) => n.role === 'control-plane')) {
-      const nodes = clientset.resource(nodeType);
       let current;
       try {
         current = await nodes.get(node.name);

@@ -198,4 +198,16 @@ describe('workloads on worker nodes', { skip: etcdUnavailableReason() }, () => {
     const start = await cluster.k8ts(['node', 'start', leaderNode, '--name', cluster.name], 120_000);
     assert.equal(start.code, 0, start.stderr);
   });
+
+  it('adds a worker to the running cluster and removes it with its pods and its Node', async () => {
+    const add = await cluster.k8ts(['node', 'add', '--role', 'worker', '--name', cluster.name], 120_000);
+    assert.equal(add.code, 0, add.stderr);
+    assert.match(add.stdout, /^Node "worker-3" \(127\.10\.\d+\.103\) joined cluster "[^"]+" as a worker\.$/m);
+    await eventually('worker-3 Ready', async () => (/^worker-3\s+Ready\s/m.test(await ok(['get', 'nodes', '--no-headers'])) ? true : undefined), 60_000);
+    const remove = await cluster.k8ts(['node', 'remove', 'worker-3', '--name', cluster.name], 120_000);
+    assert.equal(remove.code, 0, remove.stderr);
+    assert.doesNotMatch(await ok(['get', 'nodes', '--no-headers']), /^worker-3\s/m);
+    const { status } = await statusOf(cluster);
+    assert.deepEqual(status.nodes.filter((n) => n.role === 'worker').map((n) => n.name), ['worker-1', 'worker-2']);
+  });
 });
