@@ -34,6 +34,8 @@ import { requestAttributes, forbiddenError } from './authz/attributes.ts';
 import { allowAllAuthorizer, type Authorizer } from './authz/authorizer.ts';
 import { ensureKubernetesService, ensureSystemNamespaces } from './bootstrap.ts';
 import { DEFAULT_COMPACTION_INTERVAL_MS, PeriodicCompactor } from './periodic-compactor.ts';
+import { recordRequest, trackInflight } from './request-metrics.ts';
+import { collectProcessMetrics, processMetrics } from '../util/metrics.ts';
 import { CrdController } from './crd/crd-controller.ts';
 import { EndpointReconciler } from './endpoint-reconciler.ts';
 import { aggregatedContentType, aggregatedDiscovery, apiGroupDocument, apiGroupList, apiResourceList, apiVersions } from './discovery.ts';
@@ -43,7 +45,7 @@ import { handleResource } from './handlers/resource.ts';
 import type { KubeletClientConfig } from './kubelet-connection.ts';
 import { backgroundCheck, serveHealth, type HealthCheck } from './health.ts';
 import { wantsAggregatedDiscovery } from './http/negotiation.ts';
-import { writeError, writeJson } from './http/respond.ts';
+import { writeError, writeJson, writeText } from './http/respond.ts';
 import { serveOpenApi } from './openapi.ts';
 import { isConnectSubresource, isUpgradeRoute, serveConnect, serveConnectUpgrade } from './proxy/proxy-handler.ts';
 import { ApiRegistry } from './registry/api-registry.ts';
@@ -218,6 +220,8 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
   let shuttingDown = false;
 
   const livez = new Map<string, HealthCheck>([['ping', async () => undefined]]);
+  collectProcessMetrics();
+  const untrackInflight = trackInflight(() => ({ readOnly: readOnlyInFlight, mutating: mutatingInFlight }));
   const storageCheck = backgroundCheck(() => storage.health(), STORAGE_CHECK);
   const readyz = new Map<string, HealthCheck>([
     ['ping', async () => undefined],
@@ -263,6 +267,8 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
   }
 
   const users = new WeakMap<IncomingMessage, UserInfo>();
+  /** What each request asks for, once parsed (for its metrics). */
+  const infos = new WeakMap<IncomingMessage, RequestInfo>();
   /** Connection-upgrade requests: their raw connection (see RequestContext.upgrade). */
   const upgrades = new WeakMap<IncomingMessage, { socket: Duplex; head: Buffer }>();
   const userOf = (req: IncomingMessage) => users.get(req)!;
@@ -276,6 +282,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
     const watchParam = url.searchParams.get('watch');
     const path = url.pathname;
     const info = parseRequestInfo(req.method ?? 'GET', path, watchParam === 'true' || watchParam === '1');
+    infos.set(req, info);
     const attributes = requestAttributes(user, req.method ?? 'GET', path, info);
     const decision = await authorizer.authorize(attributes);
     if (decision.decision !== 'allow') throw forbiddenError(attributes, decision.reason);
@@ -297,6 +304,9 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
     if (isPublic(path) && (await serveHealth({ livez, readyz }, path, url.searchParams, res))) return;
 
     const info = await admit(req, url);
+    if (info.kind === 'nonresource' && path === '/metrics' && req.method === 'GET') {
+      return writeText(res, 200, await processMetrics.metrics(), processMetrics.contentType);
+    }
     if (isLongRunning(info, url.searchParams)) return route(req, res, url, info);
 
     const mutating = !['GET', 'HEAD', 'OPTIONS'].includes(req.method ?? 'GET');
@@ -319,6 +329,12 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
 
   /** Runs the pipeline for one request; every failure becomes a Status response. */
   function serve(req: IncomingMessage, res: ServerResponse): void {
+    const startedAt = performance.now();
+    res.once('finish', () => {
+      const info = infos.get(req);
+      const longRunning = info !== undefined && isLongRunning(info, new URL(req.url ?? '/', 'https://k8ts.invalid').searchParams);
+      recordRequest(req, info, res.statusCode, (performance.now() - startedAt) / 1000, longRunning);
+    });
     handle(req, res).catch((err: unknown) => {
       // An apiserver whose store is unavailable closes the connection with its 503, so a
       // client behind a load balancer reconnects (to a healthy apiserver) instead of asking
@@ -416,6 +432,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
     clearInterval(repairTimer);
     stopCompactor();
     storageCheck.stop();
+    untrackInflight();
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await crdController.stop();
     await registry.stop();
@@ -438,6 +455,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
     clearInterval(repairTimer);
     stopCompactor();
     storageCheck.stop();
+    untrackInflight();
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     await crdController.stop();
     await registry.stop();

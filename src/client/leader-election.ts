@@ -28,6 +28,7 @@
  * After losing the lease the elector goes back to contending (the component's leading work was
  * stopped through the signal; it starts again in a new `onStartedLeading` if it wins again).
  */
+import { trackElector } from './leader-election-metrics.ts';
 import type { Clock } from './clock.ts';
 import { abortReason, pause, realClock } from './clock.ts';
 import { isAlreadyExists, isConflict } from './errors.ts';
@@ -157,6 +158,7 @@ export class LeaderElector {
   async run(signal: AbortSignal): Promise<void> {
     if (this.#running) throw new Error('Cannot run leader elector: it is already running');
     this.#running = true;
+    const untrack = trackElector(this.#lock.description, () => this.metrics());
     try {
       while (!signal.aborted) {
         if (!(await this.#acquire(signal))) break;
@@ -164,6 +166,7 @@ export class LeaderElector {
       }
     } finally {
       this.#running = false;
+      untrack();
     }
   }
 

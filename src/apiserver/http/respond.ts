@@ -36,9 +36,9 @@ export function writeError(res: ServerResponse, err: ApiError): void {
   writeJson(res, err.code, err.toStatus());
 }
 
-export function writeText(res: ServerResponse, code: number, text: string): void {
+export function writeText(res: ServerResponse, code: number, text: string, contentType = 'text/plain; charset=utf-8'): void {
   res.writeHead(code, {
-    'Content-Type': 'text/plain; charset=utf-8',
+    'Content-Type': contentType,
     'X-Content-Type-Options': 'nosniff',
     'Content-Length': Buffer.byteLength(text),
     'Cache-Control': 'no-cache, private',

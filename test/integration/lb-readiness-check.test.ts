@@ -1,9 +1,10 @@
+/** The load balancer's readiness check against backends that are busy or frozen. */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:https';
 import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
-import { generateTestCerts, type TestCerts } from '../client/testing/test-certs.ts';
-import { checkReadyz } from './readiness-check.ts';
+import { generateTestCerts, type TestCerts } from '../../src/client/testing/test-certs.ts';
+import { checkReadyz } from '../../src/lb/readiness-check.ts';
 
 function listen(server: Server | NetServer): Promise<number> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)));
