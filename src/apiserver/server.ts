@@ -48,7 +48,7 @@ import { wantsAggregatedDiscovery } from './http/negotiation.ts';
 import { writeError, writeJson, writeText } from './http/respond.ts';
 import { serveOpenApi } from './openapi.ts';
 import { isConnectSubresource, isUpgradeRoute, serveConnect, serveConnectUpgrade } from './proxy/proxy-handler.ts';
-import { ApiRegistry } from './registry/api-registry.ts';
+import { ApiRegistry, type SubresourceInfo } from './registry/api-registry.ts';
 import { repairServiceAllocations } from './registry/allocation/allocation-repair.ts';
 import { DEFAULT_NODE_PORT_RANGE, ServiceAllocator } from './registry/allocation/service-allocator.ts';
 import { builtinStrategies } from './registry/resources/index.ts';
@@ -139,10 +139,12 @@ export interface RunningApiServer {
 const CONNECT_VERBS = ['create', 'delete', 'get', 'patch', 'update'];
 
 /** Subresources of core resources served by dedicated handlers, for discovery. */
-const CORE_SUBRESOURCES: Readonly<Record<string, readonly { name: string; kind: string; verbs: readonly string[] }[]>> = {
+const CORE_SUBRESOURCES: Readonly<Record<string, readonly SubresourceInfo[]>> = {
   pods: [
     { name: 'attach', kind: 'PodAttachOptions', verbs: ['create', 'get'] },
     { name: 'binding', kind: 'Binding', verbs: ['create'] },
+    // kubectl drain looks for this entry (group and version included) before it evicts rather than deletes.
+    { name: 'eviction', kind: 'Eviction', group: 'policy', version: 'v1', verbs: ['create'] },
     { name: 'exec', kind: 'PodExecOptions', verbs: ['create', 'get'] },
     { name: 'log', kind: 'Pod', verbs: ['get'] },
     { name: 'portforward', kind: 'PodPortForwardOptions', verbs: ['create', 'get'] },

@@ -35,6 +35,7 @@ describe('selectControllers()', () => {
       'daemonset-controller',
       'job-controller',
       'cronjob-controller',
+      'disruption-controller',
       'endpoints-controller',
       'endpointslice-controller',
       'node-lifecycle-controller',

@@ -6,6 +6,7 @@ import type { ControllerDescriptor } from './controller.ts';
 import { cronJobController } from './cronjob/cronjob-controller.ts';
 import { daemonSetController } from './daemonset/daemonset-controller.ts';
 import { deploymentController } from './deployment/deployment-controller.ts';
+import { disruptionController } from './disruption/disruption-controller.ts';
 import { endpointsController } from './endpoints/endpoints-controller.ts';
 import { endpointSliceController } from './endpointslice/endpointslice-controller.ts';
 import { garbageCollector } from './garbagecollector/garbage-collector.ts';
@@ -28,6 +29,7 @@ export const CONTROLLERS: readonly ControllerDescriptor[] = [
   daemonSetController,
   jobController,
   cronJobController,
+  disruptionController,
   endpointsController,
   endpointSliceController,
   nodeLifecycleController,

@@ -55,10 +55,10 @@ describe('protobuf bodies, reviews, RBAC and CronJobs over HTTP', () => {
   });
 
   it('answers 415 for a kind it cannot decode, 400 for malformed bytes and for a kind of another resource', async () => {
-    const unsupported = await t.request('POST', '/api/v1/namespaces/default/configmaps', { body: protobufBody('policy/v1', 'PodDisruptionBudget', new Uint8Array(0)), headers: PB_HEADERS });
+    const unsupported = await t.request('POST', '/api/v1/namespaces/default/configmaps', { body: protobufBody('autoscaling/v2', 'HorizontalPodAutoscaler', new Uint8Array(0)), headers: PB_HEADERS });
     assert.equal(unsupported.status, 415, unsupported.text);
     assert.equal(unsupported.json.reason, 'UnsupportedMediaType');
-    assert.match(unsupported.json.message, /PodDisruptionBudget \(policy\/v1\).*send this object as application\/json/);
+    assert.match(unsupported.json.message, /HorizontalPodAutoscaler \(autoscaling\/v2\).*send this object as application\/json/);
 
     const malformed = await t.request('POST', '/api/v1/namespaces/default/configmaps', { body: Buffer.from('k8s\0\x0a\xff'), headers: PB_HEADERS });
     assert.equal(malformed.status, 400, malformed.text);

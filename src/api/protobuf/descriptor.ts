@@ -92,3 +92,4 @@ export const stringMap = (name: string): FieldDescriptor => field(name, 'string'
 export const bytesMap = (name: string): FieldDescriptor => field(name, 'bytes', { map: true });
 export const quantityMap = (name: string): FieldDescriptor => field(name, 'quantity', { map: true });
 export const stringListMap = (name: string): FieldDescriptor => field(name, 'stringList', { map: true });
+export const timeMap = (name: string): FieldDescriptor => field(name, 'time', { map: true });

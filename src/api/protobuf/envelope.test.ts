@@ -380,8 +380,8 @@ describe('decodeProtobufObject refuses', () => {
 
   it('kinds it has no descriptor for, as unsupported, naming the kind', () => {
     assert.throws(
-      () => decodeProtobufObject(protobufBody('policy/v1', 'PodDisruptionBudget', new Uint8Array(0))),
-      (err: unknown) => err instanceof ProtobufUnsupportedError && /PodDisruptionBudget \(policy\/v1\)/.test(err.message),
+      () => decodeProtobufObject(protobufBody('autoscaling/v2', 'HorizontalPodAutoscaler', new Uint8Array(0))),
+      (err: unknown) => err instanceof ProtobufUnsupportedError && /HorizontalPodAutoscaler \(autoscaling\/v2\)/.test(err.message),
     );
   });
 

@@ -1,7 +1,7 @@
 /**
  * The kinds k8ts accepts as protobuf request bodies, by `apiVersion` and `kind`: what kubectl's
  * typed clients send protobuf for (`kubectl create <generator>`, `run`-like pod creates,
- * `auth can-i|whoami`, `create token`, the DELETEs of `kubectl drain`) among the kinds k8ts serves.
+ * `auth can-i|whoami`, `create token`, the DELETEs and evictions of `kubectl drain`) among the kinds k8ts serves.
  */
 import type { MessageDescriptor } from './descriptor.ts';
 import { deployment } from './messages/apps-v1.ts';
@@ -11,6 +11,7 @@ import { cronJob, job } from './messages/batch-v1.ts';
 import { configMap, namespace, secret, service, serviceAccount } from './messages/core-v1-objects.ts';
 import { pod } from './messages/core-v1-pod.ts';
 import { deleteOptions } from './messages/meta-v1.ts';
+import { eviction, podDisruptionBudget } from './messages/policy-v1.ts';
 import { clusterRole, clusterRoleBinding, role, roleBinding } from './messages/rbac-v1.ts';
 
 function key(apiVersion: string, kind: string): string {
@@ -30,6 +31,8 @@ const KINDS: ReadonlyMap<string, MessageDescriptor> = new Map([
   [key('apps/v1', 'Deployment'), deployment],
   [key('batch/v1', 'Job'), job],
   [key('batch/v1', 'CronJob'), cronJob],
+  [key('policy/v1', 'PodDisruptionBudget'), podDisruptionBudget],
+  [key('policy/v1', 'Eviction'), eviction],
   [key(RBAC, 'Role'), role],
   [key(RBAC, 'ClusterRole'), clusterRole],
   [key(RBAC, 'RoleBinding'), roleBinding],

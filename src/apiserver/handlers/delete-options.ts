@@ -36,6 +36,15 @@ export async function readDeleteOptions(req: IncomingMessage, q: URLSearchParams
   const body = await readBody(req);
   let opts: Record<string, unknown> = {};
   if (body.length > 0) opts = decodeObjectBody(req, body, 'DeleteOptions').obj;
+  return parseDeleteOptions(opts, q);
+}
+
+/**
+ * DeleteOptions from a decoded object (a DELETE's body, or the `deleteOptions` of an Eviction)
+ * and the query parameters, the object winning.
+ * @throws ApiError 400 for malformed options
+ */
+export function parseDeleteOptions(opts: Record<string, unknown>, q: URLSearchParams): ParsedDeleteOptions {
   const kind = opts['kind'];
   if (kind !== undefined && kind !== 'DeleteOptions') throw badRequest(`expected a DeleteOptions body, got kind ${JSON.stringify(kind)}`);
 

@@ -20,6 +20,7 @@ import { handleApply } from './apply.ts';
 import { updateTracker } from './field-ownership.ts';
 import { APPLY_PATCH, applyParsedPatch, parsePatch } from './patch.ts';
 import { handlePodBinding } from './pod-binding.ts';
+import { handlePodEviction } from './pod-eviction.ts';
 import { handlePodConnect, handlePodLog } from './pod-streams.ts';
 import { handleScale } from './scale.ts';
 import { handleNamespaceFinalize } from './namespace-finalize.ts';
@@ -98,6 +99,9 @@ export async function handleResource(ctx: RequestContext, info: ResourceRequestI
       return handleScale(ctx, info, store, namespace);
     case 'binding':
       if (type.group === '' && type.resource === 'pods') return handlePodBinding(ctx, info, store, namespace);
+      throw pathNotFound();
+    case 'eviction':
+      if (type.group === '' && type.resource === 'pods') return handlePodEviction(ctx, info, store, namespace);
       throw pathNotFound();
     case 'finalize':
       if (type.group === '' && type.resource === 'namespaces') return handleNamespaceFinalize(ctx, info, store);

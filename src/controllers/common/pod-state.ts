@@ -2,7 +2,8 @@
  * Reading a pod's state the way the workload controllers do: active (counts toward replicas),
  * ready (Ready condition True), available (ready for at least minReadySeconds).
  */
-import { isObject, objects, str } from '../../api/meta/shape.ts';
+import { isPodReady, podCondition } from '../../api/core/v1/pod-conditions.ts';
+import { isObject, str } from '../../api/meta/shape.ts';
 import type { KubeObject } from '../../api/meta/types.ts';
 
 /** `status.phase`, '' when unset. */
@@ -26,15 +27,7 @@ export function isPodActive(pod: KubeObject): boolean {
   return !isPodFinished(pod) && !isPodTerminating(pod);
 }
 
-/** One entry of `status.conditions` by type. */
-export function podCondition(pod: KubeObject, type: string): Record<string, any> | undefined {
-  return objects(isObject(pod.status) ? pod.status.conditions : undefined).find((c) => c.type === type);
-}
-
-/** Whether the Ready condition is True. */
-export function isPodReady(pod: KubeObject): boolean {
-  return podCondition(pod, 'Ready')?.status === 'True';
-}
+export { isPodReady, podCondition };
 
 /** When the pod became ready (the Ready condition's lastTransitionTime), in ms since the epoch. */
 function readySince(pod: KubeObject): number | undefined {

@@ -20,6 +20,7 @@ import { serviceAccountType } from '../../api/core/v1/service-account.ts';
 import { serviceType } from '../../api/core/v1/service.ts';
 import { endpointSliceType } from '../../api/discovery/v1/endpoint-slice.ts';
 import type { KubeObject } from '../../api/meta/types.ts';
+import { podDisruptionBudgetType } from '../../api/policy/v1/pod-disruption-budget.ts';
 import type { ResourceType } from '../../api/resource-type.ts';
 import { Clientset, SharedInformerFactory, silentLogger } from '../../client/index.ts';
 import type { FakeApiType } from '../../client/testing/fake-api.ts';
@@ -49,6 +50,7 @@ export const CONTROLLER_TEST_TYPES: readonly FakeApiType[] = [
   { type: controllerRevisionType },
   { type: jobType, status: true },
   { type: cronJobType, status: true },
+  { type: podDisruptionBudgetType, status: true },
 ];
 
 /** A running controller over a FakeApi; see the file comment. */

@@ -15,7 +15,8 @@
  * - Victims get a `DisruptionTarget` condition and a `Preempted` event, then are deleted.
  * - Pods with `preemptionPolicy: Never` never preempt; a pod whose nominated node still has a
  *   lower-priority pod terminating waits instead of preempting again.
- * PodDisruptionBudgets are not consulted (k8ts serves no PodDisruptionBudget resource).
+ * PodDisruptionBudgets are not consulted when choosing victims (upstream prefers victims whose
+ * budgets allow the disruption); only evictions (pods/eviction) honour them.
  */
 import { podType } from '../../api/core/v1/pod.ts';
 import { isObject, str } from '../../api/meta/shape.ts';

@@ -25,6 +25,7 @@ import { coreV1SchedulingSchemas } from './core-v1-scheduling.ts';
 import { coreV1ServiceSchemas } from './core-v1-service.ts';
 import { coreV1VolumeSchemas } from './core-v1-volume.ts';
 import { metaV1Schemas } from './meta-v1.ts';
+import { policyV1Schemas } from './policy-v1.ts';
 import { rbacV1Schemas } from './rbac-v1.ts';
 
 /**
@@ -48,6 +49,7 @@ export const BUILTIN_SCHEMAS: Readonly<Record<string, readonly SchemaSet[]>> = {
   'autoscaling/v1': [autoscalingV1Schemas],
   'coordination.k8s.io/v1': [coordinationV1Schemas],
   'discovery.k8s.io/v1': [discoveryV1Schemas],
+  'policy/v1': [policyV1Schemas],
   'rbac.authorization.k8s.io/v1': [rbacV1Schemas],
   // The access reviews of authorization.k8s.io/v1 and SelfSubjectReview of authentication.k8s.io/v1.
   'authorization.k8s.io/v1': [accessReviewSchemas],

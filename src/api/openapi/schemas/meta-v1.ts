@@ -13,6 +13,7 @@ const DELETE_OPTIONS_GROUP_VERSIONS: readonly (readonly [string, string])[] = [
   ['batch', 'v1'],
   ['coordination.k8s.io', 'v1'],
   ['discovery.k8s.io', 'v1'],
+  ['policy', 'v1'],
 ];
 
 export const metaV1Schemas: SchemaSet = {

@@ -17,6 +17,7 @@ import { jobStrategy } from './jobs.ts';
 import { leaseStrategy } from './leases.ts';
 import { namespaceStrategy } from './namespaces.ts';
 import { nodeStrategy } from './nodes.ts';
+import { podDisruptionBudgetStrategy } from './poddisruptionbudgets.ts';
 import { podStrategyWith } from './pods.ts';
 import { clusterRoleBindingStrategy, clusterRoleStrategy, roleBindingStrategy, roleStrategy } from './rbac.ts';
 import { replicaSetStrategy } from './replicasets.ts';
@@ -52,6 +53,7 @@ export function builtinStrategies(deps: BuiltinStrategyDeps): ResourceStrategy[]
     jobStrategy,
     cronJobStrategy,
     leaseStrategy,
+    podDisruptionBudgetStrategy,
     endpointSliceStrategy,
     roleStrategy,
     clusterRoleStrategy,
