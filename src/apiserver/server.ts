@@ -270,7 +270,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
 
   const users = new WeakMap<IncomingMessage, UserInfo>();
   /** What each request asks for, once parsed (for its metrics). */
-  const infos = new WeakMap<IncomingMessage, RequestInfo>();
+  const infos = new WeakMap<IncomingMessage, { info: RequestInfo; longRunning: boolean }>();
   /** Connection-upgrade requests: their raw connection (see RequestContext.upgrade). */
   const upgrades = new WeakMap<IncomingMessage, { socket: Duplex; head: Buffer }>();
   const userOf = (req: IncomingMessage) => users.get(req)!;
@@ -284,7 +284,6 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
     const watchParam = url.searchParams.get('watch');
     const path = url.pathname;
     const info = parseRequestInfo(req.method ?? 'GET', path, watchParam === 'true' || watchParam === '1');
-    infos.set(req, info);
     const attributes = requestAttributes(user, req.method ?? 'GET', path, info);
     const decision = await authorizer.authorize(attributes);
     if (decision.decision !== 'allow') throw forbiddenError(attributes, decision.reason);
@@ -309,7 +308,9 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
     if (info.kind === 'nonresource' && path === '/metrics' && req.method === 'GET') {
       return writeText(res, 200, await processMetrics.metrics(), processMetrics.contentType);
     }
-    if (isLongRunning(info, url.searchParams)) return route(req, res, url, info);
+    const longRunning = isLongRunning(info, url.searchParams);
+    infos.set(req, { info, longRunning });
+    if (longRunning) return route(req, res, url, info);
 
     const mutating = !['GET', 'HEAD', 'OPTIONS'].includes(req.method ?? 'GET');
     if (mutating ? mutatingInFlight >= maxMutating : readOnlyInFlight >= maxReadOnly) {
@@ -334,8 +335,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
     const startedAt = performance.now();
     res.once('finish', () => {
       const info = infos.get(req);
-      const longRunning = info !== undefined && isLongRunning(info, new URL(req.url ?? '/', 'https://k8ts.invalid').searchParams);
-      recordRequest(req, info, res.statusCode, (performance.now() - startedAt) / 1000, longRunning);
+      recordRequest(req, info?.info, res.statusCode, (performance.now() - startedAt) / 1000, info?.longRunning ?? false);
     });
     handle(req, res).catch((err: unknown) => {
       // An apiserver whose store is unavailable closes the connection with its 503, so a
