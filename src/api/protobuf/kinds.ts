@@ -9,9 +9,12 @@ import { selfSubjectReview, tokenRequest } from './messages/authentication-v1.ts
 import { localSubjectAccessReview, selfSubjectAccessReview, selfSubjectRulesReview, subjectAccessReview } from './messages/authorization-v1.ts';
 import { cronJob, job } from './messages/batch-v1.ts';
 import { configMap, namespace, secret, service, serviceAccount } from './messages/core-v1-objects.ts';
+import { resourceQuota } from './messages/core-v1-quota.ts';
 import { pod } from './messages/core-v1-pod.ts';
 import { deleteOptions } from './messages/meta-v1.ts';
+import { ingress } from './messages/networking-v1.ts';
 import { clusterRole, clusterRoleBinding, role, roleBinding } from './messages/rbac-v1.ts';
+import { priorityClass } from './messages/scheduling-v1.ts';
 
 function key(apiVersion: string, kind: string): string {
   return `${apiVersion}/${kind}`;
@@ -27,9 +30,12 @@ const KINDS: ReadonlyMap<string, MessageDescriptor> = new Map([
   [key('v1', 'Secret'), secret],
   [key('v1', 'Service'), service],
   [key('v1', 'ServiceAccount'), serviceAccount],
+  [key('v1', 'ResourceQuota'), resourceQuota],
   [key('apps/v1', 'Deployment'), deployment],
   [key('batch/v1', 'Job'), job],
   [key('batch/v1', 'CronJob'), cronJob],
+  [key('networking.k8s.io/v1', 'Ingress'), ingress],
+  [key('scheduling.k8s.io/v1', 'PriorityClass'), priorityClass],
   [key(RBAC, 'Role'), role],
   [key(RBAC, 'ClusterRole'), clusterRole],
   [key(RBAC, 'RoleBinding'), roleBinding],

@@ -67,6 +67,7 @@ export function defineStrategy(parts: StrategyParts): ResourceStrategy {
     prepareForCreate: parts.prepareForCreate ?? ((obj) => (hasStatus ? resetStatus(obj) : undefined)),
     prepareForUpdate: parts.prepareForUpdate ?? ((obj, old) => (hasStatus ? keepStatus(obj, old) : undefined)),
     prepareForStatusUpdate: parts.prepareForStatusUpdate ?? takeOnlyStatus,
+    admitCreate: parts.admitCreate ?? (async () => undefined),
     validateCreate: parts.validateCreate ?? (() => []),
     validateUpdate: parts.validateUpdate ?? (() => []),
     deletionBlockers: parts.deletionBlockers ?? (() => []),

@@ -312,6 +312,7 @@ export class GenericStore {
     const requested = opts.trackFields === undefined ? undefined : structuredClone(obj);
     this.strategy.prepareForCreate(obj);
     this.strategy.applyDefaults(obj);
+    await this.strategy.admitCreate(obj);
     const errors: FieldError[] = [...validateNewObjectMeta(this.strategy, obj), ...this.strategy.validateCreate(obj)];
     if (errors.length > 0) throw invalid(type.group, type.kind, meta.name ?? '', errors);
     if (requested !== undefined) {

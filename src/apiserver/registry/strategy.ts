@@ -96,6 +96,13 @@ export interface ResourceStrategy {
   prepareForUpdate(obj: KubeObject, old: KubeObject): void;
   /** For status-subresource writes: keeps everything but status from `old`. */
   prepareForStatusUpdate(obj: KubeObject, old: KubeObject): void;
+  /**
+   * Admission of a new object that needs other objects of the cluster (a pod's priority comes
+   * from its PriorityClass): may fill fields in place, or throw an ApiError (403 Forbidden, as
+   * upstream's admission plugins refuse). Called on create after the defaults and before
+   * validation, dry runs included. Default: admits everything as it is.
+   */
+  admitCreate(obj: KubeObject): Promise<void>;
   /** Kind-specific validation of a new object (object-meta rules are checked by the store). */
   validateCreate(obj: KubeObject): FieldError[];
   /** Kind-specific validation of an update, including immutable fields. */
