@@ -39,6 +39,7 @@ describe('selectControllers()', () => {
       'endpointslice-controller',
       'node-lifecycle-controller',
       'taint-eviction-controller',
+      'resourcequota-controller',
     ]) {
       assert.ok(names.includes(expected), expected);
     }

@@ -13,6 +13,7 @@ import { jobController } from './job/job-controller.ts';
 import { namespaceController } from './namespace/namespace-controller.ts';
 import { nodeLifecycleController } from './nodelifecycle/node-lifecycle-controller.ts';
 import { replicaSetController } from './replicaset/replicaset-controller.ts';
+import { resourceQuotaController } from './resourcequota/resourcequota-controller.ts';
 import { serviceAccountController } from './serviceaccount/serviceaccount-controller.ts';
 import { statefulSetController } from './statefulset/statefulset-controller.ts';
 import { taintEvictionController } from './taint-eviction/taint-eviction-controller.ts';
@@ -32,6 +33,7 @@ export const CONTROLLERS: readonly ControllerDescriptor[] = [
   endpointSliceController,
   nodeLifecycleController,
   taintEvictionController,
+  resourceQuotaController,
 ];
 
 /**

@@ -2,7 +2,8 @@
  * A typical application's manifest, as `helm template` prints it, taken to a `k8ts up` cluster
  * unchanged with the real kubectl 1.32: a PriorityClass, a StorageClass, a Deployment using the
  * class, a Service, an Ingress, a HorizontalPodAutoscaler, a NetworkPolicy, a
- * PersistentVolumeClaim, a ResourceQuota and a LimitRange. Every kind is applied, listed with
+ * PersistentVolumeClaim, a ResourceQuota (whose usage the controller computes) and a LimitRange.
+ * Every kind is applied, listed with
  * kubectl's columns, explained, created by kubectl's generators (protobuf bodies), applied again
  * server-side, diffed clean and deleted. No command may print anything on stderr.
  */
@@ -242,6 +243,13 @@ void describe('kubectl with the manifests of a typical app', () => {
     assert.equal(spec['priorityClassName'], 'shop-high');
     assert.equal(spec['priority'], 100000);
     assert.equal(spec['preemptionPolicy'], 'PreemptLowerPriority');
+  });
+
+  it('the quota counts the pods of the namespace and their requests', async () => {
+    await eventually('the quota usage', async () => {
+      const cells = row(await ok(['get', 'quota', 'shop-quota']), 'shop-quota');
+      return cells[2] === 'pods: 1/20, requests.cpu: 100m/4, requests.memory: 64Mi/8Gi' ? true : undefined;
+    }, 30_000);
   });
 
   it('a pod naming an unknown PriorityClass is refused with 403', async () => {

@@ -42,7 +42,7 @@ void test('a selector is required and must match the template', () => {
 void test('pod templates are defaulted and validated like a workload template', () => {
   const pt: KubeObject = { metadata: { name: 'pt', namespace: 'default' }, template: structuredClone(template) };
   defaultPodTemplateObject(pt);
-  assert.equal(pt.template.spec.restartPolicy, 'Always');
+  assert.equal((pt.template as { spec: { restartPolicy: string } }).spec.restartPolicy, 'Always');
   assert.deepEqual(validatePodTemplateObject(pt), []);
   assert.deepEqual(podTemplateTableRow(pt), ['web', 'nginx:1.27', 'app=web']);
   assert.deepEqual(validatePodTemplateObject({ metadata: { name: 'pt' } }).map(formatFieldError), ['template: Required value']);
