@@ -40,6 +40,7 @@ describe('selectControllers()', () => {
       'node-lifecycle-controller',
       'taint-eviction-controller',
       'resourcequota-controller',
+      'replicationcontroller-controller',
     ]) {
       assert.ok(names.includes(expected), expected);
     }

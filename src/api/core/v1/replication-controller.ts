@@ -1,8 +1,8 @@
 /**
  * ReplicationControllers (core/v1): the predecessor of ReplicaSets, with an equality-only
  * selector (a plain label map). Defaults as upstream: 1 replica, the selector and the object's
- * labels taken from the template's labels when unset. k8ts serves them with their status and
- * scale subresources; no controller creates their pods.
+ * labels taken from the template's labels when unset. Served with status and scale
+ * subresources; the replicationcontroller-controller keeps their pods.
  */
 import { translateTimestampSince } from '../../meta/age.ts';
 import { count, isObject } from '../../meta/shape.ts';

@@ -8,7 +8,7 @@ export const coreV1WorkloadSchemas: SchemaSet = {
   ...kindWithList({ group: '', version: 'v1', kind: 'PodTemplate' }, 'A stored pod template.', {
     template: ref(`${core}PodTemplateSpec`, 'The pod template.'),
   }),
-  ...kindWithList({ group: '', version: 'v1', kind: 'ReplicationController' }, 'Keeps a number of pods of a template running (the predecessor of ReplicaSet; no controller runs them in k8ts).', {
+  ...kindWithList({ group: '', version: 'v1', kind: 'ReplicationController' }, 'Keeps a number of pods of a template running (the predecessor of ReplicaSet).', {
     spec: ref(`${core}ReplicationControllerSpec`, 'The replicas and the pod template.'),
     status: ref(`${core}ReplicationControllerStatus`, 'The observed state.'),
   }),

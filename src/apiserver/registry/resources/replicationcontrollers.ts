@@ -1,6 +1,7 @@
 /**
  * ReplicationControllers: status and scale subresources. Their selector is a plain label map,
- * so the scale subresource reports it as `k=v,...`. No controller creates their pods.
+ * so the scale subresource reports it as `k=v,...`. The replicationcontroller-controller keeps
+ * their pods.
  */
 import {
   defaultReplicationController,
