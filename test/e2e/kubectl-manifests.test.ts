@@ -5,7 +5,8 @@
  * PersistentVolumeClaim, a ResourceQuota (whose usage the controller computes) and a LimitRange.
  * Every kind is applied, listed with
  * kubectl's columns, explained, created by kubectl's generators (protobuf bodies), applied again
- * server-side, diffed clean and deleted. No command may print anything on stderr.
+ * server-side, diffed clean and deleted; `kubectl autoscale` (autoscaling/v1) and a
+ * ReplicationController with its scale subresource too. No command may print anything on stderr.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -281,6 +282,40 @@ void describe('kubectl with the manifests of a typical app', () => {
     assert.equal((await ok(['create', 'quota', 'q', '--hard=pods=10'])).trim(), 'resourcequota/q created');
     const quota = JSON.parse(await ok(['get', 'quota', 'q', '-o', 'json'])) as { spec: unknown };
     assert.deepEqual(quota.spec, { hard: { pods: '10' } });
+  });
+
+  it('kubectl autoscale writes an autoscaling/v1 autoscaler, served as v2 too', async () => {
+    assert.equal((await ok(['autoscale', 'deployment', 'shop', '--name=shop-v1', '--max=4', '--cpu-percent=60'])).trim(), 'horizontalpodautoscaler.autoscaling/shop-v1 autoscaled');
+    assert.deepEqual(row(await ok(['get', 'hpa', 'shop-v1']), 'shop-v1').slice(0, 5), ['shop-v1', 'Deployment/shop', 'cpu: <unknown>/60%', '1', '4']);
+    const v1 = JSON.parse(await ok(['get', 'horizontalpodautoscalers.v1.autoscaling', 'shop-v1', '-o', 'json'])) as { apiVersion: string; spec: Record<string, unknown> };
+    assert.equal(v1.apiVersion, 'autoscaling/v1');
+    assert.equal(v1.spec['targetCPUUtilizationPercentage'], 60);
+    await ok(['delete', 'hpa', 'shop-v1']);
+  });
+
+  it('a ReplicationController gets its pods and scales through its scale subresource', async () => {
+    const rc = `apiVersion: v1
+kind: ReplicationController
+metadata: {name: legacy}
+spec:
+  replicas: 1
+  template:
+    metadata:
+      labels: {app: legacy}
+    spec:
+      containers:
+      - {name: app, image: busybox:1.36, command: [sleep, "3600"]}
+`;
+    const created = await cluster.kubectl(['apply', '-f', '-'], { input: rc });
+    assert.equal(created.code, 0, created.stderr);
+    assert.equal(created.stderr, '');
+    assert.equal((await ok(['scale', 'rc', 'legacy', '--replicas=2'])).trim(), 'replicationcontroller/legacy scaled');
+    await eventually('two pods of the replication controller', async () => {
+      const cells = row(await ok(['get', 'rc', 'legacy']), 'legacy');
+      return cells[1] === '2' && cells[2] === '2' ? true : undefined;
+    }, 60_000);
+    assert.deepEqual(header(await ok(['get', 'rc'])), ['NAME', 'DESIRED', 'CURRENT', 'READY', 'AGE']);
+    await ok(['delete', 'rc', 'legacy']);
   });
 
   it('apply --server-side of the same manifest, then diff -f shows nothing', async () => {

@@ -1,5 +1,6 @@
 /**
- * Protobuf bodies of the kinds `kubectl create ingress|priorityclass|quota` send, written field
+ * Protobuf bodies of the kinds `kubectl create ingress|priorityclass|quota` and `kubectl
+ * autoscale` send, written field
  * by field from the Kubernetes API's field numbers (independently of the descriptor tables).
  */
 import { describe, it } from 'node:test';
@@ -84,6 +85,23 @@ void describe('protobuf bodies of kubectl create generators', () => {
         scopes: ['BestEffort'],
         scopeSelector: { matchExpressions: [{ scopeName: 'PriorityClass', operator: 'In', values: ['high'] }] },
       },
+      status: {},
+    });
+  });
+
+  it('decodes an autoscaling/v1 HorizontalPodAutoscaler (kubectl autoscale)', () => {
+    const obj = decode('autoscaling/v1', 'HorizontalPodAutoscaler', (w) => {
+      meta(w, 'web', 'default');
+      // Spec: 1 scaleTargetRef {1 kind, 2 name, 3 apiVersion}, 2 minReplicas, 3 maxReplicas, 4 targetCPUUtilizationPercentage.
+      w.message(2, (spec) => spec.message(1, (r) => r.string(1, 'Deployment').string(2, 'web').string(3, 'apps/v1')).varint(3, 4).varint(4, 60));
+      // Status: 3 currentReplicas, 4 desiredReplicas (zeros are dropped).
+      w.message(3, (status) => status.varint(3, 0).varint(4, 0));
+    });
+    assert.deepEqual(obj, {
+      apiVersion: 'autoscaling/v1',
+      kind: 'HorizontalPodAutoscaler',
+      metadata: { name: 'web', namespace: 'default' },
+      spec: { scaleTargetRef: { kind: 'Deployment', name: 'web', apiVersion: 'apps/v1' }, maxReplicas: 4, targetCPUUtilizationPercentage: 60 },
       status: {},
     });
   });

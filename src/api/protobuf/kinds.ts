@@ -1,10 +1,11 @@
 /**
  * The kinds k8ts accepts as protobuf request bodies, by `apiVersion` and `kind`: what kubectl's
- * typed clients send protobuf for (`kubectl create <generator>`, `run`-like pod creates,
+ * typed clients send protobuf for (`kubectl create <generator>`, `kubectl autoscale`, `run`-like pod creates,
  * `auth can-i|whoami`, `create token`, the DELETEs of `kubectl drain`) among the kinds k8ts serves.
  */
 import type { MessageDescriptor } from './descriptor.ts';
 import { deployment } from './messages/apps-v1.ts';
+import { horizontalPodAutoscaler } from './messages/autoscaling-v1.ts';
 import { selfSubjectReview, tokenRequest } from './messages/authentication-v1.ts';
 import { localSubjectAccessReview, selfSubjectAccessReview, selfSubjectRulesReview, subjectAccessReview } from './messages/authorization-v1.ts';
 import { cronJob, job } from './messages/batch-v1.ts';
@@ -34,6 +35,7 @@ const KINDS: ReadonlyMap<string, MessageDescriptor> = new Map([
   [key('apps/v1', 'Deployment'), deployment],
   [key('batch/v1', 'Job'), job],
   [key('batch/v1', 'CronJob'), cronJob],
+  [key('autoscaling/v1', 'HorizontalPodAutoscaler'), horizontalPodAutoscaler],
   [key('networking.k8s.io/v1', 'Ingress'), ingress],
   [key('scheduling.k8s.io/v1', 'PriorityClass'), priorityClass],
   [key(RBAC, 'Role'), role],

@@ -63,6 +63,7 @@ export function defineStrategy(parts: StrategyParts): ResourceStrategy {
     scale: parts.scale ?? null,
     gracePeriodSeconds: parts.gracePeriodSeconds ?? (() => 0),
     fromStorage: parts.fromStorage ?? ((stored) => stored),
+    toStorage: parts.toStorage ?? ((obj) => obj),
     applyDefaults: parts.applyDefaults ?? (() => undefined),
     prepareForCreate: parts.prepareForCreate ?? ((obj) => (hasStatus ? resetStatus(obj) : undefined)),
     prepareForUpdate: parts.prepareForUpdate ?? ((obj, old) => (hasStatus ? keepStatus(obj, old) : undefined)),

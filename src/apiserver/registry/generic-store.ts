@@ -178,11 +178,11 @@ export class GenericStore {
     return this.withTypeMeta(this.strategy.fromStorage(decodeObject(kv)));
   }
 
-  /** The bytes to store for `obj`: its JSON with the storage version as apiVersion. */
+  /** The bytes to store for `obj`: the strategy's storage form, with the storage version as apiVersion. */
   #encode(obj: KubeObject): Uint8Array {
     const t = this.strategy.type;
-    if (this.strategy.storageVersion === t.version) return encodeObject(obj);
-    return encodeObject({ ...obj, apiVersion: apiVersionOf({ group: t.group, version: this.strategy.storageVersion }) });
+    if (this.strategy.storageVersion === t.version) return encodeObject(this.strategy.toStorage(obj));
+    return encodeObject({ ...this.strategy.toStorage(obj), apiVersion: apiVersionOf({ group: t.group, version: this.strategy.storageVersion }) });
   }
 
   async get(namespace: string, name: string): Promise<KubeObject> {

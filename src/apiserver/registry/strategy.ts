@@ -88,6 +88,12 @@ export interface ResourceStrategy {
    * schema, so a schema change or another version's write is seen through this version's schema.
    */
   fromStorage(stored: KubeObject): KubeObject;
+  /**
+   * The object to store, given it as this version serves it (the inverse of `fromStorage`):
+   * built-in kinds served in a version other than their storage version convert here
+   * (autoscaling/v1 HorizontalPodAutoscalers are stored as v2). Default: the object itself.
+   */
+  toStorage(obj: KubeObject): KubeObject;
   /** Fills defaults in place (called on create and update, before validation). */
   applyDefaults(obj: KubeObject): void;
   /** Clears what a client may not set on create (e.g. status when hasStatus). */

@@ -13,7 +13,7 @@ import { deploymentStrategy } from './deployments.ts';
 import { endpointSliceStrategy } from './endpointslices.ts';
 import { endpointsStrategy } from './endpoints.ts';
 import { eventStrategy } from './events.ts';
-import { horizontalPodAutoscalerStrategy } from './horizontalpodautoscalers.ts';
+import { horizontalPodAutoscalerStrategy, horizontalPodAutoscalerV1Strategy } from './horizontalpodautoscalers.ts';
 import { jobStrategy } from './jobs.ts';
 import { leaseStrategy } from './leases.ts';
 import { limitRangeStrategy, resourceQuotaStrategy } from './namespace-policies.ts';
@@ -69,6 +69,7 @@ export function builtinStrategies(deps: BuiltinStrategyDeps): ResourceStrategy[]
     cronJobStrategy,
     leaseStrategy,
     horizontalPodAutoscalerStrategy,
+    horizontalPodAutoscalerV1Strategy,
     ingressStrategy,
     ingressClassStrategy,
     networkPolicyStrategy,
