@@ -2,12 +2,14 @@
  * What every cluster has from the start, created if missing at every apiserver start (several
  * apiservers may race: an AlreadyExists from another one is fine):
  * - the namespaces default, kube-system, kube-public and kube-node-lease;
+ * - the PriorityClasses system-cluster-critical and system-node-critical;
  * - the `kubernetes` Service in `default`: port 443 (named `https`) to the apiservers' secure
  *   port, on the first address of the Service ClusterIP range. Its Endpoints and EndpointSlice
  *   are kept by the endpoint reconciler (endpoint-reconciler.ts), not by a selector.
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import type { KubeObject } from '../api/meta/types.ts';
+import { SYSTEM_PRIORITY_CLASSES, systemPriorityClass } from '../api/scheduling/v1/priority-class.ts';
 import { formatIpv4, parseIpv4Cidr } from '../util/ipv4-range.ts';
 import { ApiError, badRequest } from './errors.ts';
 import type { ApiRegistry } from './registry/api-registry.ts';
@@ -20,6 +22,20 @@ export async function ensureSystemNamespaces(registry: ApiRegistry): Promise<voi
     if ((await registry.namespaceState(name)) !== 'missing') continue;
     try {
       await registry.namespaces.create('', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } }, { dryRun: false });
+    } catch (err) {
+      if (!(err instanceof ApiError && err.reason === 'AlreadyExists')) throw err;
+    }
+  }
+}
+
+/** Creates the built-in PriorityClasses that are missing (an existing one is left as it is: its value is immutable). */
+export async function ensureSystemPriorityClasses(registry: ApiRegistry): Promise<void> {
+  const served = registry.lookup('scheduling.k8s.io', 'v1', 'priorityclasses');
+  if (served === undefined) throw new Error('priorityclasses are not registered');
+  for (const c of SYSTEM_PRIORITY_CLASSES) {
+    if ((await getIfExists(served.store, '', c.name)) !== undefined) continue;
+    try {
+      await served.store.create('', systemPriorityClass(c), { dryRun: false });
     } catch (err) {
       if (!(err instanceof ApiError && err.reason === 'AlreadyExists')) throw err;
     }

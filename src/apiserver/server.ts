@@ -32,7 +32,7 @@ import { tokenSubjectExists } from './authn/token-subject.ts';
 import { loadTokenFile } from './authn/token-file.ts';
 import { requestAttributes, forbiddenError } from './authz/attributes.ts';
 import { allowAllAuthorizer, type Authorizer } from './authz/authorizer.ts';
-import { ensureKubernetesService, ensureSystemNamespaces } from './bootstrap.ts';
+import { ensureKubernetesService, ensureSystemNamespaces, ensureSystemPriorityClasses } from './bootstrap.ts';
 import { DEFAULT_COMPACTION_INTERVAL_MS, PeriodicCompactor } from './periodic-compactor.ts';
 import { recordRequest, trackInflight } from './request-metrics.ts';
 import { collectProcessMetrics, processMetrics } from '../util/metrics.ts';
@@ -52,6 +52,7 @@ import { ApiRegistry, type SubresourceInfo } from './registry/api-registry.ts';
 import { repairServiceAllocations } from './registry/allocation/allocation-repair.ts';
 import { DEFAULT_NODE_PORT_RANGE, ServiceAllocator } from './registry/allocation/service-allocator.ts';
 import { builtinStrategies } from './registry/resources/index.ts';
+import { priorityClassLookup } from './registry/priority-class-lookup.ts';
 import { parseRequestInfo, type RequestInfo } from './request-info.ts';
 import { reviewResources } from './reviews/review-resources.ts';
 import { versionInfo } from './version.ts';
@@ -192,7 +193,12 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
     nodePortRange: opts.serviceNodePortRange ?? DEFAULT_NODE_PORT_RANGE,
     log: (m) => log(`service allocator: ${m}`),
   });
-  for (const strategy of builtinStrategies({ serviceAllocator, ...(opts.defaultTolerationSeconds === undefined ? {} : { defaultTolerationSeconds: opts.defaultTolerationSeconds }) })) {
+  const priorityClasses = priorityClassLookup(registry);
+  for (const strategy of builtinStrategies({
+    serviceAllocator,
+    priorityClasses,
+    ...(opts.defaultTolerationSeconds === undefined ? {} : { defaultTolerationSeconds: opts.defaultTolerationSeconds }),
+  })) {
     const core = strategy.type.group === '';
     const extra = [
       ...(core ? (CORE_SUBRESOURCES[strategy.type.resource] ?? []) : []),
@@ -201,6 +207,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
     await registry.add(strategy, extra);
   }
   await ensureSystemNamespaces(registry);
+  await ensureSystemPriorityClasses(registry);
   // Serves what the stored CRDs define before the first request, then follows their changes.
   const crdController = new CrdController(registry, { log: (m) => log(`crd controller: ${m}`) });
   await crdController.start();

@@ -40,6 +40,8 @@ describe('selectControllers()', () => {
       'endpointslice-controller',
       'node-lifecycle-controller',
       'taint-eviction-controller',
+      'resourcequota-controller',
+      'replicationcontroller-controller',
     ]) {
       assert.ok(names.includes(expected), expected);
     }

@@ -13,7 +13,8 @@ import { garbageCollector } from './garbagecollector/garbage-collector.ts';
 import { jobController } from './job/job-controller.ts';
 import { namespaceController } from './namespace/namespace-controller.ts';
 import { nodeLifecycleController } from './nodelifecycle/node-lifecycle-controller.ts';
-import { replicaSetController } from './replicaset/replicaset-controller.ts';
+import { replicaSetController, replicationControllerController } from './replicaset/replicaset-controller.ts';
+import { resourceQuotaController } from './resourcequota/resourcequota-controller.ts';
 import { serviceAccountController } from './serviceaccount/serviceaccount-controller.ts';
 import { statefulSetController } from './statefulset/statefulset-controller.ts';
 import { taintEvictionController } from './taint-eviction/taint-eviction-controller.ts';
@@ -24,6 +25,7 @@ export const CONTROLLERS: readonly ControllerDescriptor[] = [
   garbageCollector,
   serviceAccountController,
   replicaSetController,
+  replicationControllerController,
   deploymentController,
   statefulSetController,
   daemonSetController,
@@ -34,6 +36,7 @@ export const CONTROLLERS: readonly ControllerDescriptor[] = [
   endpointSliceController,
   nodeLifecycleController,
   taintEvictionController,
+  resourceQuotaController,
 ];
 
 /**

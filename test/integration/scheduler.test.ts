@@ -9,6 +9,7 @@ import { eventType } from '../../src/api/core/v1/event.ts';
 import { namespaceType } from '../../src/api/core/v1/namespace.ts';
 import { nodeType } from '../../src/api/core/v1/node.ts';
 import { podType } from '../../src/api/core/v1/pod.ts';
+import { priorityClassType } from '../../src/api/scheduling/v1/priority-class.ts';
 import type { KubeObject } from '../../src/api/meta/types.ts';
 import { Clientset, SharedInformerFactory } from '../../src/client/index.ts';
 import { waitFor } from '../../src/client/testing/wait-for.ts';
@@ -41,8 +42,25 @@ async function createNode(name: string, spec: NodeSpec = {}): Promise<void> {
   await nodes().create({ ...makeNode(name, spec), metadata });
 }
 
+/**
+ * The PriorityClass giving `value` with `preemptionPolicy` (created once): priority admission
+ * sets a pod's priority from its class and refuses pods that set one of their own.
+ */
+async function priorityClassFor(value: number, preemptionPolicy: string): Promise<string> {
+  const name = `priority-${value}-${preemptionPolicy.toLowerCase()}`;
+  try {
+    await clientset.resource(priorityClassType).create({ metadata: { name }, value, preemptionPolicy });
+  } catch (err) {
+    if (!/already exists/.test(String(err))) throw err;
+  }
+  return name;
+}
+
 async function createPod(name: string, namespace: string, spec: PodSpecInput = {}): Promise<void> {
-  const pod = makePod(name, { ...spec, namespace });
+  const { priority, ...rest } = spec;
+  const preemptionPolicy = typeof rest.spec?.['preemptionPolicy'] === 'string' ? rest.spec['preemptionPolicy'] : 'PreemptLowerPriority';
+  const withClass = priority === undefined ? rest : { ...rest, spec: { ...rest.spec, priorityClassName: await priorityClassFor(priority, preemptionPolicy) } };
+  const pod = makePod(name, { ...withClass, namespace });
   const { uid: _uid, ...metadata } = pod.metadata;
   await pods().create({ ...pod, metadata, status: {} }, { namespace });
 }

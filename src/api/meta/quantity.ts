@@ -36,3 +36,25 @@ export function parseQuantity(s: string): bigint | undefined {
   }
   return sign === '-' ? -value : value;
 }
+
+const BINARY_SUFFIXES: readonly [string, bigint][] = [['Ei', 1n << 60n], ['Pi', 1n << 50n], ['Ti', 1n << 40n], ['Gi', 1n << 30n], ['Mi', 1n << 20n], ['Ki', 1n << 10n]];
+const DECIMAL_SUFFIXES: readonly [string, bigint][] = [
+  ['E', 10n ** 27n], ['P', 10n ** 24n], ['T', 10n ** 21n], ['G', 10n ** 18n], ['M', 10n ** 15n], ['k', 10n ** 12n], ['', 10n ** 9n], ['m', 10n ** 6n], ['u', 10n ** 3n], ['n', 1n],
+];
+
+/**
+ * A nano-unit amount in the canonical text Kubernetes prints for sums of quantities: whole
+ * multiples of 1024 with a binary suffix when `binary` (memory: `128Mi`), otherwise the largest
+ * decimal suffix that keeps the number whole (cpu: `250m`, `2`; `1500m` rather than `1.5`).
+ */
+export function formatQuantity(nanos: bigint, binary: boolean): string {
+  if (nanos === 0n) return '0';
+  const sign = nanos < 0n ? '-' : '';
+  const abs = nanos < 0n ? -nanos : nanos;
+  if (binary && abs % 1_000_000_000n === 0n) {
+    const units = abs / 1_000_000_000n;
+    for (const [suffix, size] of BINARY_SUFFIXES) if (units % size === 0n) return `${sign}${units / size}${suffix}`;
+  }
+  for (const [suffix, size] of DECIMAL_SUFFIXES) if (abs % size === 0n) return `${sign}${abs / size}${suffix}`;
+  return `${sign}${abs}n`;
+}

@@ -178,11 +178,11 @@ export class GenericStore {
     return this.withTypeMeta(this.strategy.fromStorage(decodeObject(kv)));
   }
 
-  /** The bytes to store for `obj`: its JSON with the storage version as apiVersion. */
+  /** The bytes to store for `obj`: the strategy's storage form, with the storage version as apiVersion. */
   #encode(obj: KubeObject): Uint8Array {
     const t = this.strategy.type;
-    if (this.strategy.storageVersion === t.version) return encodeObject(obj);
-    return encodeObject({ ...obj, apiVersion: apiVersionOf({ group: t.group, version: this.strategy.storageVersion }) });
+    if (this.strategy.storageVersion === t.version) return encodeObject(this.strategy.toStorage(obj));
+    return encodeObject({ ...this.strategy.toStorage(obj), apiVersion: apiVersionOf({ group: t.group, version: this.strategy.storageVersion }) });
   }
 
   async get(namespace: string, name: string): Promise<KubeObject> {
@@ -312,6 +312,7 @@ export class GenericStore {
     const requested = opts.trackFields === undefined ? undefined : structuredClone(obj);
     this.strategy.prepareForCreate(obj);
     this.strategy.applyDefaults(obj);
+    await this.strategy.admitCreate(obj);
     const errors: FieldError[] = [...validateNewObjectMeta(this.strategy, obj), ...this.strategy.validateCreate(obj)];
     if (errors.length > 0) throw invalid(type.group, type.kind, meta.name ?? '', errors);
     if (requested !== undefined) {

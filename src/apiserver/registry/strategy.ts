@@ -88,6 +88,12 @@ export interface ResourceStrategy {
    * schema, so a schema change or another version's write is seen through this version's schema.
    */
   fromStorage(stored: KubeObject): KubeObject;
+  /**
+   * The object to store, given it as this version serves it (the inverse of `fromStorage`):
+   * built-in kinds served in a version other than their storage version convert here
+   * (autoscaling/v1 HorizontalPodAutoscalers are stored as v2). Default: the object itself.
+   */
+  toStorage(obj: KubeObject): KubeObject;
   /** Fills defaults in place (called on create and update, before validation). */
   applyDefaults(obj: KubeObject): void;
   /** Clears what a client may not set on create (e.g. status when hasStatus). */
@@ -96,6 +102,13 @@ export interface ResourceStrategy {
   prepareForUpdate(obj: KubeObject, old: KubeObject): void;
   /** For status-subresource writes: keeps everything but status from `old`. */
   prepareForStatusUpdate(obj: KubeObject, old: KubeObject): void;
+  /**
+   * Admission of a new object that needs other objects of the cluster (a pod's priority comes
+   * from its PriorityClass): may fill fields in place, or throw an ApiError (403 Forbidden, as
+   * upstream's admission plugins refuse). Called on create after the defaults and before
+   * validation, dry runs included. Default: admits everything as it is.
+   */
+  admitCreate(obj: KubeObject): Promise<void>;
   /** Kind-specific validation of a new object (object-meta rules are checked by the store). */
   validateCreate(obj: KubeObject): FieldError[];
   /** Kind-specific validation of an update, including immutable fields. */

@@ -2,11 +2,12 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { replicaSetType } from '../../api/apps/v1/replicaset.ts';
 import { podType } from '../../api/core/v1/pod.ts';
+import { replicationControllerType } from '../../api/core/v1/replication-controller.ts';
 import type { KubeObject } from '../../api/meta/types.ts';
-import { startControllers, type ControllerHarness } from '../testing/harness.ts';
+import { CONTROLLER_TEST_TYPES, startControllers, type ControllerHarness } from '../testing/harness.ts';
 import { markPod, pod, replicaSet } from '../testing/objects.ts';
 import { slowStartBatch } from '../common/slow-start.ts';
-import { replicaSetController } from './replicaset-controller.ts';
+import { replicaSetController, replicationControllerController } from './replicaset-controller.ts';
 
 const pods = (h: ControllerHarness): KubeObject[] => h.list(podType, 'ns');
 const rsOf = (h: ControllerHarness, name: string): KubeObject | undefined => h.api.get(replicaSetType, 'ns', name);
@@ -164,5 +165,37 @@ describe('replicaset controller', () => {
     });
     assert.equal(calls, 3, 'batches of 1 and 2, then stop');
     assert.equal(failing.created, 2);
+  });
+});
+
+describe('replicationcontroller controller', () => {
+  it('keeps spec.replicas pods of a ReplicationController, selected by its label map, and reports status', async () => {
+    const types = [...CONTROLLER_TEST_TYPES, { type: replicationControllerType, status: true }];
+    const h = await startControllers([replicationControllerController], {
+      types,
+      seed: (api) => {
+        api.put(replicationControllerType, {
+          metadata: { name: 'legacy', namespace: 'ns' },
+          spec: { replicas: 2, selector: { app: 'legacy' }, template: { metadata: { labels: { app: 'legacy' } }, spec: { containers: [{ name: 'c', image: 'app:1' }] } } },
+        });
+        // A matching orphan is adopted; a pod with other labels is left alone.
+        api.put(podType, pod('orphan', { app: 'legacy' }));
+        api.put(podType, pod('other', { app: 'web' }));
+      },
+    });
+    try {
+      const owned = (): KubeObject[] => pods(h).filter((p) => p.metadata.ownerReferences?.[0]?.kind === 'ReplicationController');
+      await h.until(() => owned().length === 2, 'two controlled pods');
+      const rc = h.api.get(replicationControllerType, 'ns', 'legacy')!;
+      assert.ok(owned().some((p) => p.metadata.name === 'orphan'), 'the orphan is adopted');
+      for (const p of owned()) {
+        assert.deepEqual(p.metadata.ownerReferences, [{ apiVersion: 'v1', kind: 'ReplicationController', name: 'legacy', uid: rc.metadata.uid, controller: true, blockOwnerDeletion: true }]);
+      }
+      await h.until(() => h.api.get(replicationControllerType, 'ns', 'legacy')?.status?.replicas === 2, 'status.replicas 2');
+      h.api.put(replicationControllerType, { ...rc, spec: { ...rc.spec, replicas: 1 } });
+      await h.until(() => owned().length === 1, 'scaled down to one pod');
+    } finally {
+      await h.stop();
+    }
   });
 });

@@ -1,5 +1,7 @@
 /**
- * The ReplicaSet controller keeps `spec.replicas` pods running for each ReplicaSet.
+ * The ReplicaSet controller keeps `spec.replicas` pods running for each ReplicaSet; the
+ * ReplicationController controller is the same reconciler over core/v1 ReplicationControllers,
+ * whose selector is a plain label map (ReplicatedKind says how each kind is read).
  *
  * One reconcile of a ReplicaSet:
  *   1. claims the active pods of its namespace (controlled and matching the selector; orphans
@@ -17,6 +19,8 @@
  */
 import { replicaSetType } from '../../api/apps/v1/replicaset.ts';
 import { podType } from '../../api/core/v1/pod.ts';
+import { replicationControllerType } from '../../api/core/v1/replication-controller.ts';
+import { apiVersionOf, type ResourceType } from '../../api/resource-type.ts';
 import { isObject } from '../../api/meta/shape.ts';
 import type { KubeObject } from '../../api/meta/types.ts';
 import type { Informer, ResourceClient } from '../../client/index.ts';
@@ -46,21 +50,37 @@ function minReadySeconds(rs: KubeObject): number {
   return isObject(rs.spec) && typeof rs.spec.minReadySeconds === 'number' ? rs.spec.minReadySeconds : 0;
 }
 
-/** Reconciles one ReplicaSet by key; see the file comment. */
+/** A kind of replicated pods: its type and how its label selector reads. */
+export interface ReplicatedKind {
+  readonly type: ResourceType;
+  /** The selector as a metav1.LabelSelector. */
+  selector(obj: KubeObject): unknown;
+}
+
+const REPLICA_SETS: ReplicatedKind = { type: replicaSetType, selector: (rs) => rs.spec?.selector };
+/** A ReplicationController's selector is a label map: equality requirements only. */
+const REPLICATION_CONTROLLERS: ReplicatedKind = {
+  type: replicationControllerType,
+  selector: (rc) => (isObject(rc.spec) && isObject(rc.spec.selector) ? { matchLabels: rc.spec.selector } : null),
+};
+
+/** Reconciles one ReplicaSet (or ReplicationController) by key; see the file comment. */
 export class ReplicaSetReconciler implements Reconciler {
   readonly #ctx: ControllerContext;
+  readonly #kind: ReplicatedKind;
   readonly #replicaSets: Informer<KubeObject>;
   readonly #pods: Informer<KubeObject>;
   readonly #rsClient: ResourceClient;
   readonly #podClient: ResourceClient;
   readonly #expectations = new WriteExpectations();
 
-  constructor(ctx: ControllerContext) {
+  constructor(ctx: ControllerContext, kind: ReplicatedKind = REPLICA_SETS) {
     this.#ctx = ctx;
-    this.#replicaSets = ctx.informers.informerFor(replicaSetType);
+    this.#kind = kind;
+    this.#replicaSets = ctx.informers.informerFor(kind.type);
     this.#pods = ctx.informers.informerFor(podType);
     ensureIndex(this.#pods, CONTROLLER_UID_INDEX);
-    this.#rsClient = ctx.clientset.resource(replicaSetType);
+    this.#rsClient = ctx.clientset.resource(kind.type);
     this.#podClient = ctx.clientset.resource(podType);
   }
 
@@ -71,13 +91,13 @@ export class ReplicaSetReconciler implements Reconciler {
       return {};
     }
     const caughtUp = this.#expectations.satisfied(key);
-    const matches = selectorMatcher(rs.spec?.selector);
+    const matches = selectorMatcher(this.#kind.selector(rs));
     const candidates = this.#pods.store.byIndex(NAMESPACE_INDEX, rs.metadata.namespace ?? '').filter(isPodActive);
     // Claiming writes pods too; while the cache lags those writes, claim only what is ours already.
     const pods = caughtUp
       ? await claim(candidates, {
           owner: rs,
-          ownerType: replicaSetType,
+          ownerType: this.#kind.type,
           matches,
           client: this.#podClient,
           getFreshOwner: () => this.#rsClient.get(rs.metadata.name ?? '', { namespace: rs.metadata.namespace, signal }),
@@ -95,7 +115,7 @@ export class ReplicaSetReconciler implements Reconciler {
     const now = this.#ctx.clock.wallNow();
     const status = this.#status(rs, pods, failure, now);
     await writeStatusIfChanged(this.#rsClient, rs, status, signal);
-    if (failure !== undefined) throw new Error(`ReplicaSet ${key}: ${failure.message}`);
+    if (failure !== undefined) throw new Error(`${this.#kind.type.kind} ${key}: ${failure.message}`);
     const mrs = minReadySeconds(rs);
     if (mrs > 0) {
       const waits = pods.map((p) => msUntilAvailable(p, mrs, now)).filter((ms): ms is number => ms !== undefined && ms > 0);
@@ -110,7 +130,7 @@ export class ReplicaSetReconciler implements Reconciler {
     if (diff < 0) {
       const want = Math.min(-diff, BURST_REPLICAS);
       const { error } = await slowStartBatch(want, async () => {
-        const pod = podFromTemplate(rs.spec?.template, rs, replicaSetType, { generateName: `${rs.metadata.name}-` });
+        const pod = podFromTemplate(rs.spec?.template, rs, this.#kind.type, { generateName: `${rs.metadata.name}-` });
         const created = await this.#podClient.create(pod, { signal });
         this.#expectations.expect(key, this.#pods, created.metadata.resourceVersion);
       });
@@ -153,19 +173,22 @@ export class ReplicaSetReconciler implements Reconciler {
 }
 
 /**
- * Pods wake their controlling ReplicaSet; a pod without a controller wakes every ReplicaSet of
- * its namespace that selects it, which may adopt it.
+ * Pods wake their controlling ReplicaSet (ReplicationController); a pod without a controller
+ * wakes every one of its namespace that selects it, which may adopt it.
  */
-function replicaSetsOfPod(pod: KubeObject, ctx: ControllerContext): string[] {
-  const ref = controllerRef(pod);
-  if (ref !== undefined) {
-    return ref.kind === replicaSetType.kind && ref.apiVersion === 'apps/v1' ? [objectKey({ metadata: { namespace: pod.metadata.namespace, name: ref.name } })] : [];
-  }
-  return ctx.informers
-    .informerFor(replicaSetType)
-    .store.byIndex(NAMESPACE_INDEX, pod.metadata.namespace ?? '')
-    .filter((rs) => selectorMatcher(rs.spec?.selector)(pod))
-    .map((rs) => objectKey(rs));
+function ownersOfPod(kind: ReplicatedKind): (pod: KubeObject, ctx: ControllerContext) => string[] {
+  const apiVersion = apiVersionOf(kind.type);
+  return (pod, ctx) => {
+    const ref = controllerRef(pod);
+    if (ref !== undefined) {
+      return ref.kind === kind.type.kind && ref.apiVersion === apiVersion ? [objectKey({ metadata: { namespace: pod.metadata.namespace, name: ref.name } })] : [];
+    }
+    return ctx.informers
+      .informerFor(kind.type)
+      .store.byIndex(NAMESPACE_INDEX, pod.metadata.namespace ?? '')
+      .filter((owner) => selectorMatcher(kind.selector(owner))(pod))
+      .map((owner) => objectKey(owner));
+  };
 }
 
 /** The ReplicaSet controller, as the runner and the registry see it. */
@@ -173,7 +196,17 @@ export const replicaSetController: ControllerDescriptor = {
   name: 'replicaset-controller',
   aliases: ['replicaset'],
   primary: replicaSetType,
-  watches: [{ type: podType, mapTo: replicaSetsOfPod }],
+  watches: [{ type: podType, mapTo: ownersOfPod(REPLICA_SETS) }],
   workers: 5,
   create: (ctx) => new ReplicaSetReconciler(ctx),
+};
+
+/** The ReplicationController controller: the ReplicaSet reconciler over ReplicationControllers. */
+export const replicationControllerController: ControllerDescriptor = {
+  name: 'replicationcontroller-controller',
+  aliases: ['replicationcontroller'],
+  primary: replicationControllerType,
+  watches: [{ type: podType, mapTo: ownersOfPod(REPLICATION_CONTROLLERS) }],
+  workers: 5,
+  create: (ctx) => new ReplicaSetReconciler(ctx, REPLICATION_CONTROLLERS),
 };

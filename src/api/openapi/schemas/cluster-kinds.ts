@@ -1,10 +1,10 @@
 /**
  * Small kinds of other groups: coordination.k8s.io/v1 Lease, discovery.k8s.io/v1
- * EndpointSlice, and autoscaling/v1 Scale (the scale subresource).
+ * EndpointSlice, and autoscaling/v1 Scale (the scale subresource) and HorizontalPodAutoscaler.
  */
 import type { SchemaSet } from '../schema-types.ts';
 import {
-  apiPrefix, arr, atomicList, bool, int32, kind, kindWithList, map, microTime, obj, ref, str,
+  apiPrefix, arr, atomicList, bool, int32, int64, kind, kindWithList, map, microTime, obj, ref, str, time,
 } from './dsl.ts';
 
 const coordination = apiPrefix('coordination.k8s.io', 'v1');
@@ -88,5 +88,36 @@ export const autoscalingV1Schemas: SchemaSet = {
       selector: str('Label selector of the pods, in string form (`app=web`).'),
     },
     { required: ['replicas'] },
+  ),
+
+  ...kindWithList({ group: 'autoscaling', version: 'v1', kind: 'HorizontalPodAutoscaler' }, 'Scales a workload by its CPU utilization (the v1 view of autoscaling/v2 autoscalers; not acted on by k8ts).', {
+    spec: ref(`${autoscaling}HorizontalPodAutoscalerSpec`, 'The target, the replica range and the CPU target.'),
+    status: ref(`${autoscaling}HorizontalPodAutoscalerStatus`, 'The observed state of the autoscaler.'),
+  }),
+  [`${autoscaling}HorizontalPodAutoscalerSpec`]: obj(
+    'What an autoscaler scales, within what range, to what CPU utilization.',
+    {
+      scaleTargetRef: ref(`${autoscaling}CrossVersionObjectReference`, 'The scaled object.'),
+      minReplicas: int32('Lowest replica count. Defaults to 1.'),
+      maxReplicas: int32('Highest replica count.'),
+      targetCPUUtilizationPercentage: int32('Target average CPU utilization, in percent of the requests.'),
+    },
+    { required: ['scaleTargetRef', 'maxReplicas'] },
+  ),
+  [`${autoscaling}CrossVersionObjectReference`]: obj(
+    'An object of the same namespace, by kind and name.',
+    { kind: str('Kind of the object.'), name: str('Name of the object.'), apiVersion: str('API version of the object.') },
+    { required: ['kind', 'name'], mapType: 'atomic' },
+  ),
+  [`${autoscaling}HorizontalPodAutoscalerStatus`]: obj(
+    'The observed state of an autoscaler.',
+    {
+      observedGeneration: int64('The generation last acted on.'),
+      lastScaleTime: time('When the autoscaler last scaled.'),
+      currentReplicas: int32('Replicas of the target now.'),
+      desiredReplicas: int32('Replicas the autoscaler wants.'),
+      currentCPUUtilizationPercentage: int32('Average CPU utilization now, in percent of the requests.'),
+    },
+    { required: ['currentReplicas', 'desiredReplicas'] },
   ),
 };

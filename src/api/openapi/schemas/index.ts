@@ -16,17 +16,24 @@ import { apiextensionsV1Schemas } from './apiextensions-v1.ts';
 import { appsV1Schemas } from './apps-v1.ts';
 import { batchV1Schemas } from './batch-v1.ts';
 import { autoscalingV1Schemas, coordinationV1Schemas, discoveryV1Schemas } from './cluster-kinds.ts';
+import { autoscalingV2Schemas } from './autoscaling-v2.ts';
 import { coreV1ConfigSchemas } from './core-v1-config.ts';
 import { coreV1ContainerSchemas } from './core-v1-container.ts';
 import { coreV1EventSchemas } from './core-v1-event.ts';
 import { coreV1NodeSchemas } from './core-v1-node.ts';
 import { coreV1PodSchemas } from './core-v1-pod.ts';
+import { coreV1PolicySchemas } from './core-v1-policy.ts';
 import { coreV1SchedulingSchemas } from './core-v1-scheduling.ts';
 import { coreV1ServiceSchemas } from './core-v1-service.ts';
+import { coreV1StorageSchemas } from './core-v1-storage.ts';
 import { coreV1VolumeSchemas } from './core-v1-volume.ts';
+import { coreV1WorkloadSchemas } from './core-v1-workload.ts';
 import { metaV1Schemas } from './meta-v1.ts';
 import { policyV1Schemas } from './policy-v1.ts';
+import { networkingV1Schemas } from './networking-v1.ts';
 import { rbacV1Schemas } from './rbac-v1.ts';
+import { schedulingV1Schemas } from './scheduling-v1.ts';
+import { storageV1Schemas } from './storage-v1.ts';
 
 /**
  * Schema sets by group/version (`v1` for the core group, `meta/v1` for the shared metadata
@@ -43,10 +50,17 @@ export const BUILTIN_SCHEMAS: Readonly<Record<string, readonly SchemaSet[]>> = {
     coreV1ConfigSchemas,
     coreV1NodeSchemas,
     coreV1EventSchemas,
+    coreV1StorageSchemas,
+    coreV1PolicySchemas,
+    coreV1WorkloadSchemas,
   ],
   'apps/v1': [appsV1Schemas],
   'batch/v1': [batchV1Schemas],
   'autoscaling/v1': [autoscalingV1Schemas],
+  'autoscaling/v2': [autoscalingV2Schemas],
+  'networking.k8s.io/v1': [networkingV1Schemas],
+  'scheduling.k8s.io/v1': [schedulingV1Schemas],
+  'storage.k8s.io/v1': [storageV1Schemas],
   'coordination.k8s.io/v1': [coordinationV1Schemas],
   'discovery.k8s.io/v1': [discoveryV1Schemas],
   'policy/v1': [policyV1Schemas],

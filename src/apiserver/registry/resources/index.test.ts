@@ -5,7 +5,10 @@ import { formatFieldErrors } from '../../../api/validation/field-errors.ts';
 import { validateObjectMeta, validateObjectMetaUpdate } from '../../../api/validation/object-meta.ts';
 import type { ResourceStrategy } from '../strategy.ts';
 import { NO_ALLOCATION } from '../define-strategy.ts';
-import { builtinStrategies } from './index.ts';
+import { builtinStrategies, type BuiltinStrategyDeps } from './index.ts';
+import { NO_PRIORITY_CLASSES } from './priority-classes.ts';
+
+const TEST_DEPS: BuiltinStrategyDeps = { serviceAllocator: NO_ALLOCATION, priorityClasses: NO_PRIORITY_CLASSES };
 
 const template = { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'app', image: 'nginx:1.27' }] } };
 
@@ -20,6 +23,12 @@ const SAMPLES: Record<string, Record<string, unknown>> = {
   '/v1/nodes': { spec: {}, status: { conditions: [{ type: 'Ready', status: 'True' }] } },
   '/v1/events': { involvedObject: { kind: 'Pod', name: 'web', namespace: 'default' }, reason: 'Started', type: 'Normal', message: 'ok' },
   '/v1/serviceaccounts': {},
+  '/v1/persistentvolumeclaims': { spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } },
+  '/v1/persistentvolumes': { spec: { capacity: { storage: '1Gi' }, accessModes: ['ReadWriteOnce'], hostPath: { path: '/data' } } },
+  '/v1/resourcequotas': { spec: { hard: { pods: '10', 'requests.cpu': '2' } } },
+  '/v1/limitranges': { spec: { limits: [{ type: 'Container', max: { cpu: '1' }, min: { cpu: '100m' } }] } },
+  '/v1/podtemplates': { template },
+  '/v1/replicationcontrollers': { spec: { template: { ...template, spec: { ...template.spec, restartPolicy: 'Always' } } } },
   'apps/v1/deployments': { spec: { selector: { matchLabels: { app: 'web' } }, template } },
   'apps/v1/replicasets': { spec: { selector: { matchLabels: { app: 'web' } }, template } },
   'apps/v1/statefulsets': { spec: { serviceName: 'web', selector: { matchLabels: { app: 'web' } }, template } },
@@ -29,6 +38,15 @@ const SAMPLES: Record<string, Record<string, unknown>> = {
   'batch/v1/cronjobs': { spec: { schedule: '*/5 * * * *', jobTemplate: { spec: { template: { spec: { restartPolicy: 'OnFailure', containers: [{ name: 'pi', image: 'perl' }] } } } } } },
   'coordination.k8s.io/v1/leases': { spec: { holderIdentity: 'me', leaseDurationSeconds: 15 } },
   'policy/v1/poddisruptionbudgets': { spec: { minAvailable: 2, selector: { matchLabels: { app: 'web' } } } },
+  'autoscaling/v2/horizontalpodautoscalers': { spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' }, maxReplicas: 5 } },
+  'autoscaling/v1/horizontalpodautoscalers': { spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' }, maxReplicas: 5, targetCPUUtilizationPercentage: 50 } },
+  'networking.k8s.io/v1/ingresses': {
+    spec: { rules: [{ host: 'foo.com', http: { paths: [{ path: '/bar', pathType: 'Prefix', backend: { service: { name: 'svc1', port: { number: 8080 } } } }] } }] },
+  },
+  'networking.k8s.io/v1/ingressclasses': { spec: { controller: 'example.com/ingress-controller' } },
+  'networking.k8s.io/v1/networkpolicies': { spec: { podSelector: { matchLabels: { app: 'web' } }, ingress: [{ ports: [{ port: 80 }] }] } },
+  'scheduling.k8s.io/v1/priorityclasses': { value: 1000, description: 'high' },
+  'storage.k8s.io/v1/storageclasses': { provisioner: 'example.com/local' },
   'discovery.k8s.io/v1/endpointslices': { addressType: 'IPv4', endpoints: [{ addresses: ['10.0.0.1'] }], ports: [{ port: 80 }] },
   'rbac.authorization.k8s.io/v1/roles': { rules: [{ verbs: ['get'], apiGroups: [''], resources: ['pods'] }] },
   'rbac.authorization.k8s.io/v1/clusterroles': { rules: [{ verbs: ['get'], nonResourceURLs: ['/healthz'] }] },
@@ -68,13 +86,13 @@ function create(s: ResourceStrategy, body: Record<string, unknown>): KubeObject 
 
 void test('every built-in resource has exactly one strategy, in discovery order', () => {
   assert.deepEqual(
-    builtinStrategies({ serviceAllocator: NO_ALLOCATION }).map((s) => `${s.type.group}/${s.type.version}/${s.type.resource}`),
+    builtinStrategies(TEST_DEPS).map((s) => `${s.type.group}/${s.type.version}/${s.type.resource}`),
     Object.keys(SAMPLES),
   );
 });
 
 void test('resource type data: short names and the all category', () => {
-  const byResource = new Map(builtinStrategies({ serviceAllocator: NO_ALLOCATION }).map((s) => [s.type.resource, s.type]));
+  const byResource = new Map(builtinStrategies(TEST_DEPS).map((s) => [s.type.resource, s.type]));
   const shortNames = Object.fromEntries([...byResource].map(([r, t]) => [r, t.shortNames.join(',')]));
   assert.deepEqual(shortNames, {
     namespaces: 'ns',
@@ -86,6 +104,12 @@ void test('resource type data: short names and the all category', () => {
     nodes: 'no',
     events: 'ev',
     serviceaccounts: 'sa',
+    persistentvolumeclaims: 'pvc',
+    persistentvolumes: 'pv',
+    resourcequotas: 'quota',
+    limitranges: 'limits',
+    podtemplates: '',
+    replicationcontrollers: 'rc',
     deployments: 'deploy',
     replicasets: 'rs',
     statefulsets: 'sts',
@@ -95,6 +119,12 @@ void test('resource type data: short names and the all category', () => {
     cronjobs: 'cj',
     leases: '',
     poddisruptionbudgets: 'pdb',
+    horizontalpodautoscalers: 'hpa',
+    ingresses: 'ing',
+    ingressclasses: '',
+    networkpolicies: 'netpol',
+    priorityclasses: 'pc',
+    storageclasses: 'sc',
     endpointslices: '',
     roles: '',
     clusterroles: '',
@@ -103,12 +133,14 @@ void test('resource type data: short names and the all category', () => {
     customresourcedefinitions: 'crd,crds',
   });
   const all = [...byResource].filter(([, t]) => t.categories.includes('all')).map(([r]) => r);
-  assert.deepEqual(all.sort(), ['cronjobs', 'daemonsets', 'deployments', 'jobs', 'pods', 'replicasets', 'services', 'statefulsets']);
+  assert.deepEqual(all.sort(), [
+    'cronjobs', 'daemonsets', 'deployments', 'horizontalpodautoscalers', 'jobs', 'pods', 'replicasets', 'replicationcontrollers', 'services', 'statefulsets',
+  ]);
 });
 
 void test('a typical object of every kind is created, updated unchanged, and printed', () => {
   const now = new Date('2024-05-01T12:00:00Z');
-  for (const s of builtinStrategies({ serviceAllocator: NO_ALLOCATION })) {
+  for (const s of builtinStrategies(TEST_DEPS)) {
     const obj = create(s, sample(s));
     const next = structuredClone(obj);
     s.prepareForUpdate(next, obj);
@@ -123,7 +155,7 @@ void test('a typical object of every kind is created, updated unchanged, and pri
 });
 
 void test('status subresources: main updates keep the status, status updates take only it', () => {
-  for (const s of builtinStrategies({ serviceAllocator: NO_ALLOCATION }).filter((x) => x.hasStatus)) {
+  for (const s of builtinStrategies(TEST_DEPS).filter((x) => x.hasStatus)) {
     const obj = create(s, sample(s));
     const next = structuredClone(obj);
     next.status = { injected: true };
@@ -138,9 +170,9 @@ void test('status subresources: main updates keep the status, status updates tak
 });
 
 void test('scale maps spec.replicas, status.replicas and the selector', () => {
-  const scalable = builtinStrategies({ serviceAllocator: NO_ALLOCATION }).filter((s) => s.scale !== null).map((s) => s.type.resource);
-  assert.deepEqual(scalable, ['deployments', 'replicasets', 'statefulsets']);
-  for (const s of builtinStrategies({ serviceAllocator: NO_ALLOCATION }).filter((x) => x.scale !== null)) {
+  const scalable = builtinStrategies(TEST_DEPS).filter((s) => s.scale !== null).map((s) => s.type.resource);
+  assert.deepEqual(scalable, ['replicationcontrollers', 'deployments', 'replicasets', 'statefulsets']);
+  for (const s of builtinStrategies(TEST_DEPS).filter((x) => x.scale !== null)) {
     const obj = create(s, sample(s));
     const scale = s.scale!;
     assert.equal(scale.specReplicas(obj), 1);
@@ -153,7 +185,7 @@ void test('scale maps spec.replicas, status.replicas and the selector', () => {
 });
 
 void test('pods are deleted gracefully only once bound; namespaces wait for their finalizers', () => {
-  const strategies = new Map(builtinStrategies({ serviceAllocator: NO_ALLOCATION }).map((s) => [s.type.resource, s]));
+  const strategies = new Map(builtinStrategies(TEST_DEPS).map((s) => [s.type.resource, s]));
   const pods = strategies.get('pods')!;
   const pod = create(pods, sample(pods));
   assert.equal(pods.gracePeriodSeconds(pod, undefined), 0);
@@ -168,7 +200,7 @@ void test('pods are deleted gracefully only once bound; namespaces wait for thei
 });
 
 void test('name rules differ by kind', () => {
-  const strategies = new Map(builtinStrategies({ serviceAllocator: NO_ALLOCATION }).map((s) => [s.type.resource, s]));
+  const strategies = new Map(builtinStrategies(TEST_DEPS).map((s) => [s.type.resource, s]));
   assert.equal(strategies.get('namespaces')!.nameValidator('a.b', false).length, 1);
   assert.equal(strategies.get('services')!.nameValidator('1svc', false).length, 1);
   assert.equal(strategies.get('statefulsets')!.nameValidator('a.b', false).length, 1);

@@ -13,23 +13,33 @@ import { deploymentStrategy } from './deployments.ts';
 import { endpointSliceStrategy } from './endpointslices.ts';
 import { endpointsStrategy } from './endpoints.ts';
 import { eventStrategy } from './events.ts';
+import { horizontalPodAutoscalerStrategy, horizontalPodAutoscalerV1Strategy } from './horizontalpodautoscalers.ts';
 import { jobStrategy } from './jobs.ts';
 import { leaseStrategy } from './leases.ts';
+import { limitRangeStrategy, resourceQuotaStrategy } from './namespace-policies.ts';
 import { namespaceStrategy } from './namespaces.ts';
+import { ingressClassStrategy, ingressStrategy, networkPolicyStrategy } from './networking.ts';
 import { nodeStrategy } from './nodes.ts';
 import { podDisruptionBudgetStrategy } from './poddisruptionbudgets.ts';
+import { persistentVolumeClaimStrategy, persistentVolumeStrategy } from './persistentvolumes.ts';
+import { podTemplateStrategy } from './podtemplates.ts';
 import { podStrategyWith } from './pods.ts';
+import { priorityClassStrategy, type PriorityClassLookup } from './priority-classes.ts';
 import { clusterRoleBindingStrategy, clusterRoleStrategy, roleBindingStrategy, roleStrategy } from './rbac.ts';
 import { replicaSetStrategy } from './replicasets.ts';
+import { replicationControllerStrategy } from './replicationcontrollers.ts';
 import { secretStrategy } from './secrets.ts';
 import { serviceAccountStrategy } from './serviceaccounts.ts';
 import { serviceStrategy } from './services.ts';
 import { statefulSetStrategy } from './statefulsets.ts';
+import { storageClassStrategy } from './storageclasses.ts';
 
 /** What built-in strategies need from the running server, and settings from its flags. */
 export interface BuiltinStrategyDeps {
   /** Allocates Service cluster IPs and node ports (a ServiceAllocator). */
   readonly serviceAllocator: ResourceAllocator;
+  /** Reads PriorityClasses for the priority admission of pods and the one-default rule. */
+  readonly priorityClasses: PriorityClassLookup;
   /** Tolerations new pods get for the not-ready/unreachable NoExecute taints. @default 30 s each */
   readonly defaultTolerationSeconds?: DefaultTolerationSeconds;
 }
@@ -37,7 +47,7 @@ export interface BuiltinStrategyDeps {
 export function builtinStrategies(deps: BuiltinStrategyDeps): ResourceStrategy[] {
   return [
     namespaceStrategy,
-    podStrategyWith(deps.defaultTolerationSeconds ?? DEFAULT_TOLERATION_SECONDS),
+    podStrategyWith(deps.defaultTolerationSeconds ?? DEFAULT_TOLERATION_SECONDS, deps.priorityClasses),
     serviceStrategy(deps.serviceAllocator),
     endpointsStrategy,
     configMapStrategy,
@@ -45,6 +55,12 @@ export function builtinStrategies(deps: BuiltinStrategyDeps): ResourceStrategy[]
     nodeStrategy,
     eventStrategy,
     serviceAccountStrategy,
+    persistentVolumeClaimStrategy,
+    persistentVolumeStrategy,
+    resourceQuotaStrategy,
+    limitRangeStrategy,
+    podTemplateStrategy,
+    replicationControllerStrategy,
     deploymentStrategy,
     replicaSetStrategy,
     statefulSetStrategy,
@@ -54,6 +70,13 @@ export function builtinStrategies(deps: BuiltinStrategyDeps): ResourceStrategy[]
     cronJobStrategy,
     leaseStrategy,
     podDisruptionBudgetStrategy,
+    horizontalPodAutoscalerStrategy,
+    horizontalPodAutoscalerV1Strategy,
+    ingressStrategy,
+    ingressClassStrategy,
+    networkPolicyStrategy,
+    priorityClassStrategy(deps.priorityClasses),
+    storageClassStrategy,
     endpointSliceStrategy,
     roleStrategy,
     clusterRoleStrategy,

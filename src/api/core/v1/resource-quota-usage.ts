@@ -1,0 +1,97 @@
+/**
+ * What a namespace uses of a ResourceQuota's resources, for the quota's status: the pods the
+ * quota's scopes select that have not finished (`pods`, `count/pods`), and their cpu and memory
+ * requests (`requests.cpu` or `cpu`, `requests.memory` or `memory`) and limits. Other resources
+ * of `spec.hard` are not counted, and get no entry in `status.used`.
+ */
+import { formatQuantity } from '../../meta/quantity.ts';
+import { isObject, objects, str, type JsonObject } from '../../meta/shape.ts';
+import type { KubeObject } from '../../meta/types.ts';
+import { podLimitAmounts, podRequestAmounts } from './pod-resources.ts';
+
+/** The resources the usage is computed for, and how each is read off the selected pods. */
+const TRACKED: Readonly<Record<string, (pods: readonly KubeObject[]) => string>> = {
+  pods: (pods) => String(pods.length),
+  'count/pods': (pods) => String(pods.length),
+  cpu: (pods) => sum(pods, podRequestAmounts, 'cpu', false),
+  'requests.cpu': (pods) => sum(pods, podRequestAmounts, 'cpu', false),
+  memory: (pods) => sum(pods, podRequestAmounts, 'memory', true),
+  'requests.memory': (pods) => sum(pods, podRequestAmounts, 'memory', true),
+  'limits.cpu': (pods) => sum(pods, podLimitAmounts, 'cpu', false),
+  'limits.memory': (pods) => sum(pods, podLimitAmounts, 'memory', true),
+};
+
+function sum(pods: readonly KubeObject[], of: (pod: KubeObject) => Map<string, bigint>, name: string, binary: boolean): string {
+  let total = 0n;
+  for (const pod of pods) total += of(pod).get(name) ?? 0n;
+  return formatQuantity(total, binary);
+}
+
+/** Whether a pod asks for no cpu or memory at all (the BestEffort QoS class). */
+function isBestEffort(pod: KubeObject): boolean {
+  const has = (m: Map<string, bigint>): boolean => (m.get('cpu') ?? 0n) > 0n || (m.get('memory') ?? 0n) > 0n;
+  return !has(podRequestAmounts(pod)) && !has(podLimitAmounts(pod));
+}
+
+function matchesScope(scope: string, pod: KubeObject, spec: JsonObject): boolean {
+  switch (scope) {
+    case 'Terminating':
+      return typeof spec.activeDeadlineSeconds === 'number';
+    case 'NotTerminating':
+      return typeof spec.activeDeadlineSeconds !== 'number';
+    case 'BestEffort':
+      return isBestEffort(pod);
+    case 'NotBestEffort':
+      return !isBestEffort(pod);
+    default:
+      return false;
+  }
+}
+
+/** Whether the quota's scopes and scope selector select `pod`. */
+export function quotaSelectsPod(quota: KubeObject, pod: KubeObject): boolean {
+  const qspec = isObject(quota.spec) ? quota.spec : {};
+  const spec = isObject(pod.spec) ? pod.spec : {};
+  const scopes: unknown[] = Array.isArray(qspec.scopes) ? qspec.scopes : [];
+  if (!scopes.every((s) => matchesScope(str(s), pod, spec))) return false;
+  const expressions = isObject(qspec.scopeSelector) ? objects(qspec.scopeSelector.matchExpressions) : [];
+  return expressions.every((e) => {
+    const scope = str(e.scopeName);
+    const values: unknown[] = Array.isArray(e.values) ? e.values : [];
+    if (scope !== 'PriorityClass') return matchesScope(scope, pod, spec) === (e.operator !== 'DoesNotExist' && e.operator !== 'NotIn');
+    const className = str(spec.priorityClassName);
+    switch (e.operator) {
+      case 'In':
+        return values.includes(className);
+      case 'NotIn':
+        return !values.includes(className);
+      case 'Exists':
+        return className !== '';
+      case 'DoesNotExist':
+        return className === '';
+      default:
+        return false;
+    }
+  });
+}
+
+/** Whether a pod still counts: not Succeeded or Failed. */
+function podCounts(pod: KubeObject): boolean {
+  const phase = isObject(pod.status) ? str(pod.status.phase) : '';
+  return phase !== 'Succeeded' && phase !== 'Failed';
+}
+
+/**
+ * The status a quota should have, given the pods of its namespace: `hard` as the spec says, and
+ * `used` for each tracked resource of `hard`.
+ */
+export function quotaStatus(quota: KubeObject, pods: readonly KubeObject[]): { hard: Record<string, unknown>; used: Record<string, string> } {
+  const hard: Record<string, unknown> = isObject(quota.spec) && isObject(quota.spec.hard) ? { ...quota.spec.hard } : {};
+  const selected = pods.filter((p) => podCounts(p) && quotaSelectsPod(quota, p));
+  const used: Record<string, string> = {};
+  for (const name of Object.keys(hard)) {
+    const count = TRACKED[name];
+    if (count !== undefined) used[name] = count(selected);
+  }
+  return { hard, used };
+}

@@ -1,0 +1,45 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { podType } from '../../api/core/v1/pod.ts';
+import { resourceQuotaType } from '../../api/core/v1/resource-quota.ts';
+import type { KubeObject } from '../../api/meta/types.ts';
+import { CONTROLLER_TEST_TYPES, startControllers } from '../testing/harness.ts';
+import { resourceQuotaController } from './resourcequota-controller.ts';
+
+function pod(name: string, cpu: string, memory: string, phase = 'Running'): KubeObject {
+  return {
+    metadata: { name, namespace: 'shop' },
+    spec: { containers: [{ name: 'c', image: 'img', resources: { requests: { cpu, memory }, limits: { memory } } }] },
+    status: { phase },
+  };
+}
+
+describe('resourcequota controller', () => {
+  it('keeps status.hard and status.used in step with the pods of the namespace', async () => {
+    const h = await startControllers([resourceQuotaController], {
+      types: [...CONTROLLER_TEST_TYPES, { type: resourceQuotaType, status: true }],
+      seed: (api) => {
+        api.put(resourceQuotaType, { metadata: { name: 'q', namespace: 'shop' }, spec: { hard: { pods: '10', 'requests.cpu': '2', 'requests.memory': '1Gi', 'limits.memory': '2Gi', services: '3' } } });
+        api.put(podType, pod('a', '250m', '64Mi'));
+        api.put(podType, pod('done', '1', '1Gi', 'Succeeded'));
+        api.put(podType, { ...pod('elsewhere', '1', '1Gi'), metadata: { name: 'elsewhere', namespace: 'other' } });
+      },
+    });
+    const used = (): unknown => h.api.get(resourceQuotaType, 'shop', 'q')?.status?.used;
+    try {
+      await h.until(() => used() !== undefined, 'the first usage');
+      assert.deepEqual(h.api.get(resourceQuotaType, 'shop', 'q')?.status, {
+        hard: { pods: '10', 'requests.cpu': '2', 'requests.memory': '1Gi', 'limits.memory': '2Gi', services: '3' },
+        used: { pods: '1', 'requests.cpu': '250m', 'requests.memory': '64Mi', 'limits.memory': '64Mi' },
+      });
+      h.api.put(podType, pod('b', '1', '128Mi'));
+      await h.until(() => (used() as Record<string, string>)['pods'] === '2', 'the second pod counted');
+      assert.deepEqual(used(), { pods: '2', 'requests.cpu': '1250m', 'requests.memory': '192Mi', 'limits.memory': '192Mi' });
+      h.api.delete(podType, 'shop', 'a');
+      await h.until(() => (used() as Record<string, string>)['pods'] === '1', 'the deleted pod no longer counted');
+      assert.equal((used() as Record<string, string>)['requests.cpu'], '1');
+    } finally {
+      await h.stop();
+    }
+  });
+});
