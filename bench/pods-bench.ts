@@ -117,7 +117,7 @@ export async function runPodsBench(): Promise<string> {
   const rows: Row[] = [];
   const targets: Array<{ target: string; measured: string; met: boolean }> = [];
   const baseline = await spawnBaseline();
-  const server = await startBenchServer();
+  const server = await startBenchServer('controller-manager');
   const clientset = Clientset.fromOptions({ endpoints: [server.url.toString()], ...server.tls });
   let agent: Awaited<ReturnType<typeof startAgent>> | undefined;
   let sim: Awaited<ReturnType<typeof startAgent>> | undefined;

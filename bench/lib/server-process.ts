@@ -44,10 +44,15 @@ async function freePort(): Promise<number> {
   });
 }
 
-export async function startBenchServer(): Promise<BenchServer> {
+/**
+ * Starts `k8ts server` on a fresh data directory. `components`: its in-process components
+ * (`--components`); `none` measures the apiserver alone, without controllers and a scheduler
+ * writing status to the objects being measured.
+ */
+export async function startBenchServer(components = 'none'): Promise<BenchServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'k8ts-bench-'));
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, [K8TS, 'server', '--data-dir', dataDir, '--bind-address', '127.0.0.1', '--port', String(port)], {
+  const child: ChildProcess = spawn(process.execPath, [K8TS, 'server', '--data-dir', dataDir, '--bind-address', '127.0.0.1', '--port', String(port), '--components', components], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';

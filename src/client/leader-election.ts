@@ -28,7 +28,7 @@
  * After losing the lease the elector goes back to contending (the component's leading work was
  * stopped through the signal; it starts again in a new `onStartedLeading` if it wins again).
  */
-import { trackElector } from './leader-election-metrics.ts';
+import { trackElector } from '../util/leader-status.ts';
 import type { Clock } from './clock.ts';
 import { abortReason, pause, realClock } from './clock.ts';
 import { isAlreadyExists, isConflict } from './errors.ts';

@@ -5,6 +5,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { trackElector } from '../../src/util/leader-status.ts';
 import { startTestApiServer, type TestApiServer } from '../support/test-apiserver.ts';
 
 describe('apiserver /metrics', () => {
@@ -32,5 +33,17 @@ describe('apiserver /metrics', () => {
     assert.match(r.text, /^apiserver_request_duration_seconds_bucket\{le="0\.005",verb="POST",resource="configmaps",subresource=""\} \d+$/m);
     assert.match(r.text, /^apiserver_current_inflight_requests\{request_kind="readOnly"\} \d+$/m);
     assert.match(r.text, /^process_resident_memory_bytes \d+/m);
+  });
+
+  it('reports the leader electors running in the process', async () => {
+    const untrack = trackElector('kube-system/some-lease', () => ({ isLeader: true, transitions: 2 }));
+    try {
+      const text = (await t.request('GET', '/metrics')).text;
+      assert.match(text, /^leader_election_master_status\{name="kube-system\/some-lease"\} 1$/m);
+      assert.match(text, /^k8ts_leader_election_transitions_total\{name="kube-system\/some-lease"\} 2$/m);
+    } finally {
+      untrack();
+    }
+    assert.doesNotMatch((await t.request('GET', '/metrics')).text, /some-lease/);
   });
 });
