@@ -8,7 +8,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { eventually, startCliCluster, type CliCluster } from '../support/cli-cluster.ts';
+import { eventually, podRows, startCliCluster, type CliCluster, type PodRow } from '../support/cli-cluster.ts';
 
 const DEPLOYMENT = `apiVersion: apps/v1
 kind: Deployment
@@ -39,13 +39,6 @@ spec:
     matchLabels: {app: web}
 `;
 
-interface PodRow {
-  readonly name: string;
-  readonly node: string;
-  readonly ready: boolean;
-  readonly terminating: boolean;
-}
-
 describe('kubectl drain with PodDisruptionBudgets', () => {
   let cluster: CliCluster;
 
@@ -60,17 +53,7 @@ describe('kubectl drain with PodDisruptionBudgets', () => {
     return r.stdout;
   }
 
-  async function pods(): Promise<PodRow[]> {
-    const list = JSON.parse(await ok(['get', 'pods', '-l', 'app=web', '-o', 'json'])) as {
-      items: Array<{ metadata: { name: string; deletionTimestamp?: string }; spec: { nodeName?: string }; status: { conditions?: Array<{ type: string; status: string }> } }>;
-    };
-    return list.items.map((p) => ({
-      name: p.metadata.name,
-      node: p.spec.nodeName ?? '',
-      ready: p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false,
-      terminating: p.metadata.deletionTimestamp !== undefined,
-    }));
-  }
+  const pods = (): Promise<PodRow[]> => podRows(cluster, 'app=web');
   const serving = (rows: readonly PodRow[]): PodRow[] => rows.filter((p) => p.ready && !p.terminating);
 
   /** The budget's status fields, once the controller has seen its current generation. */

@@ -11,7 +11,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { get as httpGet } from 'node:http';
-import { eventually, startCliCluster, type CliCluster } from '../support/cli-cluster.ts';
+import { eventually, podRows, startCliCluster, type CliCluster, type PodRow } from '../support/cli-cluster.ts';
 import { statusOf } from '../support/ha-cluster.ts';
 import { etcdUnavailableReason } from '../../src/cluster/etcd-testing.ts';
 
@@ -48,13 +48,6 @@ spec:
     targetPort: 8080
 `;
 
-interface PodRow {
-  readonly name: string;
-  readonly node: string;
-  readonly ready: boolean;
-  readonly terminating: boolean;
-}
-
 function httpStatus(url: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const req = httpGet(url, { agent: false, timeout: 5_000 }, (res) => {
@@ -80,18 +73,7 @@ describe('workloads on worker nodes', { skip: etcdUnavailableReason() }, () => {
     return r.stdout;
   }
 
-  /** The pods of the Deployment, from `kubectl get pods -o json`. */
-  async function pods(): Promise<PodRow[]> {
-    const list = JSON.parse(await ok(['get', 'pods', '-l', 'app=web', '-o', 'json'])) as {
-      items: Array<{ metadata: { name: string; deletionTimestamp?: string }; spec: { nodeName?: string }; status: { conditions?: Array<{ type: string; status: string }> } }>;
-    };
-    return list.items.map((p) => ({
-      name: p.metadata.name,
-      node: p.spec.nodeName ?? '',
-      ready: p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false,
-      terminating: p.metadata.deletionTimestamp !== undefined,
-    }));
-  }
+  const pods = (): Promise<PodRow[]> => podRows(cluster, 'app=web');
 
   it('starts the workers, shows them in k8ts status, and keeps pods off the tainted control planes', async () => {
     assert.match(cluster.up.stderr, /\[5\/5\] workers: worker-1, worker-2 Ready/);

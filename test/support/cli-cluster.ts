@@ -106,3 +106,26 @@ export async function cordonControlPlaneNode(cluster: CliCluster): Promise<void>
   const cordon = await cluster.kubectl(['cordon', 'cp-1']);
   if (cordon.code !== 0) throw new Error(`kubectl cordon cp-1 failed: ${cordon.stderr}`);
 }
+
+/** A pod as the workload tests look at it. */
+export interface PodRow {
+  readonly name: string;
+  readonly node: string;
+  readonly ready: boolean;
+  readonly terminating: boolean;
+}
+
+/** The pods matching `selector` (e.g. `app=web`), from `kubectl get pods -o json`. */
+export async function podRows(cluster: CliCluster, selector: string): Promise<PodRow[]> {
+  const r = await cluster.kubectl(['get', 'pods', '-l', selector, '-o', 'json']);
+  if (r.code !== 0) throw new Error(`kubectl get pods -l ${selector} failed: ${r.stderr}`);
+  const list = JSON.parse(r.stdout) as {
+    items: Array<{ metadata: { name: string; deletionTimestamp?: string }; spec: { nodeName?: string }; status: { conditions?: Array<{ type: string; status: string }> } }>;
+  };
+  return list.items.map((p) => ({
+    name: p.metadata.name,
+    node: p.spec.nodeName ?? '',
+    ready: p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false,
+    terminating: p.metadata.deletionTimestamp !== undefined,
+  }));
+}

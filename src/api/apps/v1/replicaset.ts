@@ -66,6 +66,11 @@ export const replicaSetTableColumns: readonly TableColumnSpec[] = [
 ];
 
 export function replicaSetTableRow(obj: KubeObject, now: Date): unknown[] {
+  return replicatedTableRow(obj, now, selectorCell(isObject(obj.spec) ? obj.spec.selector : undefined));
+}
+
+/** A row of replicaSetTableColumns for any kind with replicas and a pod template, given its selector as text. */
+export function replicatedTableRow(obj: KubeObject, now: Date, selector: string): unknown[] {
   const spec = isObject(obj.spec) ? obj.spec : {};
   const status = isObject(obj.status) ? obj.status : {};
   const [names, images] = containerCells(spec);
@@ -76,7 +81,7 @@ export function replicaSetTableRow(obj: KubeObject, now: Date): unknown[] {
     translateTimestampSince(obj.metadata.creationTimestamp, now),
     names,
     images,
-    selectorCell(spec.selector),
+    selector,
   ];
 }
 

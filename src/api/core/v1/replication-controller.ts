@@ -4,9 +4,8 @@
  * labels taken from the template's labels when unset. Served with status and scale
  * subresources; the replicationcontroller-controller keeps their pods.
  */
-import { translateTimestampSince } from '../../meta/age.ts';
-import { count, isObject } from '../../meta/shape.ts';
-import { AGE_COLUMN, column, CONTAINERS_COLUMN, IMAGES_COLUMN, SELECTOR_COLUMN, type TableColumnSpec } from '../../meta/table.ts';
+import { isObject } from '../../meta/shape.ts';
+import type { TableColumnSpec } from '../../meta/table.ts';
 import type { FieldError, KubeObject } from '../../meta/types.ts';
 import type { ResourceType } from '../../resource-type.ts';
 import { formatLabels, labelsMatch } from '../../labels/index.ts';
@@ -14,7 +13,8 @@ import { labelSelectorToSelector } from '../../labels/label-selector.ts';
 import { invalid, required } from '../../validation/field-errors.ts';
 import { validateLabels } from '../../validation/object-meta.ts';
 import { defaultPodTemplate } from './pod-spec-defaults.ts';
-import { containerCells, templateLabels, validateNonNegativeFields, validateReplicatedTemplate } from '../../apps/v1/workload.ts';
+import { replicaSetTableColumns, replicatedTableRow } from '../../apps/v1/replicaset.ts';
+import { templateLabels, validateNonNegativeFields, validateReplicatedTemplate } from '../../apps/v1/workload.ts';
 
 export const replicationControllerType: ResourceType = {
   group: '',
@@ -62,29 +62,11 @@ export function validateReplicationController(obj: KubeObject): FieldError[] {
   return errs;
 }
 
-export const replicationControllerTableColumns: readonly TableColumnSpec[] = [
-  column('Desired', 'integer', 'The number of replicas wanted.'),
-  column('Current', 'integer', 'The number of replicas that exist.'),
-  column('Ready', 'integer', 'The number of replicas that are ready.'),
-  AGE_COLUMN,
-  CONTAINERS_COLUMN,
-  IMAGES_COLUMN,
-  SELECTOR_COLUMN,
-];
+/** The columns of ReplicaSets (kubectl shows the same for ReplicationControllers). */
+export const replicationControllerTableColumns: readonly TableColumnSpec[] = replicaSetTableColumns;
 
 export function replicationControllerTableRow(obj: KubeObject, now: Date): unknown[] {
-  const spec = isObject(obj.spec) ? obj.spec : {};
-  const status = isObject(obj.status) ? obj.status : {};
-  const [names, images] = containerCells(spec);
-  return [
-    count(spec.replicas),
-    count(status.replicas),
-    count(status.readyReplicas),
-    translateTimestampSince(obj.metadata.creationTimestamp, now),
-    names,
-    images,
-    formatLabels(isObject(spec.selector) ? spec.selector : {}),
-  ];
+  return replicatedTableRow(obj, now, formatLabels(isObject(obj.spec) && isObject(obj.spec.selector) ? obj.spec.selector : {}));
 }
 
 /** The selector as the scale subresource reports it (`app=web`). */
