@@ -16,14 +16,15 @@ import { podType } from '../api/core/v1/pod.ts';
 import { serviceType } from '../api/core/v1/service.ts';
 import { nodeType } from '../api/core/v1/node.ts';
 import type { KubeObject } from '../api/meta/types.ts';
-import { Backoff, isConflict, isNotFound, isTombstone, pause, realClock, SharedInformerFactory, silentLogger, type Clientset, type Clock, type Logger } from '../client/index.ts';
+import { Backoff, isConflict, isNotFound, isTombstone, pause, realClock, SharedInformerFactory, silentLogger } from '../client/index.ts';
 import type { Pod } from './api-types.ts';
+import type { NodeAgentOptions } from './node/agent-options.ts';
 import { apiConfigSource, cachedConfigSource } from './env/config-source.ts';
 import { buildContainerLaunch } from './env/container-env.ts';
 import { apiEventRecorder, type EventRecorder } from './events.ts';
 import { readMachineInfo, type MachineInfo } from './node/machine.ts';
 import { NodeLease } from './node/node-lease.ts';
-import { DEFAULT_MAX_PODS, showsReady, type NodeConfig, type Taint } from './node/node-object.ts';
+import { DEFAULT_MAX_PODS, showsReady, type NodeConfig } from './node/node-object.ts';
 import { postNodeStatus, registerNode } from './node/node-registration.ts';
 import { containerStatusOf } from './pod/pod-status.ts';
 import { PodIpAllocator } from './pod/ip-allocator.ts';
@@ -38,32 +39,15 @@ import type { LogFollow } from './logs/log-reader.ts';
 import { LogRecorder } from './logs/log-recorder.ts';
 import { K8TS_VERSION } from './version.ts';
 
-export interface KubeletOptions {
-  readonly clientset: Clientset;
+/** Capacity defaults to the machine's CPUs and memory and 110 pods; the lease is renewed every 2.5 s. */
+export interface KubeletOptions extends NodeAgentOptions {
   readonly nodeName: string;
-  /** The node's address: InternalIP, and where the HTTPS server listens. */
-  readonly nodeIP: string;
   /** Where pod addresses come from, e.g. 127.21.1.0/24. */
   readonly podCIDR: string;
   /** Pods' directories, logs and state live under `<dataDir>/pods`. */
   readonly dataDir: string;
-  /** The server's certificate and key, and the CA client certificates must be signed by (PEM). */
-  readonly tls: { readonly certPem: string; readonly keyPem: string; readonly clientCaPem: string };
-  /** @default 10250 (0 picks a free port, for tests) */
-  readonly kubeletPort?: number;
-  readonly labels?: Readonly<Record<string, string>>;
-  /** Taints the node is registered with. */
-  readonly taints?: readonly Taint[];
-  /** Defaults: the machine's CPUs and memory, 110 pods. */
-  readonly capacity?: { readonly cpu?: string; readonly memory?: string; readonly pods?: number };
-  /** @default 2500 */
-  readonly leaseRenewIntervalMs?: number;
-  /** @default 60000 */
-  readonly statusReportIntervalMs?: number;
   /** CrashLoopBackOff timing (default 10 s doubling to 5 min). */
   readonly crashLoopBackoff?: RestartBackoffOptions;
-  readonly logger?: Logger;
-  readonly clock?: Clock;
   /** @default events written to the API */
   readonly events?: EventRecorder;
 }

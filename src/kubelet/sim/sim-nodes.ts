@@ -18,11 +18,12 @@
 import { nodeType } from '../../api/core/v1/node.ts';
 import { podType } from '../../api/core/v1/pod.ts';
 import type { KubeObject } from '../../api/meta/types.ts';
-import { isConflict, isNotFound, isTombstone, pause, realClock, SharedInformerFactory, silentLogger, type Clientset, type Clock, type Logger } from '../../client/index.ts';
+import { isConflict, isNotFound, isTombstone, pause, realClock, SharedInformerFactory, silentLogger } from '../../client/index.ts';
 import type { Pod } from '../api-types.ts';
+import type { NodeAgentOptions } from '../node/agent-options.ts';
 import { NodeLease } from '../node/node-lease.ts';
 import { readMachineInfo } from '../node/machine.ts';
-import { DEFAULT_MAX_PODS, showsReady, type NodeConfig, type Taint } from '../node/node-object.ts';
+import { DEFAULT_MAX_PODS, showsReady, type NodeConfig } from '../node/node-object.ts';
 import { postNodeStatus, registerNode } from '../node/node-registration.ts';
 import { newContainerState, recordExit, type ContainerState } from '../pod/container-state.ts';
 import { PodIpAllocator, numberToIpv4, parseCidr } from '../pod/ip-allocator.ts';
@@ -32,34 +33,23 @@ import { startKubeletServer, KUBELET_PORT, type RunningKubeletServer } from '../
 import { badRequest, notFound, type NodePods } from '../server/node-pods.ts';
 import { K8TS_VERSION } from '../version.ts';
 
-export interface SimNodesOptions {
-  readonly clientset: Clientset;
+/**
+ * Every simulated node's InternalIP is `nodeIP` (the shared server listens there); capacity
+ * defaults to 32 CPUs, 256Gi and 110 pods; leases are renewed every max(2500, count) ms (1,000
+ * nodes: 2.5 s, 5,000: 5 s).
+ */
+export interface SimNodesOptions extends NodeAgentOptions {
   /** Node names: `<baseName>-1` … `<baseName>-<count>`, or `baseName` itself when `single`. */
   readonly baseName: string;
   readonly count: number;
   /** Register exactly one node named `baseName` (an agent with `--runtime sim` and no `--sim-nodes`). */
   readonly single?: boolean;
-  /** Every simulated node's InternalIP, and where the shared server listens. */
-  readonly nodeIP: string;
   /** Split evenly among the nodes (each gets the largest power-of-two block that fits). */
   readonly podCIDR: string;
-  readonly tls: { readonly certPem: string; readonly keyPem: string; readonly clientCaPem: string };
-  /** @default 10250 (0 picks a free port) */
-  readonly kubeletPort?: number;
-  readonly labels?: Readonly<Record<string, string>>;
-  readonly taints?: readonly Taint[];
-  /** @default { cpu: '32', memory: '256Gi', pods: 110 } */
-  readonly capacity?: { readonly cpu?: string; readonly memory?: string; readonly pods?: number };
   /** Pending → Running after this long, ms. @default 500 */
   readonly startDelayMs?: number;
   /** How long a terminating pod's containers take to stop, ms (capped by its grace period). @default 0 */
   readonly stopDelayMs?: number;
-  /** @default max(2500, count) ms: 1000 nodes → 2.5 s, 5000 → 5 s */
-  readonly leaseRenewIntervalMs?: number;
-  /** @default 60000 */
-  readonly statusReportIntervalMs?: number;
-  readonly logger?: Logger;
-  readonly clock?: Clock;
 }
 
 export interface RunningSimNodes extends NodePods {
