@@ -10,19 +10,19 @@
  *   - the RSS of a sim agent holding 1,000 simulated nodes, once all are Ready.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { podType } from '../src/api/core/v1/pod.ts';
 import { nodeType } from '../src/api/core/v1/node.ts';
 import type { KubeObject } from '../src/api/meta/types.ts';
-import { Clientset } from '../src/client/index.ts';
-import { ensureCertificateAuthority, ensureKubeletServingCertificate } from '../src/pki/index.ts';
+import { Clientset, loadKubeconfig } from '../src/client/index.ts';
+import { k8tsCommand, PROCESS_AGENT_NODE_OPTIONS } from '../src/cluster/k8ts-bin.ts';
+import { buildKubeconfig, ensureCertificateAuthority, ensureKubeletServingCertificate } from '../src/pki/index.ts';
 import { writeReport, type Row } from './lib/report.ts';
 import { startBenchServer, type BenchServer } from './lib/server-process.ts';
 import { runConcurrent, summarize } from './lib/stats.ts';
 
-const K8TS = resolve(import.meta.dirname, '..', 'bin', 'k8ts.js');
 const PODS = 100;
 const CONCURRENCY = Number(process.env.K8TS_BENCH_PODS_CONCURRENCY ?? 4);
 const SIM_NODES = Number(process.env.K8TS_BENCH_SIM_NODES ?? 1000);
@@ -57,16 +57,22 @@ async function until(what: string, probe: () => Promise<boolean>, timeoutMs: num
   }
 }
 
-/** Starts `k8ts agent` for node `name` with a serving certificate from the server's CA. */
+/**
+ * Starts `k8ts agent` for node `name` with a serving certificate from the server's CA, as a
+ * cluster starts its agents: a JSON kubeconfig, the same Node options for the runtime.
+ */
 async function startAgent(server: BenchServer, name: string, ip: string, extra: string[]): Promise<{ child: ChildProcess; stderr: () => string }> {
   const pkiDir = join(server.dataDir, 'pki');
   const ca = await ensureCertificateAuthority(pkiDir, 'ca', 'k8ts-ca');
   const serving = await ensureKubeletServingCertificate(pkiDir, ca, { name, addresses: [ip] });
   const dataDir = join(server.dataDir, `agent-${name}`);
   mkdirSync(dataDir, { recursive: true });
-  const args = [
-    K8TS, 'agent',
-    '--kubeconfig', join(server.dataDir, 'kubeconfig'),
+  const admin = (await loadKubeconfig(join(server.dataDir, 'kubeconfig'))).options;
+  const kubeconfig = join(dataDir, 'kubeconfig');
+  writeFileSync(kubeconfig, buildKubeconfig({ name: 'bench', server: admin.endpoints[0]!, caPem: String(admin.ca), certPem: String(admin.cert), keyPem: String(admin.key) }, 'json'), { mode: 0o600 });
+  const [node, ...args] = k8tsCommand([
+    'agent',
+    '--kubeconfig', kubeconfig,
     '--node-name', name,
     '--node-ip', ip,
     '--data-dir', dataDir,
@@ -74,8 +80,8 @@ async function startAgent(server: BenchServer, name: string, ip: string, extra: 
     '--tls-private-key-file', serving.keyFile,
     '--client-ca-file', join(pkiDir, 'ca.crt'),
     ...extra,
-  ];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  ], extra.includes('sim') ? [] : PROCESS_AGENT_NODE_OPTIONS);
+  const child = spawn(node!, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   return { child, stderr: () => stderr };

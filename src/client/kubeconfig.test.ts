@@ -74,6 +74,19 @@ describe('parseKubeconfig()', () => {
     });
   });
 
+  it('reads a JSON kubeconfig, and YAML flow mappings that only look like JSON', async () => {
+    const config = {
+      'current-context': 'admin',
+      clusters: [{ name: 'k8ts', cluster: { server: 'https://127.0.0.1:6443', 'certificate-authority-data': b64('CA-PEM') } }],
+      users: [{ name: 'admin', user: { 'client-certificate-data': b64('CERT-PEM'), 'client-key-data': b64('KEY-PEM') } }],
+      contexts: [{ name: 'admin', context: { cluster: 'k8ts', user: 'admin' } }],
+    };
+    const json = await parseKubeconfig(JSON.stringify(config, null, 2), '/cfg', readRef);
+    assert.deepEqual(json.options, (await parseKubeconfig(text, '/cfg', readRef)).options);
+    const flow = `{current-context: admin, contexts: [{name: admin, context: {cluster: c}}], clusters: [{name: c, cluster: {server: 'https://h:6443'}}]}`;
+    assert.deepEqual((await parseKubeconfig(flow, '/cfg', readRef)).options, { endpoints: ['https://h:6443'] });
+  });
+
   it('names what is missing', async () => {
     await assert.rejects(parseKubeconfig(text, '/cfg', readRef, 'nope'), /context "nope" is not defined/);
     await assert.rejects(parseKubeconfig(text, '/cfg', readRef, 'broken'), /cluster "missing" is not defined/);

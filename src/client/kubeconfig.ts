@@ -7,7 +7,6 @@
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { delimiter, dirname, isAbsolute, join } from 'node:path';
-import { parse } from 'yaml';
 import type { RestClientOptions } from './rest-client.ts';
 
 /** What a kubeconfig context resolves to. */
@@ -43,6 +42,22 @@ export function defaultKubeconfigPath(): string {
 }
 
 /**
+ * A kubeconfig's data. JSON (which is YAML too, and what k8ts writes for its node agents) is
+ * read without the YAML parser: loading that library costs a long-running process some 13 MB.
+ */
+async function parseConfigText(text: string): Promise<unknown> {
+  if (text.trimStart().startsWith('{')) {
+    try {
+      return JSON.parse(text);
+    } catch {
+      // Not JSON after all (a YAML flow mapping): the YAML parser reads it or says what is wrong.
+    }
+  }
+  const { parse } = await import('yaml');
+  return parse(text);
+}
+
+/**
  * Parses kubeconfig text. `readFile` loads referenced files (already resolved to absolute
  * paths); tests pass a fake.
  * @param context the context to use; the file's current-context when omitted
@@ -53,7 +68,7 @@ export async function parseKubeconfig(
   readRef: (path: string) => Promise<string>,
   context?: string,
 ): Promise<KubeconfigSelection> {
-  const doc = (parse(text) ?? {}) as Record<string, unknown>;
+  const doc = ((await parseConfigText(text)) ?? {}) as Record<string, unknown>;
   const contextName = context ?? str(doc['current-context']);
   if (contextName === undefined) throw new Error('Cannot load kubeconfig: no context given and current-context is not set');
   const ctx = pick(doc.contexts, contextName, 'context', 'context');

@@ -102,7 +102,7 @@ export async function prepareWorkerFiles(dir: string, record: ClusterRecord, pki
   const client = await ensureClientCertificate(nodePki, 'kubelet-client', pki.ca, `system:node:${node.name}`, ['system:nodes']);
   const serving = await ensureLeafCertificate(nodePki, 'kubelet', pki.ca, { commonName: `system:node:${node.name}`, usages: ['server'], ipAddresses: [node.address], dnsNames: [node.name] });
   const kubeconfig = join(dataDir, 'kubeconfig');
-  await writePrivateFile(kubeconfig, buildKubeconfig({ name: contextName(record.name), server: apiServerUrl(record), caPem: pki.ca.pem.certPem, certPem: client.certPem, keyPem: client.keyPem }));
+  await writePrivateFile(kubeconfig, buildKubeconfig({ name: contextName(record.name), server: apiServerUrl(record), caPem: pki.ca.pem.certPem, certPem: client.certPem, keyPem: client.keyPem }, 'json'));
   return { dataDir, kubeconfig, servingCertFile: serving.certFile, servingKeyFile: serving.keyFile, caFile };
 }
 

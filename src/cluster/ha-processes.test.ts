@@ -4,6 +4,7 @@ import type { EtcdMemberTlsFiles } from './etcd-member.ts';
 import { findEtcdBinary } from './etcd-member.ts';
 import { haNode, planHaRecord, resolveLayout } from './ha-plan.ts';
 import { agentProcess, etcdProcess, lbProcess, podCidrOf, serverProcess } from './ha-processes.ts';
+import { K8TS_BIN } from './k8ts-bin.ts';
 
 const tls: EtcdMemberTlsFiles = { caFile: '/e/ca.crt', serverCertFile: '/e/s.crt', serverKeyFile: '/e/s.key', peerCertFile: '/e/p.crt', peerKeyFile: '/e/p.key' };
 const serverFiles = { dataDir: '/d/nodes/cp-2', etcdClient: { caFile: '/d/etcd/pki/ca.crt', certFile: '/d/etcd/pki/cp-2-client.crt', keyFile: '/d/etcd/pki/cp-2-client.key' } };
@@ -56,7 +57,7 @@ describe('HA process command lines', () => {
     assert.equal(worker.address, '127.10.5.102');
     assert.equal(podCidrOf(stacked, worker), '127.25.102.0/24');
     const argv = agentProcess(stacked, worker, { dataDir: '/d/nodes/worker-2', kubeconfig: '/d/nodes/worker-2/kubeconfig', servingCertFile: '/k.crt', servingKeyFile: '/k.key', caFile: '/ca.crt' }).argv;
-    assert.equal(argv[2], 'agent');
+    assert.deepEqual(argv.slice(1, 4), ['--max-semi-space-size=1', K8TS_BIN, 'agent'], 'a process-runtime agent runs with a small young generation');
     assert.deepEqual(argv.flatMap((a, i) => (a === '--server' ? [argv[i + 1]] : [])), ['https://127.10.5.1:6443', 'https://127.10.5.2:6443', 'https://127.10.5.3:6443']);
     for (const [flag, expected] of [
       ['--kubeconfig', '/d/nodes/worker-2/kubeconfig'],

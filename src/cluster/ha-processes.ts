@@ -17,7 +17,7 @@ import { clusterCaFile, etcdDir, lbBackendsFile, lbDir, processName, type Compon
 import { memberPaths } from './etcd-layout.ts';
 import type { EtcdMemberTlsFiles } from './etcd-member.ts';
 import type { NodeServerFiles, WorkerFiles } from './ha-pki.ts';
-import { k8tsCommand } from './k8ts-bin.ts';
+import { k8tsCommand, PROCESS_AGENT_NODE_OPTIONS } from './k8ts-bin.ts';
 import { serverUrl } from './server-files.ts';
 
 /** One process to start. */
@@ -159,6 +159,7 @@ export function agentProcess(record: ClusterRecord, node: NodeRecord, files: Wor
   const servers = clusterNodes(record)
     .filter((n) => n.role === 'control-plane')
     .flatMap((n) => ['--server', nodeApiServerUrl(n)]);
+  const runtime = record.workerRuntime ?? 'process';
   const argv = k8tsCommand([
     'agent',
     '--kubeconfig',
@@ -171,7 +172,7 @@ export function agentProcess(record: ClusterRecord, node: NodeRecord, files: Wor
     '--pod-cidr',
     nodePodCidr(record.index, nodeHost(node.name)),
     '--runtime',
-    record.workerRuntime ?? 'process',
+    runtime,
     '--data-dir',
     files.dataDir,
     '--tls-cert-file',
@@ -180,7 +181,7 @@ export function agentProcess(record: ClusterRecord, node: NodeRecord, files: Wor
     files.servingKeyFile,
     '--client-ca-file',
     files.caFile,
-  ]);
+  ], runtime === 'process' ? PROCESS_AGENT_NODE_OPTIONS : []);
   return { name: processName(node.name, 'agent'), node: node.name, component: 'agent', argv };
 }
 

@@ -50,6 +50,11 @@ describe('buildKubeconfig', () => {
     assert.deepEqual(doc.users, [{ name: 'k8ts-dev', user: { 'client-certificate-data': b64(entry.certPem), 'client-key-data': b64(entry.keyPem) } }]);
     assert.deepEqual(doc.contexts, [{ name: 'k8ts-dev', context: { cluster: 'k8ts-dev', user: 'k8ts-dev' } }]);
   });
+
+  it('writes the same kubeconfig as JSON when asked', () => {
+    const json = buildKubeconfig(entry, 'json');
+    assert.deepEqual(JSON.parse(json), parse(buildKubeconfig(entry)));
+  });
 });
 
 describe('mergeKubeconfig', () => {

@@ -33,21 +33,23 @@ function entryItems(entry: KubeconfigEntry): Record<ListName, Record<string, unk
   };
 }
 
-/** A kubeconfig holding only `entry`, its context current. */
-export function buildKubeconfig(entry: KubeconfigEntry): string {
+/**
+ * A kubeconfig holding only `entry`, its context current: YAML as people expect to read it, or
+ * JSON (equally valid for kubectl) for the files of long-running components, which then read it
+ * without loading a YAML parser.
+ */
+export function buildKubeconfig(entry: KubeconfigEntry, format: 'yaml' | 'json' = 'yaml'): string {
   const items = entryItems(entry);
-  return stringify(
-    {
-      apiVersion: 'v1',
-      kind: 'Config',
-      preferences: {},
-      clusters: [items.clusters],
-      users: [items.users],
-      contexts: [items.contexts],
-      'current-context': entry.name,
-    },
-    { lineWidth: 0 },
-  );
+  const config = {
+    apiVersion: 'v1',
+    kind: 'Config',
+    preferences: {},
+    clusters: [items.clusters],
+    users: [items.users],
+    contexts: [items.contexts],
+    'current-context': entry.name,
+  };
+  return format === 'json' ? `${JSON.stringify(config, null, 2)}\n` : stringify(config, { lineWidth: 0 });
 }
 
 const isNull = (node: unknown): boolean => node === null || node === undefined || (isScalar(node) && node.value === null);
