@@ -9,6 +9,7 @@
  * Calling contract: every key returned by `get` must be passed to `done` exactly once.
  */
 import type { Clock } from './clock.ts';
+import { Fifo } from './fifo.ts';
 import { realClock } from './clock.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 import { ItemExponentialRateLimiter } from './rate-limiter.ts';
@@ -26,7 +27,7 @@ export class WorkQueue<K = string> {
   readonly #clock: Clock;
   readonly #rateLimiter: RateLimiter<K>;
   /** Keys waiting for a worker, oldest first. Invariant: each is also in #dirty and never in #processing. */
-  readonly #queue: K[] = [];
+  readonly #queue = new Fifo<K>();
   /** Keys that need processing: every queued key, plus held keys added again since `get`. */
   readonly #dirty = new Set<K>();
   /** Keys held by a worker (between `get` and `done`). */

@@ -6,7 +6,7 @@ import type { KubeObject } from '../api/meta/types.ts';
 import type { ResourceType } from '../api/resource-type.ts';
 import { apiVersionOf } from '../api/resource-type.ts';
 import type { DeletedFinalStateUnknown, RateLimiter } from '../client/index.ts';
-import { isTombstone, objectKey, pause, WorkQueue } from '../client/index.ts';
+import { isTombstone, objectKey, pause, WorkQueue, yieldIfBusy } from '../client/index.ts';
 import type { ControllerContext, ControllerDescriptor, ReconcileResult, Watch } from './controller.ts';
 import { isSelfRunning, TerminalError } from './controller.ts';
 
@@ -43,7 +43,9 @@ export interface ProcessQueueOptions {
  * - success: forget the key's failures; requeue after `requeueAfterMs` when asked;
  * - TerminalError: forget, log, do not retry (a later change of the object queues it again);
  * - any other error: retry with the key's exponential backoff.
- * Once `signal` aborts, outcomes are ignored (the queue is shutting down anyway).
+ * Once `signal` aborts, outcomes are ignored (the queue is shutting down anyway). Workers let
+ * the event loop turn every 10 ms of continuous work (`yieldIfBusy`), so a long queue of
+ * reconciles that need no I/O cannot starve the process's timers and sockets.
  */
 export async function processQueue(
   queue: WorkQueue<string>,
@@ -76,6 +78,7 @@ export async function processQueue(
       } finally {
         queue.done(key);
       }
+      await yieldIfBusy();
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, opts.workers) }, worker));

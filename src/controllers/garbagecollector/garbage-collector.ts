@@ -39,9 +39,16 @@ function hasFinalizer(obj: KubeObject, finalizer: string): boolean {
   return (obj.metadata.finalizers ?? []).includes(finalizer);
 }
 
-/** The uids an event about `obj` should wake: itself, its owners, and — once it is being deleted — its dependents. */
+/**
+ * The uids an event about `obj` should wake: its owners, and itself when there is something to
+ * decide (it has owners, or it is being deleted); its dependents once it is being deleted are
+ * woken by the handlers. An object with neither is never queued: of a cluster's many such
+ * objects (ConfigMaps, Secrets), none is the collector's business.
+ */
 function uidsOf(obj: KubeObject): string[] {
-  return [obj.metadata.uid ?? '', ...(obj.metadata.ownerReferences ?? []).map((r) => r.uid)].filter((u) => u !== '');
+  const owners = (obj.metadata.ownerReferences ?? []).map((r) => r.uid);
+  const self = owners.length > 0 || obj.metadata.deletionTimestamp !== undefined ? [obj.metadata.uid ?? ''] : [];
+  return [...self, ...owners].filter((u) => u !== '');
 }
 
 /** Owner states; see the file comment. */
