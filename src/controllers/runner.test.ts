@@ -1,13 +1,13 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ResourceType } from '../api/resource-type.ts';
-import { Clientset, SharedInformerFactory, silentLogger } from '../client/index.ts';
+import { Clientset, SharedInformerFactory, silentLogger, WorkQueue } from '../client/index.ts';
 import { FakeApi } from '../client/testing/fake-api.ts';
 import { FakeClock } from '../client/testing/fake-clock.ts';
 import { waitFor } from '../client/testing/wait-for.ts';
 import type { ControllerContext, ControllerDescriptor, Reconciler, ReconcileResult } from './controller.ts';
 import { TerminalError } from './controller.ts';
-import { ownerKeys, runController } from './runner.ts';
+import { ownerKeys, processQueue, runController } from './runner.ts';
 import { DEFAULT_CONTROLLER_SETTINGS } from './settings.ts';
 
 const widgets: ResourceType = {
@@ -239,5 +239,26 @@ describe('runController()', () => {
       clientset.close();
       await api.close();
     }
+  });
+
+  it('workers draining a long queue of reconciles that need no I/O let timers run meanwhile', async () => {
+    const queue = new WorkQueue<string>();
+    for (let i = 0; i < 200; i++) queue.add(`k${i}`);
+    let reconciled = 0;
+    let reconciledWhenTimerRan = -1;
+    setTimeout(() => (reconciledWhenTimerRan = reconciled), 0);
+    const ac = new AbortController();
+    const reconcile = async (): Promise<ReconcileResult> => {
+      const until = performance.now() + 1;
+      while (performance.now() < until) {
+        // Spin: a reconcile that finds nothing to do still costs CPU.
+      }
+      if (++reconciled === 200) queue.shutDown();
+      return {};
+    };
+    await processQueue(queue, reconcile, { name: 'spinner', workers: 2, ctx: { logger: silentLogger } }, ac.signal);
+    assert.equal(reconciled, 200);
+    // 1 ms per reconcile: a timer due at once must not wait for all 200 (it runs after ~10).
+    assert.ok(reconciledWhenTimerRan >= 0 && reconciledWhenTimerRan < 100, `the timer ran after ${reconciledWhenTimerRan} reconciles`);
   });
 });
