@@ -183,6 +183,9 @@ export async function runApiBench(): Promise<string> {
     await runConcurrent(LIST_SIZE, CONCURRENCY, async (i) => {
       await expectStatus(server.call(agent, 'POST', '/api/v1/namespaces/bench-list/pods', pod(i)), 201);
     });
+    await runConcurrent(LIST_RUNS / 10, 1, async () => {
+      await expectStatus(server.call(agent, 'GET', '/api/v1/namespaces/bench-list/pods'), 200);
+    });
     const listOne = await runConcurrent(LIST_RUNS, 1, async () => {
       await expectStatus(server.call(agent, 'GET', '/api/v1/namespaces/bench-list/pods'), 200);
     });
