@@ -171,9 +171,6 @@ export async function runApiBench(): Promise<string> {
     await runConcurrent(WARMUP_OPS, CONCURRENCY, async (i) => {
       await expectStatus(server.call(agent, 'PUT', `${warmupPath}/cm-${i}`, configMap(i, 'u')), 200);
     });
-    await runConcurrent(WARMUP_OPS, CONCURRENCY, async (i) => {
-      await expectStatus(server.call(agent, 'PUT', `${warmupPath}/cm-${i}`, configMap(i, 'u')), 200);
-    });
     const update = await runConcurrent(OBJECTS, CONCURRENCY, async (i) => {
       await expectStatus(server.call(agent, 'PUT', `${CM_PATH}/cm-${i}`, configMap(i, 'u')), 200);
     });

@@ -80,7 +80,7 @@ async function startAgent(server: BenchServer, name: string, ip: string, extra: 
     '--tls-private-key-file', serving.keyFile,
     '--client-ca-file', join(pkiDir, 'ca.crt'),
     ...extra,
-  ], extra.includes('sim') ? [] : PROCESS_AGENT_NODE_OPTIONS);
+  ], extra[extra.indexOf('--runtime') + 1] === 'sim' ? [] : PROCESS_AGENT_NODE_OPTIONS);
   const child = spawn(node!, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));

@@ -18,6 +18,17 @@ async function k8ts(...args: string[]): Promise<{ code: number; out: string; err
 }
 
 describe('k8ts CLI', () => {
+  it('loads each command under its own name: `k8ts <command> --help` shows that command', async () => {
+    const all = await k8ts('--help');
+    const names = [...all.out.matchAll(/^ {2}([a-z-]+) /gm)].map((m) => m[1]!).filter((n) => n !== 'help');
+    assert.ok(names.length >= 11, all.out);
+    for (const name of names) {
+      const r = await k8ts(name, '--help');
+      assert.equal(r.code, 0, name);
+      assert.match(r.out, new RegExp(`^Usage: k8ts ${name} `, 'm'), name);
+    }
+  });
+
   it('exits 2 with the flag named for bad flag values', async () => {
     const cases: Array<[string[], RegExp]> = [
       [['server', '--port', 'abc'], /^error: --port must be an integer 1-65535, got "abc"$/m],

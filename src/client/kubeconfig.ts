@@ -43,7 +43,8 @@ export function defaultKubeconfigPath(): string {
 
 /**
  * A kubeconfig's data. JSON (which is YAML too, and what k8ts writes for its node agents) is
- * read without the YAML parser: loading that library costs a long-running process some 13 MB.
+ * read without the YAML parser, whose loading a long-running process would otherwise carry.
+ * (Unlike YAML, JSON.parse lets a repeated key's last value win; kubeconfigs never repeat keys.)
  */
 async function parseConfigText(text: string): Promise<unknown> {
   if (text.trimStart().startsWith('{')) {

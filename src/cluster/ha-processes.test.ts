@@ -37,7 +37,9 @@ describe('HA process command lines', () => {
     const withWorkers = planHaRecord('dev', 5, resolveLayout({ controlPlanes: 3, workers: 1, workerRuntime: 'sim' }), new Date(0));
     assert.equal(value(serverProcess(withWorkers, cp2, serverFiles).argv, '--register-with-taints'), 'node-role.kubernetes.io/control-plane:NoSchedule');
     const worker = withWorkers.nodes!.find((n) => n.role === 'worker')!;
-    assert.equal(value(agentProcess(withWorkers, worker, { dataDir: '/w', kubeconfig: '/w/k', servingCertFile: '/k.crt', servingKeyFile: '/k.key', caFile: '/ca.crt' }).argv, '--runtime'), 'sim');
+    const simAgent = agentProcess(withWorkers, worker, { dataDir: '/w', kubeconfig: '/w/k', servingCertFile: '/k.crt', servingKeyFile: '/k.key', caFile: '/ca.crt' }).argv;
+    assert.equal(value(simAgent, '--runtime'), 'sim');
+    assert.equal(simAgent[1], K8TS_BIN, 'a sim agent keeps the default Node options');
   });
 
   it('an etcd member bootstraps with the initial members, or joins with the membership it was announced into', { skip: findEtcdBinary() === undefined ? 'no etcd binary' : false }, () => {

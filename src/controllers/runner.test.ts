@@ -258,7 +258,8 @@ describe('runController()', () => {
     };
     await processQueue(queue, reconcile, { name: 'spinner', workers: 2, ctx: { logger: silentLogger } }, ac.signal);
     assert.equal(reconciled, 200);
-    // 1 ms per reconcile: a timer due at once must not wait for all 200 (it runs after ~10).
-    assert.ok(reconciledWhenTimerRan >= 0 && reconciledWhenTimerRan < 100, `the timer ran after ${reconciledWhenTimerRan} reconciles`);
+    // At least 1 ms per reconcile and 10 ms slices: a timer due at once runs after about 10 of
+    // the 200 (a slower machine makes it fewer), not after all of them.
+    assert.ok(reconciledWhenTimerRan >= 0 && reconciledWhenTimerRan <= 30, `the timer ran after ${reconciledWhenTimerRan} reconciles`);
   });
 });

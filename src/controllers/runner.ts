@@ -43,9 +43,10 @@ export interface ProcessQueueOptions {
  * - success: forget the key's failures; requeue after `requeueAfterMs` when asked;
  * - TerminalError: forget, log, do not retry (a later change of the object queues it again);
  * - any other error: retry with the key's exponential backoff.
- * Once `signal` aborts, outcomes are ignored (the queue is shutting down anyway). Workers let
- * the event loop turn every 10 ms of continuous work (`yieldIfBusy`), so a long queue of
- * reconciles that need no I/O cannot starve the process's timers and sockets.
+ * Once `signal` aborts, outcomes are ignored (the queue is shutting down anyway). Before each
+ * reconcile a worker lets the event loop turn if the process has worked for a 10 ms slice
+ * without one (`yieldIfBusy`), so a long queue of reconciles that need no I/O cannot starve the
+ * process's timers and sockets.
  */
 export async function processQueue(
   queue: WorkQueue<string>,
@@ -71,6 +72,7 @@ export async function processQueue(
   const worker = async (): Promise<void> => {
     for (let key = await queue.get(); key !== undefined; key = await queue.get()) {
       try {
+        await yieldIfBusy();
         if (signal.aborted) continue;
         settle(key, { result: await reconcile(key, signal) });
       } catch (error) {
@@ -78,7 +80,6 @@ export async function processQueue(
       } finally {
         queue.done(key);
       }
-      await yieldIfBusy();
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, opts.workers) }, worker));

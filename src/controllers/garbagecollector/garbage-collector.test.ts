@@ -96,6 +96,36 @@ describe('garbage collector', () => {
     });
   });
 
+  it('lets a foreground owner go once its blocking dependent drops the reference', async () => {
+    await withGc(async (h, client) => {
+      const a = h.api.put(deploymentType, owner('a'));
+      const held = cm('held', [ref(a, deploymentType, { blockOwnerDeletion: true })]);
+      h.api.put(configMapType, { ...held, metadata: { ...held.metadata, finalizers: ['example.com/hold'] } });
+      await h.quiesce();
+      await client.resource(deploymentType).delete('a', { namespace: 'ns', propagationPolicy: 'Foreground' });
+      await h.until(() => get(h, configMapType, 'held')?.metadata.deletionTimestamp !== undefined, 'the blocking dependent being deleted');
+      await h.quiesce();
+      assert.ok(get(h, deploymentType, 'a'), 'the owner waits for its blocking dependent');
+      const current = get(h, configMapType, 'held')!;
+      h.api.put(configMapType, { ...current, metadata: { ...current.metadata, ownerReferences: [] } });
+      await h.until(() => get(h, deploymentType, 'a') === undefined, 'the owner to go once nothing blocks it');
+      assert.ok(get(h, configMapType, 'held'), 'the former dependent stays: it is no longer the owner\'s');
+    });
+  });
+
+  it('sends no requests about objects that have no owners and are not being deleted', async () => {
+    await withGc(async (h) => {
+      for (let i = 0; i < 50; i++) h.api.put(configMapType, cm(`plain-${i}`));
+      await h.quiesce();
+      const before = h.api.requests.length;
+      h.api.put(configMapType, cm('plain-late'));
+      await h.quiesce();
+      const calls = h.api.requests.slice(before).filter((r) => !r.url.includes('watch=true'));
+      assert.deepEqual(calls.map((r) => `${r.method} ${r.url}`), []);
+      assert.ok(get(h, configMapType, 'plain-0') && get(h, configMapType, 'plain-late'), 'nothing is collected');
+    });
+  });
+
   it('monitors types the server starts serving later, once it rediscovers', async () => {
     await withGc(async (h) => {
       const gadgets: ResourceType = { group: 'late.example.com', version: 'v1', kind: 'Gadget', resource: 'gadgets', singular: 'gadget', listKind: 'GadgetList', namespaced: true, shortNames: [], categories: [] };
