@@ -58,4 +58,3 @@ export { decodeWatchStream, WatchDecodeError } from './watch-decoder.ts';
 export type { WatchEvent, WatchEventType } from './watch-decoder.ts';
 export { WorkQueue } from './work-queue.ts';
 export type { WorkQueueOptions } from './work-queue.ts';
-export { yieldIfBusy } from './event-loop.ts';

@@ -6,7 +6,8 @@ import type { KubeObject } from '../api/meta/types.ts';
 import type { ResourceType } from '../api/resource-type.ts';
 import { apiVersionOf } from '../api/resource-type.ts';
 import type { DeletedFinalStateUnknown, RateLimiter } from '../client/index.ts';
-import { isTombstone, objectKey, pause, WorkQueue, yieldIfBusy } from '../client/index.ts';
+import { isTombstone, objectKey, pause, WorkQueue } from '../client/index.ts';
+import { yieldIfBusy } from '../util/event-loop.ts';
 import type { ControllerContext, ControllerDescriptor, ReconcileResult, Watch } from './controller.ts';
 import { isSelfRunning, TerminalError } from './controller.ts';
 

@@ -9,7 +9,7 @@ import { badRequest, methodNotAllowed, notFound, pathNotFound } from '../errors.
 import { tableContentType, wantsTable } from '../http/negotiation.ts';
 import { decodeObjectBody } from '../http/object-body.ts';
 import { mediaType, readBody } from '../http/request-body.ts';
-import { addWarnings, successStatus, writeJson } from '../http/respond.ts';
+import { addWarnings, successStatus, writeJson, writeJsonList } from '../http/respond.ts';
 import type { ServedResource } from '../registry/api-registry.ts';
 import type { GenericStore, UpdateTarget } from '../registry/generic-store.ts';
 import { parseListOptions } from '../registry/list-options.ts';
@@ -139,7 +139,7 @@ async function handleMain(ctx: RequestContext, info: ResourceRequestInfo, store:
         const t = buildTable(store.strategy, list.items, list.metadata, { include, version: table, withColumns: true, now: new Date() });
         return writeJson(ctx.res, 200, t, tableContentType(table));
       }
-      return writeJson(ctx.res, 200, list);
+      return writeJsonList(ctx.res, 200, list);
     }
     case 'watch': {
       const options = parseListOptions(q);
