@@ -15,6 +15,7 @@
 import type { KubeObject } from '../../api/meta/types.ts';
 import { CompactedError, StorageClosedError } from '../../storage/errors.ts';
 import type { Storage, WatchEvent } from '../../storage/storage.ts';
+import { yieldIfBusy } from '../../util/event-loop.ts';
 import { decodeObject } from './codec.ts';
 
 export type CacheEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
@@ -203,7 +204,17 @@ export class WatchCache {
     while (!signal.aborted) {
       try {
         for await (const batch of this.#storage.watch(this.#prefix, this.#revision, signal)) {
-          for (const event of batch) this.#apply(event);
+          for (let i = 0; i < batch.length; i++) {
+            this.#apply(batch[i]!);
+            // A long batch (the store catching up after a stall) fanned out to many watchers can
+            // take most of a second: let the process's timers and sockets run between revisions
+            // (never inside one, whose events a watch from its revision must get together).
+            const next = batch[i + 1];
+            if (next !== undefined && next.kv.modRevision !== batch[i]!.kv.modRevision) {
+              await yieldIfBusy();
+              if (signal.aborted) return;
+            }
+          }
           backoffMs = 50;
         }
       } catch (err) {
