@@ -15,6 +15,7 @@ import { podDisruptionBudgetType } from '../../src/api/policy/v1/pod-disruption-
 import { protobufBody, ProtoWriter } from '../../src/api/protobuf/testing/proto-writer.ts';
 import { waitFor } from '../../src/client/testing/wait-for.ts';
 import { startControllerCluster, type ControllerCluster } from '../support/controller-cluster.ts';
+import { isPodReady } from '../../src/api/core/v1/pod-conditions.ts';
 
 const NS = 'pdb';
 const PB = 'application/vnd.kubernetes.protobuf';
@@ -32,16 +33,15 @@ after(async () => {
 
 const budgets = () => cluster.client.resource(podDisruptionBudgetType);
 const budget = (name: string): Promise<KubeObject> => budgets().get(name, { namespace: NS });
-const isReady = (p: KubeObject): boolean => (p.status?.conditions ?? []).some((c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True');
 async function readyPods(selector: string): Promise<KubeObject[]> {
   const pods = (await cluster.client.resource(podType).list({ namespace: NS, labelSelector: selector })).items;
-  return pods.filter((p) => p.metadata.deletionTimestamp === undefined && isReady(p));
+  return pods.filter((p) => p.metadata.deletionTimestamp === undefined && isPodReady(p));
 }
 
 /** Marks every running, unready pod of the selector ready (a kubelet whose probes now pass). */
 async function readyAll(selector: string): Promise<number> {
   const pods = (await cluster.client.resource(podType).list({ namespace: NS, labelSelector: selector })).items;
-  const waiting = pods.filter((p) => p.metadata.deletionTimestamp === undefined && p.status?.phase === 'Running' && !isReady(p));
+  const waiting = pods.filter((p) => p.metadata.deletionTimestamp === undefined && p.status?.phase === 'Running' && !isPodReady(p));
   for (const p of waiting) await cluster.kubelet.markReady(p);
   return (await readyPods(selector)).length;
 }

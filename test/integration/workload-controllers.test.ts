@@ -16,6 +16,7 @@ import type { KubeObject } from '../../src/api/meta/types.ts';
 import { resourcePath } from '../../src/api/resource-type.ts';
 import { waitFor } from '../../src/client/testing/wait-for.ts';
 import { startControllerCluster, type ControllerCluster } from '../support/controller-cluster.ts';
+import { isPodReady } from '../../src/api/core/v1/pod-conditions.ts';
 
 let cluster: ControllerCluster;
 const NS = 'apps';
@@ -32,7 +33,6 @@ after(async () => {
 const deployments = () => cluster.client.resource(deploymentType);
 const getDeployment = (name: string): Promise<KubeObject> => deployments().get(name, { namespace: NS });
 const listPods = async (selector: string): Promise<KubeObject[]> => (await cluster.client.resource(podType).list({ namespace: NS, labelSelector: selector })).items;
-const isReady = (p: KubeObject): boolean => (p.status?.conditions ?? []).some((c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True');
 const live = (pods: KubeObject[]): KubeObject[] => pods.filter((p) => p.metadata.deletionTimestamp === undefined && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed');
 
 /** What `kubectl rollout status` waits for. */
@@ -43,7 +43,7 @@ function rolledOut(d: KubeObject): boolean {
 
 /** Readies every live pod of the selector, one per call: a kubelet whose probes pass slowly. */
 async function readyOne(selector: string): Promise<void> {
-  const next = live(await listPods(selector)).find((p) => !isReady(p) && p.status?.phase === 'Running');
+  const next = live(await listPods(selector)).find((p) => !isPodReady(p) && p.status?.phase === 'Running');
   if (next !== undefined) await cluster.kubelet.markReady(next);
 }
 
@@ -65,7 +65,7 @@ describe('workload controllers against the apiserver', () => {
     const d = await getDeployment('web');
     assert.equal(d.status.availableReplicas, 3);
     assert.equal((d.status.conditions as { type: string; status: string }[]).find((c) => c.type === 'Available')?.status, 'True');
-    assert.equal(live(await listPods('app=web')).filter(isReady).length, 3);
+    assert.equal(live(await listPods('app=web')).filter(isPodReady).length, 3);
     assert.equal(d.metadata.annotations?.['deployment.kubernetes.io/revision'], '1');
   });
 
@@ -75,7 +75,7 @@ describe('workload controllers against the apiserver', () => {
     const steps: string[] = [];
     await waitFor(async () => {
       const pods = live(await listPods('app=web'));
-      const ready = pods.filter(isReady).length;
+      const ready = pods.filter(isPodReady).length;
       steps.push(`${pods.length}/${ready}`);
       assert.ok(pods.length <= 4, `at most replicas + maxSurge = 4 pods, saw ${pods.length} (steps ${steps.join(' ')})`);
       assert.ok(ready >= 2, `at least replicas - maxUnavailable = 2 ready pods, saw ${ready} (steps ${steps.join(' ')})`);
