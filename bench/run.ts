@@ -7,6 +7,7 @@ import { runApiBench } from './api-bench.ts';
 import { runHaBench } from './ha-bench.ts';
 import { runPodsBench } from './pods-bench.ts';
 import { runSchedulerBench } from './scheduler-bench.ts';
+import { warmCompileCache } from './lib/warm-compile-cache.ts';
 import { silenceIpServerNameWarning } from '../src/util/ip-servername-warning.ts';
 
 silenceIpServerNameWarning();
@@ -27,6 +28,7 @@ for (const name of names) {
     process.exit(2);
   }
 }
+await warmCompileCache();
 for (const name of names) {
   process.stdout.write(`${await SUITES[name]!()}\n`);
 }

@@ -3,6 +3,7 @@
 // file only checks the Node version and hands over to src/cmd/k8ts.ts.
 import module from 'node:module';
 import process from 'node:process';
+import { setTimeout } from 'node:timers';
 
 const major = Number(process.versions.node.split('.')[0]);
 if (major < 24) {
@@ -16,4 +17,8 @@ if (major < 24) {
 // off) keeps the type-stripped, compiled modules: later runs skip the type stripper, start
 // faster and use some 30 MB less memory, which adds up over a cluster's many k8ts processes.
 module.enableCompileCache?.();
+// Node writes that cache when the process exits, and a server or agent is often stopped with
+// SIGKILL (`k8ts node kill`, crashes) and never exits: write what its start-up compiled. Modules
+// loaded later are written at exit.
+setTimeout(() => module.flushCompileCache?.(), 3000).unref();
 await import('../src/cmd/k8ts.ts');

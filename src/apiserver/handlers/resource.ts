@@ -14,6 +14,7 @@ import type { ServedResource } from '../registry/api-registry.ts';
 import type { GenericStore, UpdateTarget } from '../registry/generic-store.ts';
 import { parseListOptions } from '../registry/list-options.ts';
 import { buildTable, parseIncludeObject } from '../registry/table.ts';
+import { serialize } from '../registry/watch-cache.ts';
 import type { ResourceRequestInfo } from '../request-info.ts';
 import { readDeleteOptions } from './delete-options.ts';
 import { handleApply } from './apply.ts';
@@ -64,8 +65,11 @@ function dryRun(ctx: RequestContext): boolean {
   return parseDryRun(ctx.url.searchParams.getAll('dryRun'));
 }
 
-/** Writes one object, as a one-row Table when the client asked for Table output. */
-function writeObject(ctx: RequestContext, store: GenericStore, code: number, obj: KubeObject): void {
+/**
+ * Writes one object, as a one-row Table when the client asked for Table output. A `shared`
+ * object (one of the watch cache's, see GenericStore.getShared) is encoded once for all readers.
+ */
+function writeObject(ctx: RequestContext, store: GenericStore, code: number, obj: KubeObject, shared = false): void {
   const table = ctx.req.method === 'GET' ? wantsTable(ctx.req) : undefined;
   if (table !== undefined) {
     const include = parseIncludeObject(ctx.url.searchParams.get('includeObject'));
@@ -78,7 +82,7 @@ function writeObject(ctx: RequestContext, store: GenericStore, code: number, obj
     writeJson(ctx.res, code, t, tableContentType(table));
     return;
   }
-  writeJson(ctx.res, code, obj);
+  writeJson(ctx.res, code, shared ? serialize(obj) : obj);
 }
 
 export async function handleResource(ctx: RequestContext, info: ResourceRequestInfo, served: ServedResource): Promise<void> {
@@ -128,7 +132,7 @@ async function handleMain(ctx: RequestContext, info: ResourceRequestInfo, store:
   const q = ctx.url.searchParams;
   switch (info.verb) {
     case 'get':
-      return writeObject(ctx, store, 200, await store.get(namespace, info.name));
+      return writeObject(ctx, store, 200, await store.getShared(namespace, info.name), true);
     case 'list': {
       const options = parseListOptions(q);
       const list = await store.list(namespace, options);

@@ -60,4 +60,30 @@ describe('ApiRegistry at run time', () => {
     await registry.stop();
     await storage.close();
   });
+
+  it('getShared answers from storage, reusing the cached object only when it is that revision', async () => {
+    const storage = new MemoryStorage();
+    const registry = new ApiRegistry(storage, () => {});
+    await registry.add(namespaceStrategy);
+    const beta = (await registry.add(defineStrategy({ type: widgets('v1beta1'), storageVersion: 'v1' }))).store;
+    const created = await beta.create('', { metadata: { name: 'w' } }, { dryRun: false });
+    for (let i = 0; i < 500 && beta.cache.get('/registry/example.com/widgets/w') === undefined; i++) await new Promise((r) => setTimeout(r, 10));
+    const cached = beta.cache.get('/registry/example.com/widgets/w')!;
+    const first = await beta.getShared('', 'w');
+    assert.equal(first, await beta.getShared('', 'w'), 'one object for every reader of that revision');
+    assert.equal(first, beta.present(cached));
+    assert.equal(first.apiVersion, 'example.com/v1beta1');
+    assert.equal(first.metadata.resourceVersion, created.metadata.resourceVersion);
+    assert.equal(cached.apiVersion, 'example.com/v1', 'the cached object is left as stored');
+
+    // A cache that has not seen the latest write: the answer is still the stored state.
+    await beta.cache.stop();
+    const updated = await beta.update('', 'w', { ...created, metadata: { ...created.metadata, labels: { a: 'b' } } }, 'main', { dryRun: false });
+    const after = await beta.getShared('', 'w');
+    assert.equal(after.metadata.resourceVersion, updated.metadata.resourceVersion);
+    assert.deepEqual(after.metadata.labels, { a: 'b' });
+    assert.equal(beta.cache.get('/registry/example.com/widgets/w'), cached);
+    await registry.stop();
+    await storage.close();
+  });
 });

@@ -190,6 +190,19 @@ export class GenericStore {
     return this.#read(kv);
   }
 
+  /**
+   * The object as `get` reads it, for a reader that never modifies it (a GET answer). It is read
+   * from storage all the same, so it is exactly as current; but when the watch cache already
+   * holds that revision of the object, the cached object is returned as `present` shows it, which
+   * spares decoding it again and, with `serialize`, encoding it again for every reader.
+   */
+  async getShared(namespace: string, name: string): Promise<KubeObject> {
+    const kv = await this.#getKv(namespace, name);
+    const cached = this.#cache.get(kv.key);
+    if (cached !== undefined && cached.metadata.resourceVersion === String(kv.modRevision)) return this.present(cached);
+    return this.#read(kv);
+  }
+
   async #getKv(namespace: string, name: string): Promise<KeyValue> {
     let result;
     try {
