@@ -47,7 +47,8 @@ const CREATED_AT_COLUMN: TableColumn = {
   priority: 0,
 };
 
-const NOTHING_RESERVED: Reservation = { commit: async () => undefined, rollback: async () => undefined };
+/** The reservation of a write that takes nothing. */
+export const NOTHING_RESERVED: Reservation = { commit: async () => undefined, rollback: async () => undefined };
 
 /** The allocator of kinds that hold nothing outside themselves. */
 export const NO_ALLOCATION: ResourceAllocator = { reserve: async () => NOTHING_RESERVED };

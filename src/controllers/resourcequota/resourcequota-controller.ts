@@ -2,7 +2,9 @@
  * The ResourceQuota controller keeps each quota's `status.hard` equal to its spec and its
  * `status.used` equal to what the namespace's pods use of the resources it counts (see
  * api/core/v1/resource-quota-usage.ts). It reconciles a quota when it changes and when a pod of
- * its namespace does. It does not refuse writes that exceed a quota: k8ts has no quota admission.
+ * its namespace does. Refusing pods beyond a quota is the apiserver's quota admission
+ * (src/apiserver/registry/pod-quota-allocator.ts), which charges `status.used` as it admits a
+ * pod; this controller's recount then replaces the charges with what the pods use.
  */
 import { podType } from '../../api/core/v1/pod.ts';
 import { resourceQuotaType } from '../../api/core/v1/resource-quota.ts';

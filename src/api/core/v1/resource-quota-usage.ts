@@ -9,22 +9,44 @@ import { isObject, objects, str, type JsonObject } from '../../meta/shape.ts';
 import type { KubeObject } from '../../meta/types.ts';
 import { podLimitAmounts, podRequestAmounts } from './pod-resources.ts';
 
-/** The resources the usage is computed for, and how each is read off the selected pods. */
-const TRACKED: Readonly<Record<string, (pods: readonly KubeObject[]) => string>> = {
-  pods: (pods) => String(pods.length),
-  'count/pods': (pods) => String(pods.length),
-  cpu: (pods) => sum(pods, podRequestAmounts, 'cpu', false),
-  'requests.cpu': (pods) => sum(pods, podRequestAmounts, 'cpu', false),
-  memory: (pods) => sum(pods, podRequestAmounts, 'memory', true),
-  'requests.memory': (pods) => sum(pods, podRequestAmounts, 'memory', true),
-  'limits.cpu': (pods) => sum(pods, podLimitAmounts, 'cpu', false),
-  'limits.memory': (pods) => sum(pods, podLimitAmounts, 'memory', true),
+/** One unit (a count) in nano-units. */
+const ONE = 1_000_000_000n;
+
+/** How a tracked resource is read off one pod (nano-units), and whether it prints as binary. */
+interface Tracked {
+  readonly amount: (pod: KubeObject) => bigint;
+  readonly binary: boolean;
+}
+
+const count: Tracked = { amount: () => ONE, binary: false };
+const request = (name: string, binary: boolean): Tracked => ({ amount: (pod) => podRequestAmounts(pod).get(name) ?? 0n, binary });
+const limit = (name: string, binary: boolean): Tracked => ({ amount: (pod) => podLimitAmounts(pod).get(name) ?? 0n, binary });
+
+/** The resources the usage is computed for. */
+const TRACKED: Readonly<Record<string, Tracked>> = {
+  pods: count,
+  'count/pods': count,
+  cpu: request('cpu', false),
+  'requests.cpu': request('cpu', false),
+  memory: request('memory', true),
+  'requests.memory': request('memory', true),
+  'limits.cpu': limit('cpu', false),
+  'limits.memory': limit('memory', true),
 };
 
-function sum(pods: readonly KubeObject[], of: (pod: KubeObject) => Map<string, bigint>, name: string, binary: boolean): string {
-  let total = 0n;
-  for (const pod of pods) total += of(pod).get(name) ?? 0n;
-  return formatQuantity(total, binary);
+/** Whether quota accounting counts `name` (see TRACKED). */
+export function isTrackedQuotaResource(name: string): boolean {
+  return Object.hasOwn(TRACKED, name);
+}
+
+/** What one pod uses of tracked resource `name` (nano-units). */
+export function podQuotaAmount(name: string, pod: KubeObject): bigint {
+  return TRACKED[name]!.amount(pod);
+}
+
+/** A tracked resource's amount as quota status prints it (`250m`, `1Gi`, `3`). */
+export function formatQuotaAmount(name: string, nanos: bigint): string {
+  return formatQuantity(nanos, TRACKED[name]!.binary);
 }
 
 /** Whether a pod asks for no cpu or memory at all (the BestEffort QoS class). */
@@ -90,8 +112,11 @@ export function quotaStatus(quota: KubeObject, pods: readonly KubeObject[]): { h
   const selected = pods.filter((p) => podCounts(p) && quotaSelectsPod(quota, p));
   const used: Record<string, string> = {};
   for (const name of Object.keys(hard)) {
-    const count = TRACKED[name];
-    if (count !== undefined) used[name] = count(selected);
+    const tracked = TRACKED[name];
+    if (tracked === undefined) continue;
+    let total = 0n;
+    for (const pod of selected) total += tracked.amount(pod);
+    used[name] = formatQuantity(total, tracked.binary);
   }
   return { hard, used };
 }

@@ -38,6 +38,8 @@ import { storageClassStrategy } from './storageclasses.ts';
 export interface BuiltinStrategyDeps {
   /** Allocates Service cluster IPs and node ports (a ServiceAllocator). */
   readonly serviceAllocator: ResourceAllocator;
+  /** Charges new pods to their namespace's ResourceQuotas (quota admission). */
+  readonly podQuota: ResourceAllocator;
   /** Reads PriorityClasses for the priority admission of pods and the one-default rule. */
   readonly priorityClasses: PriorityClassLookup;
   /** Tolerations new pods get for the not-ready/unreachable NoExecute taints. @default 30 s each */
@@ -47,7 +49,7 @@ export interface BuiltinStrategyDeps {
 export function builtinStrategies(deps: BuiltinStrategyDeps): ResourceStrategy[] {
   return [
     namespaceStrategy,
-    podStrategyWith(deps.defaultTolerationSeconds ?? DEFAULT_TOLERATION_SECONDS, deps.priorityClasses),
+    podStrategyWith(deps.defaultTolerationSeconds ?? DEFAULT_TOLERATION_SECONDS, deps.priorityClasses, deps.podQuota),
     serviceStrategy(deps.serviceAllocator),
     endpointsStrategy,
     configMapStrategy,

@@ -1,0 +1,108 @@
+/**
+ * ResourceQuota admission of pods, as the pods' ResourceAllocator (so it runs after validation,
+ * right before the pod is stored, and is given back when the write fails). A new pod is charged
+ * to every quota of its namespace that constrains it: the quota's `status.used` is written with
+ * compare-and-swap before the pod, and a conflict (another pod charged meanwhile, through any
+ * apiserver, or the quota controller's recount) re-reads the quota and decides again. Updates
+ * and removals charge nothing: the quota controller recounts from the pods that exist.
+ */
+import { resourceQuotaType } from '../../api/core/v1/resource-quota.ts';
+import { chargePodToQuota, QuotaRefusal, releaseFromQuota } from '../../api/core/v1/resource-quota-admission.ts';
+import type { KubeObject } from '../../api/meta/types.ts';
+import { ApiError, forbidden } from '../errors.ts';
+import { getIfExists } from '../system-objects.ts';
+import type { ApiRegistry } from './api-registry.ts';
+import { NOTHING_RESERVED } from './define-strategy.ts';
+import type { GenericStore } from './generic-store.ts';
+import { parseListOptions } from './list-options.ts';
+import type { ResourceAllocator } from './strategy.ts';
+
+/** Compare-and-swap attempts on one quota before the pod is refused as too contended (a 409 the client retries). */
+const CAS_ATTEMPTS = 10;
+
+interface Charge {
+  readonly quota: string;
+  readonly requested: ReadonlyMap<string, bigint>;
+}
+
+function isConflict(err: unknown): boolean {
+  return err instanceof ApiError && err.code === 409;
+}
+
+function withUsed(quota: KubeObject, used: Record<string, string>): KubeObject {
+  const status = typeof quota.status === 'object' && quota.status !== null ? quota.status : {};
+  return { ...quota, status: { ...status, used } };
+}
+
+export function podQuotaAllocator(registry: ApiRegistry, log: (message: string) => void): ResourceAllocator {
+  const quotas = (): GenericStore => {
+    const served = registry.lookup(resourceQuotaType.group, resourceQuotaType.version, resourceQuotaType.resource);
+    if (served === undefined) throw new Error('resourcequotas are not registered');
+    return served.store;
+  };
+
+  /** Charges `pod` to one quota (re-reading it on conflicts); undefined when it does not constrain the pod. */
+  async function charge(store: GenericStore, first: KubeObject, pod: KubeObject, dryRun: boolean): Promise<Charge | undefined> {
+    const namespace = first.metadata.namespace ?? '';
+    const name = first.metadata.name ?? '';
+    let quota: KubeObject | undefined = first;
+    for (let attempt = 1; quota !== undefined; attempt++) {
+      const taken = chargePodToQuota(quota, pod);
+      if (taken === undefined) return undefined;
+      if (dryRun) return undefined;
+      try {
+        await store.update(namespace, name, withUsed(quota, taken.used), 'status', { dryRun: false });
+        return { quota: name, requested: taken.requested };
+      } catch (err) {
+        if (!isConflict(err) || attempt >= CAS_ATTEMPTS) throw err;
+      }
+      quota = await getIfExists(store, namespace, name);
+    }
+    return undefined;
+  }
+
+  /** Gives the charges back; a failure is logged and left to the quota controller's recount. */
+  async function giveBack(store: GenericStore, namespace: string, charges: readonly Charge[]): Promise<void> {
+    for (const c of charges) {
+      try {
+        for (let attempt = 1; ; attempt++) {
+          const quota = await getIfExists(store, namespace, c.quota);
+          if (quota === undefined) break;
+          try {
+            await store.update(namespace, c.quota, withUsed(quota, releaseFromQuota(quota, c.requested)), 'status', { dryRun: false });
+            break;
+          } catch (err) {
+            if (!isConflict(err) || attempt >= CAS_ATTEMPTS) throw err;
+          }
+        }
+      } catch (err) {
+        log(`could not give back a pod's charge to quota ${namespace}/${c.quota}: ${String(err)}`);
+      }
+    }
+  }
+
+  return {
+    async reserve(next, current, dryRun) {
+      if (next === undefined || current !== undefined) return NOTHING_RESERVED;
+      const store = quotas();
+      const namespace = next.metadata.namespace ?? '';
+      const all = (await store.list(namespace, parseListOptions(new URLSearchParams()))).items;
+      const charges: Charge[] = [];
+      try {
+        for (const quota of all) {
+          const taken = await charge(store, quota, next, dryRun);
+          if (taken !== undefined) charges.push(taken);
+        }
+      } catch (err) {
+        await giveBack(store, namespace, charges);
+        if (err instanceof QuotaRefusal) {
+          const podName = next.metadata.name ?? '';
+          throw forbidden(`pods "${podName}" is forbidden: ${err.message}`, { name: podName, kind: 'pods' });
+        }
+        throw err;
+      }
+      if (charges.length === 0) return NOTHING_RESERVED;
+      return { commit: async () => undefined, rollback: () => giveBack(store, namespace, charges) };
+    },
+  };
+}
