@@ -52,6 +52,7 @@ import { ApiRegistry, type SubresourceInfo } from './registry/api-registry.ts';
 import { repairServiceAllocations } from './registry/allocation/allocation-repair.ts';
 import { DEFAULT_NODE_PORT_RANGE, ServiceAllocator } from './registry/allocation/service-allocator.ts';
 import { builtinStrategies } from './registry/resources/index.ts';
+import { limitRangeLookup } from './registry/limit-range-lookup.ts';
 import { podQuotaAllocator } from './registry/pod-quota-allocator.ts';
 import { priorityClassLookup } from './registry/priority-class-lookup.ts';
 import { parseRequestInfo, type RequestInfo } from './request-info.ts';
@@ -197,6 +198,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
   const priorityClasses = priorityClassLookup(registry);
   for (const strategy of builtinStrategies({
     serviceAllocator,
+    limitRanges: limitRangeLookup(registry),
     podQuota: podQuotaAllocator(registry, (m) => log(`quota admission: ${m}`)),
     priorityClasses,
     ...(opts.defaultTolerationSeconds === undefined ? {} : { defaultTolerationSeconds: opts.defaultTolerationSeconds }),

@@ -1,5 +1,5 @@
 /**
- * ResourceQuota admission of pods through the apiserver: refusals with upstream's messages,
+ * ResourceQuota and LimitRange admission of pods through the apiserver: refusals with upstream's messages,
  * compare-and-swap charging under concurrent creates on two apiservers sharing a store, charges
  * given back when the create fails, dry runs; and with the controllers, a Deployment that the
  * quota holds back, reporting why, until the quota grows.
@@ -84,6 +84,20 @@ describe('quota admission of pods on two apiservers sharing a store', () => {
     assert.equal(res.status, 403, res.text);
     assert.equal(res.json.message, 'pods "bare" is forbidden: failed quota: cpu: must specify requests.cpu for: app');
     assert.equal((await a.request('GET', `${PODS}/bare`)).status, 404);
+  });
+
+  it('fills container defaults from a LimitRange (then charged), and refuses what exceeds its bounds', async () => {
+    const lr = { apiVersion: 'v1', kind: 'LimitRange', metadata: { name: 'defaults' }, spec: { limits: [{ type: 'Container', defaultRequest: { cpu: '100m' }, default: { cpu: '200m' }, max: { cpu: '300m' } }] } };
+    assert.equal((await b.request('POST', `/api/v1/namespaces/${NS}/limitranges`, { body: lr })).status, 201);
+    const bare = await a.request('POST', PODS, { body: podBody('bare') });
+    assert.equal(bare.status, 201, bare.text);
+    assert.deepEqual(bare.json.spec.containers[0].resources, { requests: { cpu: '100m' }, limits: { cpu: '200m' } });
+    assert.equal(bare.json.metadata.annotations['kubernetes.io/limit-ranger'], 'LimitRanger plugin set: cpu request for container app; cpu limit for container app');
+    assert.deepEqual(await used('cpu'), { 'requests.cpu': '500m' });
+    const big = await a.request('POST', PODS, { body: { ...podBody('big'), spec: { containers: [{ name: 'app', image: 'i', resources: { limits: { cpu: '1' } } }] } } });
+    assert.equal(big.status, 403, big.text);
+    assert.equal(big.json.message, 'pods "big" is forbidden: maximum cpu usage per Container is 300m, but limit is 1');
+    assert.deepEqual(await used('cpu'), { 'requests.cpu': '500m' });
   });
 });
 

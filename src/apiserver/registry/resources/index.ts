@@ -23,7 +23,7 @@ import { nodeStrategy } from './nodes.ts';
 import { podDisruptionBudgetStrategy } from './poddisruptionbudgets.ts';
 import { persistentVolumeClaimStrategy, persistentVolumeStrategy } from './persistentvolumes.ts';
 import { podTemplateStrategy } from './podtemplates.ts';
-import { podStrategyWith } from './pods.ts';
+import { podStrategyWith, type LimitRangeLookup } from './pods.ts';
 import { priorityClassStrategy, type PriorityClassLookup } from './priority-classes.ts';
 import { clusterRoleBindingStrategy, clusterRoleStrategy, roleBindingStrategy, roleStrategy } from './rbac.ts';
 import { replicaSetStrategy } from './replicasets.ts';
@@ -38,6 +38,8 @@ import { storageClassStrategy } from './storageclasses.ts';
 export interface BuiltinStrategyDeps {
   /** Allocates Service cluster IPs and node ports (a ServiceAllocator). */
   readonly serviceAllocator: ResourceAllocator;
+  /** Reads a namespace's LimitRanges for the limit range admission of pods. */
+  readonly limitRanges: LimitRangeLookup;
   /** Charges new pods to their namespace's ResourceQuotas (quota admission). */
   readonly podQuota: ResourceAllocator;
   /** Reads PriorityClasses for the priority admission of pods and the one-default rule. */
@@ -49,7 +51,7 @@ export interface BuiltinStrategyDeps {
 export function builtinStrategies(deps: BuiltinStrategyDeps): ResourceStrategy[] {
   return [
     namespaceStrategy,
-    podStrategyWith(deps.defaultTolerationSeconds ?? DEFAULT_TOLERATION_SECONDS, deps.priorityClasses, deps.podQuota),
+    podStrategyWith(deps.defaultTolerationSeconds ?? DEFAULT_TOLERATION_SECONDS, deps.priorityClasses, deps.limitRanges, deps.podQuota),
     serviceStrategy(deps.serviceAllocator),
     endpointsStrategy,
     configMapStrategy,

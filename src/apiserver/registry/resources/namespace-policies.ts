@@ -1,6 +1,6 @@
 /**
  * ResourceQuotas (status subresource, status.used kept by the resource-quota controller) and
- * LimitRanges (defaulted and validated; not applied to pods).
+ * LimitRanges (defaulted and validated; applied to new pods by limit range admission, see pods.ts).
  */
 import { defaultLimitRange, limitRangeTableColumns, limitRangeTableRow, limitRangeType, validateLimitRange } from '../../../api/core/v1/limit-range.ts';
 import { resourceQuotaTableColumns, resourceQuotaTableRow, resourceQuotaType, validateResourceQuota } from '../../../api/core/v1/resource-quota.ts';

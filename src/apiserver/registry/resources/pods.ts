@@ -1,7 +1,8 @@
 /**
  * Pods: graceful deletion for pods bound to a node; spec nearly immutable; status via
  * pods/status; new pods get the default not-ready/unreachable tolerations and their priority
- * (priority admission), and are refused beyond a ResourceQuota (quota admission).
+ * (priority admission), LimitRange defaults and bounds (limit range admission), and are refused
+ * beyond a ResourceQuota (quota admission).
  */
 import { addDefaultTolerations, type DefaultTolerationSeconds } from '../../../api/core/v1/pod-default-tolerations.ts';
 import { defaultPod, podFieldSelectors, podGracePeriodSeconds, podType, preparePodForCreate, validatePod, validatePodUpdate } from '../../../api/core/v1/pod.ts';
@@ -9,13 +10,36 @@ import { podTableColumns, podTableRow } from '../../../api/core/v1/pod-table.ts'
 import { defineStrategy } from '../define-strategy.ts';
 import type { ResourceAllocator, ResourceStrategy } from '../strategy.ts';
 import { admitPodPriority, type PriorityClassLookup } from './priority-classes.ts';
+import { admitPodToLimitRanges } from '../../../api/core/v1/limit-range-admission.ts';
+import type { KubeObject } from '../../../api/meta/types.ts';
+import { forbidden } from '../../errors.ts';
+
+/** The LimitRanges of a namespace, read when a pod is created there. */
+export type LimitRangeLookup = (namespace: string) => Promise<readonly KubeObject[]>;
+
+/** Fills a new pod's container defaults from its namespace's LimitRanges, or refuses it with 403. */
+async function admitPodLimits(pod: KubeObject, limitRanges: LimitRangeLookup): Promise<void> {
+  const ranges = await limitRanges(pod.metadata.namespace ?? '');
+  if (ranges.length === 0) return;
+  const errors = admitPodToLimitRanges(pod, ranges);
+  if (errors.length === 0) return;
+  const name = pod.metadata.name ?? '';
+  // One violation reads as itself, several as a bracketed list, as upstream aggregates them.
+  throw forbidden(`pods "${name}" is forbidden: ${errors.length === 1 ? errors[0]! : `[${errors.join(', ')}]`}`, { name, kind: 'pods' });
+}
 
 /**
  * The pod strategy with the given default toleration seconds (the apiserver flags); new pods
- * get their priority from the PriorityClasses `classes` reads, and are charged to their
- * namespace's ResourceQuotas by `quota`.
+ * get their priority from the PriorityClasses `classes` reads and their containers' defaults and
+ * bounds from the LimitRanges `limitRanges` reads, and are charged to their namespace's
+ * ResourceQuotas by `quota`.
  */
-export function podStrategyWith(tolerationSeconds: DefaultTolerationSeconds, classes: PriorityClassLookup, quota: ResourceAllocator): ResourceStrategy {
+export function podStrategyWith(
+  tolerationSeconds: DefaultTolerationSeconds,
+  classes: PriorityClassLookup,
+  limitRanges: LimitRangeLookup,
+  quota: ResourceAllocator,
+): ResourceStrategy {
   return defineStrategy({
     type: podType,
     allocator: quota,
@@ -26,7 +50,10 @@ export function podStrategyWith(tolerationSeconds: DefaultTolerationSeconds, cla
       preparePodForCreate(obj);
       addDefaultTolerations(obj, tolerationSeconds);
     },
-    admitCreate: (obj) => admitPodPriority(obj, classes),
+    admitCreate: async (obj) => {
+      await admitPodPriority(obj, classes);
+      await admitPodLimits(obj, limitRanges);
+    },
     validateCreate: validatePod,
     validateUpdate: validatePodUpdate,
     // Pods do not track generations of their spec (only images and a few fields can change).
