@@ -77,11 +77,11 @@ export function parsePatch(contentTypeHeader: string, body: Buffer, strategicMer
   return { type, document, duplicates: type === JSON_PATCH ? [] : findDuplicateKeys(text) };
 }
 
-function unprocessable(store: GenericStore, current: KubeObject, message: string): ApiError {
+function unprocessable(store: GenericStore, name: string, message: string): ApiError {
   const t = store.strategy.type;
   const qualifiedKind = t.group === '' ? t.kind : `${t.kind}.${t.group}`;
-  return new ApiError(422, 'Invalid', `${qualifiedKind} "${current.metadata.name}" is invalid: ${message}`, {
-    name: current.metadata.name ?? '',
+  return new ApiError(422, 'Invalid', `${qualifiedKind} "${name}" is invalid: ${message}`, {
+    name,
     group: t.group,
     kind: t.kind,
     causes: [{ reason: 'FieldValueInvalid', message }],
@@ -94,6 +94,9 @@ function unprocessable(store: GenericStore, current: KubeObject, message: string
  * `schema`: the strategic-merge-patch view of the kind (undefined: merge-patch semantics).
  */
 export function applyParsedPatch(store: GenericStore, patch: ParsedPatch, current: KubeObject, schema: PatchSchema | undefined): KubeObject {
+  // Read before patching: a JSON patch modifies `current`, and may remove its metadata.
+  const name = current.metadata.name ?? '';
+  const resourceVersion = current.metadata.resourceVersion;
   let result: unknown;
   switch (patch.type) {
     case JSON_PATCH:
@@ -102,7 +105,7 @@ export function applyParsedPatch(store: GenericStore, patch: ParsedPatch, curren
       } catch (err) {
         if (err instanceof JsonPatchError) {
           if (MALFORMED_PATCH.has(err.name)) throw badRequest(`invalid JSON patch: ${err.message.split('\n')[0]}`);
-          throw unprocessable(store, current, `the JSON patch could not be applied: ${err.message.split('\n')[0]}`);
+          throw unprocessable(store, name, `the JSON patch could not be applied: ${err.message.split('\n')[0]}`);
         }
         throw err;
       }
@@ -116,17 +119,17 @@ export function applyParsedPatch(store: GenericStore, patch: ParsedPatch, curren
       } catch (err) {
         if (err instanceof PatchError) {
           if (err.reason === 'BadRequest') throw badRequest(err.message);
-          throw unprocessable(store, current, err.message);
+          throw unprocessable(store, name, err.message);
         }
         throw err;
       }
       break;
   }
-  if (typeof result !== 'object' || result === null || Array.isArray(result)) throw unprocessable(store, current, 'the patched object is not an object');
+  if (typeof result !== 'object' || result === null || Array.isArray(result)) throw unprocessable(store, name, 'the patched object is not an object');
   const next = result as KubeObject;
-  if (typeof next.metadata !== 'object' || next.metadata === null) throw unprocessable(store, current, 'metadata: Required value');
+  if (typeof next.metadata !== 'object' || next.metadata === null) throw unprocessable(store, name, 'metadata: Required value');
   const rv = next.metadata.resourceVersion;
-  if (rv !== undefined && rv !== '' && rv !== current.metadata.resourceVersion) throw modifiedConflict(store.strategy.type, current.metadata.name ?? '');
+  if (rv !== undefined && rv !== '' && rv !== resourceVersion) throw modifiedConflict(store.strategy.type, name);
   return next;
 }
 
