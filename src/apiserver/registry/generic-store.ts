@@ -406,14 +406,19 @@ export class GenericStore {
   async update(namespace: string, name: string, obj: KubeObject, target: UpdateTarget, opts: WriteOptions): Promise<KubeObject> {
     this.#checkTypeMeta(obj);
     const meta = obj.metadata;
+    this.#checkAddress(meta, namespace, name);
+    const precondition = meta.resourceVersion !== undefined && meta.resourceVersion !== '' ? meta.resourceVersion : undefined;
+    return this.guaranteedUpdate(namespace, name, target, opts, precondition, () => structuredClone(obj));
+  }
+
+  /** Rejects (400) an object body whose name or namespace, where set, is not the one the request names. */
+  #checkAddress(meta: KubeObject['metadata'], namespace: string, name: string): void {
     if (meta.name !== undefined && meta.name !== '' && meta.name !== name) {
       throw badRequest(`the name of the object (${meta.name}) does not match the name on the URL (${name})`);
     }
     if (this.strategy.type.namespaced && meta.namespace !== undefined && meta.namespace !== '' && meta.namespace !== namespace) {
       throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
     }
-    const precondition = meta.resourceVersion !== undefined && meta.resourceVersion !== '' ? meta.resourceVersion : undefined;
-    return this.guaranteedUpdate(namespace, name, target, opts, precondition, () => structuredClone(obj));
   }
 
   /**
@@ -442,6 +447,13 @@ export class GenericStore {
         throw badRequest('the object has no metadata');
       }
       this.#checkTypeMeta(next);
+      // A patch may rename the object or change its uid: refuse, as a PUT body doing so is.
+      this.#checkAddress(next.metadata, namespace, name);
+      const uid = next.metadata.uid;
+      if (uid !== undefined && uid !== '' && uid !== current.metadata.uid) {
+        // A uid in the body pins the object: a manifest of one deleted and recreated since must not overwrite the new one.
+        throw conflict(type, name, `Precondition failed: UID in precondition: ${uid}, UID in object meta: ${current.metadata.uid ?? ''}`);
+      }
       this.withTypeMeta(next);
       this.#keepServerMetadata(next, current);
       if (target === 'status') this.strategy.prepareForStatusUpdate(next, current);
