@@ -81,6 +81,24 @@ describe('job controller', () => {
     });
   });
 
+  it('counts the container restarts of an OnFailure job against backoffLimit', async () => {
+    const onFailure = job('j', { backoffLimit: 2 });
+    onFailure.spec!.template.spec.restartPolicy = 'OnFailure';
+    await withJob(onFailure, async (h) => {
+      await h.until(() => running(h).length === 1, 'the pod');
+      const restarted = (restartCount: number): void => {
+        const current = h.api.get(podType, 'ns', running(h)[0]!.metadata.name ?? '')!;
+        h.api.put(podType, { ...current, status: { phase: 'Running', containerStatuses: [{ name: 'work', restartCount }] } });
+      };
+      restarted(1);
+      await h.quiesce();
+      assert.equal(cond(theJob(h), 'Failed'), undefined, 'one restart is within the limit of 2');
+      restarted(2);
+      await h.until(() => cond(theJob(h), 'Failed')?.reason === 'BackoffLimitExceeded', 'Failed at the limit');
+      assert.equal(running(h).length, 0, 'the restarting pod is deleted');
+    });
+  });
+
   it('fails a job that runs longer than activeDeadlineSeconds and deletes its pods', async () => {
     await withJob(job('j', { activeDeadlineSeconds: 30 }), async (h) => {
       await h.until(() => running(h).length === 1, 'the pod');
@@ -134,9 +152,15 @@ describe('job controller', () => {
   it('suspends by deleting the active pods and resumes', async () => {
     await withJob(job('j', { completions: 2 }), async (h) => {
       await h.until(() => running(h).length === 1, 'the pod');
+      // The controller sees its deleted pod only once the kubelet has reported it Failed (a
+      // SIGTERMed process exits with an error), as a busy informer would.
+      h.api.holdEvents(podType);
       h.api.put(jobType, { ...theJob(h)!, spec: { ...theJob(h)!.spec, suspend: true } });
       await h.until(() => cond(theJob(h), 'Suspended')?.status === 'True' && running(h).length === 0, 'suspended');
-      assert.equal(theJob(h)?.status?.failed ?? 0, 0);
+      for (const p of pods(h)) finish(h, p, 'Failed');
+      h.api.releaseEvents(podType);
+      await h.quiesce();
+      assert.equal(theJob(h)?.status?.failed ?? 0, 0, 'a pod the controller deleted is no failure');
       h.api.put(jobType, { ...theJob(h)!, spec: { ...theJob(h)!.spec, suspend: false } });
       await h.until(() => cond(theJob(h), 'Suspended')?.status === 'False' && running(h).length === 1, 'resumed');
     });

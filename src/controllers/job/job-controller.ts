@@ -20,7 +20,11 @@
  *      after a per-job backoff of 10 s doubling per failure (max 6 min) once pods have failed.
  * Indexed jobs give each pod an index (annotation and label `batch.kubernetes.io/job-completion-index`,
  * hostname `<job>-<index>`, env JOB_COMPLETION_INDEX) and complete when every index succeeded.
- * For restartPolicy OnFailure, containers restart in place and only pod failures count.
+ * For restartPolicy OnFailure, containers restart in place: the restarts of the active pods count
+ * against backoffLimit too (the job fails once they reach it), as upstream counts them.
+ * Pods the controller deletes itself (too many, suspended, done, failed) lose their tracking
+ * finalizer first, so however they end (a SIGTERMed process exits with an error), they are
+ * never counted as failures.
  */
 import { CONTROLLER_UID_LABEL, JOB_NAME_LABEL, jobType } from '../../api/batch/v1/job.ts';
 import { podType } from '../../api/core/v1/pod.ts';
@@ -70,6 +74,21 @@ function isFinished(job: KubeObject): boolean {
   return findCondition(conds, 'Complete')?.status === 'True' || findCondition(conds, 'Failed')?.status === 'True';
 }
 
+/** Container restarts of the active pods of an OnFailure job, against its backoffLimit (upstream's rule). */
+function pastBackoffLimitOnFailure(spec: Record<string, unknown>, active: readonly KubeObject[]): boolean {
+  const template = isObject(spec.template) && isObject(spec.template.spec) ? spec.template.spec : {};
+  if (template.restartPolicy !== 'OnFailure') return false;
+  let restarts = 0;
+  for (const pod of active) {
+    const phase = podPhase(pod);
+    if (phase !== 'Running' && phase !== 'Pending') continue;
+    const status = isObject(pod.status) ? pod.status : {};
+    for (const c of [...objects(status.containerStatuses), ...objects(status.initContainerStatuses)]) restarts += num(c.restartCount) ?? 0;
+  }
+  const limit = num(spec.backoffLimit) ?? 6;
+  return limit === 0 ? restarts > 0 : restarts >= limit;
+}
+
 function podIndex(pod: KubeObject): number | undefined {
   const v = pod.metadata.annotations?.[COMPLETION_INDEX_ANNOTATION];
   return v !== undefined && /^\d+$/.test(v) ? Number(v) : undefined;
@@ -83,8 +102,6 @@ export class JobReconciler implements Reconciler {
   readonly #client: ResourceClient;
   readonly #podClient: ResourceClient;
   readonly #expectations = new WriteExpectations();
-  /** Pods each job's reconciles deleted themselves (their termination is not a failure). */
-  readonly #deletedByUs = new Map<string, Set<string>>();
   /** When each job's failure count last grew (monotonic ms), for the creation backoff. */
   readonly #lastFailure = new Map<string, { failed: number; at: number }>();
 
@@ -105,7 +122,6 @@ export class JobReconciler implements Reconciler {
     if (cached === undefined) {
       this.#expectations.forget(key);
       this.#lastFailure.delete(key);
-      this.#deletedByUs.delete(key);
       return {};
     }
     if (!this.#expectations.satisfied(key)) return {};
@@ -123,7 +139,6 @@ export class JobReconciler implements Reconciler {
     const uncounted = { succeeded: new Set(status.uncountedTerminatedPods?.succeeded ?? []), failed: new Set(status.uncountedTerminatedPods?.failed ?? []) };
     const completed = parseIndexes(status.completedIndexes);
     const indexed = job.spec?.completionMode === 'Indexed';
-    const ours = this.#deletedByUs.get(key) ?? new Set<string>();
     const tracked = pods.filter((p) => (p.metadata.finalizers ?? []).includes(JOB_TRACKING_FINALIZER));
     const release: KubeObject[] = [];
     let recorded = false;
@@ -133,8 +148,6 @@ export class JobReconciler implements Reconciler {
       if (phase !== 'Succeeded' && phase !== 'Failed' && !isPodTerminating(p)) continue;
       release.push(p);
       if (uncounted.succeeded.has(uid) || uncounted.failed.has(uid)) continue;
-      // A pod this controller deleted (too many, suspended, job done) is no failure of the job.
-      if (phase !== 'Succeeded' && phase !== 'Failed' && ours.has(uid)) continue;
       (phase === 'Succeeded' ? uncounted.succeeded : uncounted.failed).add(uid);
       recorded = true;
     }
@@ -170,7 +183,7 @@ export class JobReconciler implements Reconciler {
     const failureReason = (): { reason: string; message: string } | undefined => {
       const existing = findCondition(conds, 'FailureTarget');
       if (existing?.status === 'True') return { reason: existing.reason ?? '', message: existing.message ?? '' };
-      if (failed > (num(spec.backoffLimit) ?? 6)) return { reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit' };
+      if (failed > (num(spec.backoffLimit) ?? 6) || pastBackoffLimitOnFailure(spec, active)) return { reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit' };
       const deadline = num(spec.activeDeadlineSeconds);
       const start = parseTime(status.startTime);
       if (deadline !== undefined && start !== undefined && spec.suspend !== true) {
@@ -281,13 +294,9 @@ export class JobReconciler implements Reconciler {
     if (error !== undefined) throw error instanceof Error ? error : new Error(errorMessage(error));
   }
 
+  /** Deletes pods of the job, uncounted: their tracking finalizers go first (see the file comment). */
   async #deletePods(key: string, pods: readonly KubeObject[], signal: AbortSignal): Promise<void> {
-    let ours = this.#deletedByUs.get(key);
-    if (ours === undefined) {
-      ours = new Set();
-      this.#deletedByUs.set(key, ours);
-    }
-    for (const p of pods) ours.add(p.metadata.uid ?? '');
+    await this.#releaseFinalizers(key, pods.filter((p) => (p.metadata.finalizers ?? []).includes(JOB_TRACKING_FINALIZER)), signal);
     await Promise.all(
       pods.map(async (p) => {
         try {
