@@ -85,6 +85,18 @@ void test('update keeps allocated cluster IPs and node ports the client left out
   assert.deepEqual(validateServiceUpdate(next, old), []);
 });
 
+void test('an update keeps each node port by port name, even when the port number changes, unless another port claims it', () => {
+  const old = defaulted({ type: 'NodePort', clusterIPs: ['10.96.0.10'], ports: [{ port: 80, nodePort: 30080 }] });
+  const renumbered = svc({ type: 'NodePort', ports: [{ port: 81 }] });
+  prepareServiceForUpdate(renumbered, old);
+  assert.equal(renumbered.spec.ports[0].nodePort, 30080);
+  const two = defaulted({ type: 'NodePort', clusterIPs: ['10.96.0.10'], ports: [{ name: 'http', port: 80, nodePort: 30080 }, { name: 'https', port: 443, nodePort: 30443 }] });
+  const swapped = svc({ type: 'NodePort', ports: [{ name: 'https', port: 8443 }, { name: 'http', port: 8080, nodePort: 30443 }] });
+  prepareServiceForUpdate(swapped, two);
+  // http claims https's old node port, so https cannot keep it: it gets a new one on allocation.
+  assert.deepEqual(swapped.spec.ports.map((p: { nodePort?: number }) => p.nodePort), [undefined, 30443]);
+});
+
 void test('cluster IPs may not change once set', () => {
   const old = defaulted({ clusterIP: '10.96.0.10', clusterIPs: ['10.96.0.10'], ports: [{ port: 80 }] });
   const next = defaulted({ clusterIP: '10.96.0.11', clusterIPs: ['10.96.0.11'], ports: [{ port: 80 }] });

@@ -85,7 +85,7 @@ function needsNodePorts(spec: JsonObject): boolean {
 
 /**
  * An update that leaves out what the server allocated keeps it: clusterIP and clusterIPs, the
- * IP families, and each port's nodePort (matched by port and protocol). The status is kept too.
+ * IP families, and each port's nodePort (matched by port name). The status is kept too.
  */
 export function prepareServiceForUpdate(obj: KubeObject, old: KubeObject): void {
   obj.status = structuredClone(old.status);
@@ -101,12 +101,23 @@ export function prepareServiceForUpdate(obj: KubeObject, old: KubeObject): void 
     if (!Array.isArray(spec.ipFamilies) || spec.ipFamilies.length === 0) spec.ipFamilies = structuredClone(prev.ipFamilies);
     if (str(spec.ipFamilyPolicy) === '') spec.ipFamilyPolicy = prev.ipFamilyPolicy;
   }
-  if (needsNodePorts(prev) && needsNodePorts(spec)) {
-    for (const port of objects(spec.ports)) {
-      if (port.nodePort !== undefined && port.nodePort !== null && port.nodePort !== 0) continue;
-      const match = objects(prev.ports).find((p) => p.port === port.port && (p.protocol ?? 'TCP') === (port.protocol ?? 'TCP'));
-      if (match !== undefined && typeof match.nodePort === 'number') port.nodePort = match.nodePort;
-    }
+  if (needsNodePorts(prev) && needsNodePorts(spec)) keepNodePorts(spec, prev);
+}
+
+/**
+ * Gives each port the update leaves without a nodePort the one the old port of the same name had
+ * (upstream matches by name: `kubectl apply` of a changed port number keeps its node port),
+ * unless the update gives that node port to another port explicitly.
+ */
+function keepNodePorts(spec: JsonObject, prev: JsonObject): void {
+  const isSet = (v: unknown): v is number => typeof v === 'number' && v !== 0;
+  const byName = new Map<string, number>();
+  for (const p of objects(prev.ports)) if (isSet(p.nodePort)) byName.set(str(p.name), p.nodePort);
+  const claimed = new Set(objects(spec.ports).map((p) => p.nodePort).filter(isSet));
+  for (const port of objects(spec.ports)) {
+    if (isSet(port.nodePort)) continue;
+    const kept = byName.get(str(port.name));
+    if (kept !== undefined && !claimed.has(kept)) port.nodePort = kept;
   }
 }
 
