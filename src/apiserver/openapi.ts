@@ -1,8 +1,7 @@
 /**
  * Serving OpenAPI v3: `/openapi/v3` (the index) and `/openapi/v3/<api/v1|apis/g/v>` (one
  * document per group/version), generated from the server's schema catalog for exactly the
- * resources it serves. `/openapi/v2` is not served: kubectl asks for it only as protobuf, and a
- * 404 sends it to v3.
+ * resources it serves. `/openapi/v2` carries no definitions (see openapi-v2.ts).
  *
  * Caching follows upstream's handler: every document has an ETag (its content hash) and
  * honours If-None-Match; a URL whose `?hash=` is the current one may be cached for good
@@ -12,6 +11,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { writeJson } from './http/respond.ts';
 import { openApiCatalog } from './openapi-catalog.ts';
+import { serveOpenApiV2 } from './openapi-v2.ts';
 import type { ApiRegistry } from './registry/api-registry.ts';
 
 const PREFIX = '/openapi/v3/';
@@ -20,6 +20,10 @@ const ONE_YEAR_MS = 365 * 24 * 3600 * 1000;
 /** Serves an OpenAPI path; returns false when `url` is not one this server has. */
 export async function serveOpenApi(registry: ApiRegistry, req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
   const path = url.pathname;
+  if (path === '/openapi/v2') {
+    serveOpenApiV2(req, res);
+    return true;
+  }
   const set = openApiCatalog(registry).documents(registry);
   if (path === '/openapi/v3' || path === PREFIX) {
     writeJson(res, 200, set.index);

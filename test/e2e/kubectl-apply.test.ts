@@ -312,6 +312,21 @@ void describe('kubectl apply and friends against a k8ts cluster', () => {
     assert.match(cm, /FIELD: data <map\[string\]string>/);
   });
 
+  it('apply -f of a kind: List file (what get -o yaml of several objects writes) applies each item', async () => {
+    const list = join(dir, 'list.yaml');
+    const item = (name: string, extra = ''): string => `- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: ${name}\n  data:\n    a: "1"\n${extra}`;
+    writeFileSync(list, `apiVersion: v1\nkind: List\nitems:\n${item('listed-1')}${item('listed-2')}`);
+    const out = await ok(['apply', '-f', list]);
+    assert.match(out, /^configmap\/listed-1 created$/m);
+    assert.match(out, /^configmap\/listed-2 created$/m);
+    // Items are still validated strictly, by the server.
+    writeFileSync(list, `apiVersion: v1\nkind: List\nitems:\n${item('listed-3', '  bogus: 1\n')}`);
+    const bad = await cluster.kubectl(['apply', '-f', list]);
+    assert.notEqual(bad.code, 0);
+    assert.match(bad.stderr, /unknown field "bogus"/);
+    await ok(['delete', 'configmap', 'listed-1', 'listed-2']);
+  });
+
   it('delete -f removes every object of the file', async () => {
     const out = await ok(['delete', '-f', app]);
     assert.match(out, /^configmap "web-settings" deleted$/m);

@@ -209,8 +209,14 @@ void describe('OpenAPI documents and the schema catalog', () => {
     await t?.close();
   });
 
-  void it('does not serve /openapi/v2', async () => {
-    assert.equal((await t.request('GET', '/openapi/v2')).status, 404);
+  void it('serves /openapi/v2 without definitions, as protobuf to kubectl and as JSON otherwise', async () => {
+    const pb = await t.request('GET', '/openapi/v2', { headers: { Accept: 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf' } });
+    assert.equal(pb.status, 200);
+    assert.equal(pb.headers['content-type'], 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf');
+    // Document { swagger: "2.0", info: { title: "Kubernetes", version: "v1.32.0" } }.
+    assert.equal(Buffer.from(pb.text, 'latin1').toString('hex'), '0a03322e3012150a0a4b756265726e65746573120776312e33322e30');
+    const json = await t.request('GET', '/openapi/v2');
+    assert.deepEqual(json.json, { swagger: '2.0', info: { title: 'Kubernetes', version: 'v1.32.0' }, paths: {}, definitions: {} });
   });
 
   void it('caches documents by hash: ETag, immutable hashed URLs, 304, and a redirect for a stale hash', async () => {
