@@ -52,6 +52,7 @@ import { ApiRegistry, type SubresourceInfo } from './registry/api-registry.ts';
 import { repairServiceAllocations } from './registry/allocation/allocation-repair.ts';
 import { DEFAULT_NODE_PORT_RANGE, ServiceAllocator } from './registry/allocation/service-allocator.ts';
 import { builtinStrategies } from './registry/resources/index.ts';
+import { impersonatedUser } from './authn/impersonation.ts';
 import { limitRangeLookup } from './registry/limit-range-lookup.ts';
 import { podQuotaAllocator } from './registry/pod-quota-allocator.ts';
 import { priorityClassLookup } from './registry/priority-class-lookup.ts';
@@ -289,8 +290,9 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
 
   /** Steps 3-5 of the lifecycle: authenticate, parse, authorize. */
   async function admit(req: IncomingMessage, url: URL): Promise<RequestInfo> {
-    const user = await authenticator.authenticate(req);
-    if (user === undefined) throw unauthorized();
+    const authenticated = await authenticator.authenticate(req);
+    if (authenticated === undefined) throw unauthorized();
+    const user = await impersonatedUser(req, authenticated, authorizer);
     users.set(req, user);
     const watchParam = url.searchParams.get('watch');
     const path = url.pathname;

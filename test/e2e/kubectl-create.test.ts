@@ -179,6 +179,9 @@ describe('kubectl create, run, expose and auth against k8ts', () => {
     const out = await ok(['auth', 'whoami']);
     assert.match(out, /^Username\s+kubernetes-admin$/m);
     assert.match(out, /^Groups\s+\[system:masters system:authenticated\]$/m);
+    const as = await ok(['auth', 'whoami', '--as=bob', '--as-group=devs']);
+    assert.match(as, /^Username\s+bob$/m);
+    assert.match(as, /^Groups\s+\[devs system:authenticated\]$/m);
   });
 
   it('lists the review resources in discovery', async () => {

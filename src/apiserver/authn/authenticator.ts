@@ -15,6 +15,8 @@ export interface UserInfo {
   readonly name: string;
   readonly uid?: string;
   readonly groups: readonly string[];
+  /** Further attributes (only impersonation sets them: `Impersonate-Extra-<key>`). */
+  readonly extra?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** Everyone authenticated gets this group, as in Kubernetes. */

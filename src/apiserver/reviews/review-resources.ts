@@ -142,6 +142,7 @@ const selfSubjectReview: CreateOnlyResource = {
   async create({ user, body }) {
     const userInfo: JsonObject = { username: user.name, groups: [...user.groups] };
     if (user.uid !== undefined && user.uid !== '') userInfo.uid = user.uid;
+    if (user.extra !== undefined && Object.keys(user.extra).length > 0) userInfo.extra = structuredClone(user.extra);
     return answer(selfSubjectReviewType, body, { userInfo });
   },
 };
