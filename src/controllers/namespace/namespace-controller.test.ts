@@ -83,6 +83,14 @@ describe('namespace controller', () => {
       );
       assert.ok(h.api.requests.some((r) => r.method === 'DELETE' && r.url === '/api/v1/namespaces/doomed/secrets/s'), 'secrets go one by one');
       assert.deepEqual(h.api.get(namespaceType, undefined, 'doomed')?.spec, { finalizers: ['kubernetes'] }, 'not finalized while content remains');
+      // The namespace says what holds it up.
+      const condition = (type: string): Record<string, unknown> | undefined =>
+        ((h.api.get(namespaceType, undefined, 'doomed')?.status?.conditions ?? []) as Array<Record<string, unknown>>).find((c) => c.type === type);
+      await waitFor(() => condition('NamespaceFinalizersRemaining')?.status === 'True', 'the remaining-finalizers condition');
+      assert.equal(condition('NamespaceContentRemaining')?.message, 'Some resources are remaining: widgets.example.com has 1 resource instances');
+      assert.equal(condition('NamespaceFinalizersRemaining')?.message, 'Some content in the namespace has finalizers remaining: example.com/hold in 1 resource instances');
+      assert.equal(condition('NamespaceDeletionDiscoveryFailure')?.status, 'False');
+      assert.equal(h.api.get(namespaceType, undefined, 'doomed')?.status?.phase, 'Terminating');
 
       // The widget's own controller finishes; the namespace controller looks again after its requeue delay.
       const held = structuredClone(h.api.get(widgets, 'doomed', 'held'));
