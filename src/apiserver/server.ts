@@ -54,7 +54,7 @@ import { DEFAULT_NODE_PORT_RANGE, ServiceAllocator } from './registry/allocation
 import { builtinStrategies } from './registry/resources/index.ts';
 import { impersonatedUser } from './authn/impersonation.ts';
 import { limitRangeLookup } from './registry/limit-range-lookup.ts';
-import { podQuotaAllocator } from './registry/pod-quota-allocator.ts';
+import { quotaAllocator } from './registry/quota-allocator.ts';
 import { priorityClassLookup } from './registry/priority-class-lookup.ts';
 import { parseRequestInfo, type RequestInfo } from './request-info.ts';
 import { reviewResources } from './reviews/review-resources.ts';
@@ -188,7 +188,9 @@ function isLongRunning(info: RequestInfo, query: URLSearchParams): boolean {
 export async function startApiServer(opts: ApiServerOptions): Promise<RunningApiServer> {
   const log = opts.log ?? ((m: string) => process.stderr.write(`${new Date().toISOString()} apiserver: ${m}\n`));
   const storage = opts.storage;
-  const registry = new ApiRegistry(storage, (err) => log(`watch cache: ${String(err)}`), opts.watchCacheSize);
+  const registry: ApiRegistry = new ApiRegistry(storage, (err) => log(`watch cache: ${String(err)}`), opts.watchCacheSize, {
+    quota: (type) => quotaAllocator(registry, type, (m) => log(`quota admission: ${m}`)),
+  });
   const serviceAccountTokens = opts.serviceAccountKey === undefined ? undefined : new ServiceAccountTokens(opts.serviceAccountKey);
   const serviceAllocator = new ServiceAllocator({
     storage,
@@ -200,7 +202,6 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
   for (const strategy of builtinStrategies({
     serviceAllocator,
     limitRanges: limitRangeLookup(registry),
-    podQuota: podQuotaAllocator(registry, (m) => log(`quota admission: ${m}`)),
     priorityClasses,
     ...(opts.defaultTolerationSeconds === undefined ? {} : { defaultTolerationSeconds: opts.defaultTolerationSeconds }),
   })) {

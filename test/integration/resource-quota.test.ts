@@ -36,6 +36,13 @@ describe('quota admission of pods on two apiservers sharing a store', () => {
     assert.equal(created.status, 201, created.text);
     const status = await a.request('PUT', `${QUOTAS}/${name}/status`, { body: { ...created.json, status: { hard, used } } });
     assert.equal(status.status, 200, status.text);
+    // Admission reads quotas from each apiserver's watch cache, which a resourceVersion=0 list shows.
+    for (const server of [a, b]) {
+      await waitFor(async () => {
+        const cached = (await server.request('GET', `${QUOTAS}?resourceVersion=0`)).json.items as KubeObject[];
+        return cached.some((q) => q.metadata.name === name && q.metadata.resourceVersion === status.json.metadata.resourceVersion);
+      }, `quota ${name} in the watch cache`);
+    }
   }
   const used = async (name: string): Promise<Record<string, string>> => (await a.request('GET', `${QUOTAS}/${name}`)).json.status.used;
 
@@ -84,6 +91,22 @@ describe('quota admission of pods on two apiservers sharing a store', () => {
     assert.equal(res.status, 403, res.text);
     assert.equal(res.json.message, 'pods "bare" is forbidden: failed quota: cpu: must specify requests.cpu for: app');
     assert.equal((await a.request('GET', `${PODS}/bare`)).status, 404);
+  });
+
+  it('counts objects of other kinds, by their count/ name and the older one', async () => {
+    await createQuota('objects', { 'count/configmaps': '2', secrets: '0' }, { 'count/configmaps': '1', secrets: '0' });
+    const cm = (name: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name } });
+    assert.equal((await a.request('POST', `/api/v1/namespaces/${NS}/configmaps`, { body: cm('c1') })).status, 201);
+    const over = await b.request('POST', `/api/v1/namespaces/${NS}/configmaps`, { body: cm('c2') });
+    assert.equal(over.status, 403, over.text);
+    assert.equal(over.json.message, 'configmaps "c2" is forbidden: exceeded quota: objects, requested: count/configmaps=1, used: count/configmaps=2, limited: count/configmaps=2');
+    const secret = await a.request('POST', `/api/v1/namespaces/${NS}/secrets`, { body: { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' } } });
+    assert.equal(secret.status, 403, secret.text);
+    assert.match(secret.json.message, /^secrets "s" is forbidden: exceeded quota: objects, requested: secrets=1, used: secrets=0, limited: secrets=0$/);
+    assert.deepEqual(await used('objects'), { 'count/configmaps': '2', secrets: '0' });
+    // Other namespaces are not this quota's business.
+    assert.equal((await a.request('POST', '/api/v1/namespaces/default/configmaps', { body: cm('c3') })).status, 201);
+    await a.request('DELETE', `${QUOTAS}/objects`);
   });
 
   it('fills container defaults from a LimitRange (then charged), and refuses what exceeds its bounds', async () => {

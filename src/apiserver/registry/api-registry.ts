@@ -16,7 +16,7 @@ import type { ResourceType } from '../../api/resource-type.ts';
 import type { UserInfo } from '../authn/authenticator.ts';
 import { GenericStore, type NamespaceState } from './generic-store.ts';
 import { resourcePrefix } from './keys.ts';
-import type { ResourceStrategy } from './strategy.ts';
+import type { ResourceAllocator, ResourceStrategy } from './strategy.ts';
 import { WatchCache } from './watch-cache.ts';
 
 /** A subresource as discovery describes it. */
@@ -83,14 +83,20 @@ export class ApiRegistry {
   readonly #caches = new Map<string, { cache: WatchCache; users: Set<string> }>();
   readonly #onError: (err: unknown) => void;
   readonly #watchCacheSize: number | undefined;
+  readonly #quota: ((type: ResourceType) => ResourceAllocator) | undefined;
   #namespaces: GenericStore | undefined;
   #generation = 0;
 
-  /** `watchCacheSize`: events each resource's watch cache keeps for resuming watches. */
-  constructor(storage: Storage, onError: (err: unknown) => void, watchCacheSize?: number) {
+  /**
+   * `watchCacheSize`: events each resource's watch cache keeps for resuming watches.
+   * `quota`: the quota admission of a namespaced kind's new objects (run after the kind's own
+   * allocator; none by default).
+   */
+  constructor(storage: Storage, onError: (err: unknown) => void, watchCacheSize?: number, options: { quota?: (type: ResourceType) => ResourceAllocator } = {}) {
     this.#storage = storage;
     this.#onError = onError;
     this.#watchCacheSize = watchCacheSize;
+    this.#quota = options.quota;
   }
 
   /**
@@ -116,6 +122,7 @@ export class ApiRegistry {
       storage: this.#storage,
       cache: entry.cache,
       namespaceState: (ns) => this.namespaceState(ns),
+      ...(t.namespaced && this.#quota !== undefined ? { quota: this.#quota(t) } : {}),
     });
     const subresources: SubresourceInfo[] = [];
     if (strategy.hasStatus) subresources.push({ name: 'status', kind: t.kind, verbs: ['get', 'patch', 'update'] });

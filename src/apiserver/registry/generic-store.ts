@@ -32,7 +32,7 @@ import { collectionPrefix, objectKey } from './keys.ts';
 import type { ListOptions } from './list-options.ts';
 import { validateNewObjectMeta, validateObjectMetaUpdate } from './meta-rules.ts';
 import { buildObjectFilter } from './object-filter.ts';
-import type { Reservation, ResourceStrategy } from './strategy.ts';
+import type { Reservation, ResourceAllocator, ResourceStrategy } from './strategy.ts';
 import type { WatchCache } from './watch-cache.ts';
 
 /** Whether a namespace can take new objects. */
@@ -43,6 +43,8 @@ export interface GenericStoreDeps {
   readonly cache: WatchCache;
   /** Looks up a namespace's lifecycle state (namespace lifecycle admission). */
   readonly namespaceState: (namespace: string) => Promise<NamespaceState>;
+  /** Quota admission, run after the strategy's allocator (ResourceQuota charges). Default: none. */
+  readonly quota?: ResourceAllocator;
   readonly now?: () => Date;
 }
 
@@ -130,6 +132,7 @@ export class GenericStore {
   readonly #storage: Storage;
   readonly #cache: WatchCache;
   readonly #namespaceState: (namespace: string) => Promise<NamespaceState>;
+  readonly #quota: ResourceAllocator | undefined;
   readonly #now: () => Date;
   /** What `present` made of each stored object (weakly held, so it goes with the object). */
   readonly #presented = new WeakMap<KubeObject, KubeObject>();
@@ -139,6 +142,7 @@ export class GenericStore {
     this.#storage = deps.storage;
     this.#cache = deps.cache;
     this.#namespaceState = deps.namespaceState;
+    this.#quota = deps.quota;
     this.#now = deps.now ?? (() => new Date());
   }
 
@@ -535,13 +539,35 @@ export class GenericStore {
     else delete m.deletionGracePeriodSeconds;
   }
 
-  /** Asks the strategy's allocator for what a write needs; its failures reach the client (422, 500, 503). */
+  /**
+   * Asks the strategy's allocator, then quota admission, for what a write needs; their failures
+   * reach the client (403, 422, 500, 503), and a quota refusal gives back what the allocator took.
+   */
   async #reserve(next: KubeObject | undefined, current: KubeObject | undefined, dryRun: boolean): Promise<Reservation> {
+    let own: Reservation;
     try {
-      return await this.strategy.allocator.reserve(next, current, dryRun);
+      own = await this.strategy.allocator.reserve(next, current, dryRun);
     } catch (err) {
       storageFailure(err);
     }
+    if (this.#quota === undefined) return own;
+    let quota: Reservation;
+    try {
+      quota = await this.#quota.reserve(next, current, dryRun);
+    } catch (err) {
+      await own.rollback();
+      storageFailure(err);
+    }
+    return {
+      commit: async () => {
+        await own.commit();
+        await quota.commit();
+      },
+      rollback: async () => {
+        await own.rollback();
+        await quota.rollback();
+      },
+    };
   }
 
   /** Gives back what a removed object held in shared pools. */

@@ -4,7 +4,8 @@ import { podType } from '../../api/core/v1/pod.ts';
 import { resourceQuotaType } from '../../api/core/v1/resource-quota.ts';
 import type { KubeObject } from '../../api/meta/types.ts';
 import { CONTROLLER_TEST_TYPES, startControllers } from '../testing/harness.ts';
-import { resourceQuotaController } from './resourcequota-controller.ts';
+import { configMapType } from '../../api/core/v1/configmap.ts';
+import { OBJECT_RECOUNT_MS, resourceQuotaController } from './resourcequota-controller.ts';
 
 function pod(name: string, cpu: string, memory: string, phase = 'Running'): KubeObject {
   return {
@@ -30,14 +31,37 @@ describe('resourcequota controller', () => {
       await h.until(() => used() !== undefined, 'the first usage');
       assert.deepEqual(h.api.get(resourceQuotaType, 'shop', 'q')?.status, {
         hard: { pods: '10', 'requests.cpu': '2', 'requests.memory': '1Gi', 'limits.memory': '2Gi', services: '3' },
-        used: { pods: '1', 'requests.cpu': '250m', 'requests.memory': '64Mi', 'limits.memory': '64Mi' },
+        used: { pods: '1', 'requests.cpu': '250m', 'requests.memory': '64Mi', 'limits.memory': '64Mi', services: '0' },
       });
       h.api.put(podType, pod('b', '1', '128Mi'));
       await h.until(() => (used() as Record<string, string>)['pods'] === '2', 'the second pod counted');
-      assert.deepEqual(used(), { pods: '2', 'requests.cpu': '1250m', 'requests.memory': '192Mi', 'limits.memory': '192Mi' });
+      assert.deepEqual(used(), { pods: '2', 'requests.cpu': '1250m', 'requests.memory': '192Mi', 'limits.memory': '192Mi', services: '0' });
       h.api.delete(podType, 'shop', 'a');
       await h.until(() => (used() as Record<string, string>)['pods'] === '1', 'the deleted pod no longer counted');
       assert.equal((used() as Record<string, string>)['requests.cpu'], '1');
+    } finally {
+      await h.stop();
+    }
+  });
+
+  it('counts the objects of other kinds a quota names, and recounts them on a timer', async () => {
+    const h = await startControllers([resourceQuotaController], {
+      types: [...CONTROLLER_TEST_TYPES, { type: resourceQuotaType, status: true }],
+      seed: (api) => {
+        api.put(resourceQuotaType, { metadata: { name: 'q', namespace: 'shop' }, spec: { hard: { 'count/configmaps': '5', configmaps: '5', 'count/widgets.example.com': '1' } } });
+        api.put(configMapType, { metadata: { name: 'a', namespace: 'shop' } });
+        api.put(configMapType, { metadata: { name: 'b', namespace: 'shop' } });
+        api.put(configMapType, { metadata: { name: 'c', namespace: 'other' } });
+      },
+    });
+    const used = (): Record<string, string> | undefined => h.api.get(resourceQuotaType, 'shop', 'q')?.status?.used;
+    try {
+      await h.until(() => used() !== undefined, 'the first count');
+      // Widgets are not served: no entry for them.
+      assert.deepEqual(used(), { 'count/configmaps': '2', configmaps: '2' });
+      h.api.delete(configMapType, 'shop', 'a');
+      await h.clock.advance(OBJECT_RECOUNT_MS);
+      await h.until(() => used()?.['count/configmaps'] === '1', 'the recount after a deletion');
     } finally {
       await h.stop();
     }

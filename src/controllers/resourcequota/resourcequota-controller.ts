@@ -1,27 +1,39 @@
 /**
  * The ResourceQuota controller keeps each quota's `status.hard` equal to its spec and its
- * `status.used` equal to what the namespace's pods use of the resources it counts (see
- * api/core/v1/resource-quota-usage.ts). It reconciles a quota when it changes and when a pod of
- * its namespace does. Refusing pods beyond a quota is the apiserver's quota admission
+ * `status.used` equal to what the namespace's pods use of the resources it counts, and to the
+ * number of objects of each kind it counts (see api/core/v1/resource-quota-usage.ts). It
+ * reconciles a quota when it changes and when a pod of its namespace does, and every
+ * OBJECT_RECOUNT_MS while it counts objects of other kinds. Refusing pods beyond a quota is the apiserver's quota admission
  * (src/apiserver/registry/pod-quota-allocator.ts), which charges `status.used` as it admits a
  * pod; this controller's recount then replaces the charges with what the pods use.
  */
 import { podType } from '../../api/core/v1/pod.ts';
 import { resourceQuotaType } from '../../api/core/v1/resource-quota.ts';
-import { quotaStatus } from '../../api/core/v1/resource-quota-usage.ts';
+import { objectCountTarget, quotaStatus } from '../../api/core/v1/resource-quota-usage.ts';
+import { isObject } from '../../api/meta/shape.ts';
 import type { KubeObject } from '../../api/meta/types.ts';
-import type { Informer, ResourceClient } from '../../client/index.ts';
-import { isNotFound, NAMESPACE_INDEX } from '../../client/index.ts';
+import type { Clientset, DiscoveredResource, Informer, ResourceClient } from '../../client/index.ts';
+import { isNotFound, listPreferredNamespacedResources, NAMESPACE_INDEX } from '../../client/index.ts';
 import { deepEqual } from '../../util/deep-equal.ts';
 import type { ControllerContext, ControllerDescriptor, Reconciler, ReconcileResult } from '../controller.ts';
+
+/** How often a quota with object counts is recounted. */
+export const OBJECT_RECOUNT_MS = 10_000;
+/** How long discovery of the served kinds is reused. */
+const DISCOVERY_TTL_MS = 30_000;
 
 /** Reconciles one quota by `namespace/name`. */
 export class ResourceQuotaReconciler implements Reconciler {
   readonly #quotas: Informer<KubeObject>;
   readonly #pods: Informer<KubeObject>;
   readonly #client: ResourceClient;
+  readonly #clientset: Clientset;
+  readonly #clock: ControllerContext['clock'];
+  #discovery: { at: number; resources: readonly DiscoveredResource[] } | undefined;
 
   constructor(ctx: ControllerContext) {
+    this.#clientset = ctx.clientset;
+    this.#clock = ctx.clock;
     this.#quotas = ctx.informers.informerFor(resourceQuotaType);
     this.#pods = ctx.informers.informerFor(podType);
     this.#client = ctx.clientset.resource(resourceQuotaType);
@@ -30,8 +42,11 @@ export class ResourceQuotaReconciler implements Reconciler {
   async reconcile(key: string, signal: AbortSignal): Promise<ReconcileResult> {
     const quota = this.#quotas.store.get(key);
     if (quota === undefined || quota.metadata.deletionTimestamp !== undefined) return {};
-    const status = quotaStatus(quota, this.#pods.store.byIndex(NAMESPACE_INDEX, quota.metadata.namespace ?? ''));
-    if (deepEqual(quota.status ?? {}, status)) return {};
+    const counts = await this.#objectCounts(quota, signal);
+    // Object counts are recounted on a timer (only pods are watched), so deletions free quota soon.
+    const result: ReconcileResult = counts.size > 0 ? { requeueAfterMs: OBJECT_RECOUNT_MS } : {};
+    const status = quotaStatus(quota, this.#pods.store.byIndex(NAMESPACE_INDEX, quota.metadata.namespace ?? ''), counts);
+    if (deepEqual(quota.status ?? {}, status)) return result;
     try {
       await this.#client.updateStatus({ ...quota, status }, { signal });
     } catch (err) {
@@ -39,7 +54,34 @@ export class ResourceQuotaReconciler implements Reconciler {
       if (isNotFound(err)) return {};
       throw err;
     }
-    return {};
+    return result;
+  }
+
+  /** How many objects of each object-count entry's kind the quota's namespace holds (kinds not served get none). */
+  async #objectCounts(quota: KubeObject, signal: AbortSignal): Promise<Map<string, number>> {
+    const counts = new Map<string, number>();
+    const hard = isObject(quota.spec) && isObject(quota.spec.hard) ? Object.keys(quota.spec.hard) : [];
+    const entries = hard.flatMap((name) => {
+      const target = objectCountTarget(name);
+      return target === undefined ? [] : [{ name, target }];
+    });
+    if (entries.length === 0) return counts;
+    const served = await this.#servedTypes(signal);
+    for (const { name, target } of entries) {
+      const type = served.find((r) => r.group === target.group && r.resource === target.resource);
+      if (type === undefined) continue;
+      counts.set(name, (await this.#clientset.resource(type).listAll({ namespace: quota.metadata.namespace ?? '', signal })).items.length);
+    }
+    return counts;
+  }
+
+  /** The namespaced kinds the server serves, from discovery read at most every DISCOVERY_TTL_MS. */
+  async #servedTypes(signal: AbortSignal): Promise<readonly DiscoveredResource[]> {
+    const now = this.#clock.now();
+    if (this.#discovery === undefined || now - this.#discovery.at > DISCOVERY_TTL_MS) {
+      this.#discovery = { at: now, resources: (await listPreferredNamespacedResources(this.#clientset.rest, { signal })).resources };
+    }
+    return this.#discovery.resources;
   }
 }
 

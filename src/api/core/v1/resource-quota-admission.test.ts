@@ -1,7 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KubeObject } from '../../meta/types.ts';
-import { chargePodToQuota, QuotaRefusal, releaseFromQuota } from './resource-quota-admission.ts';
+import { chargeToQuota, QuotaRefusal, releaseFromQuota } from './resource-quota-admission.ts';
+
+const PODS = { group: '', resource: 'pods' };
+const chargePodToQuota = (quota: KubeObject, pod: KubeObject) => chargeToQuota(quota, pod, PODS);
 
 function quota(hard: Record<string, string>, used: Record<string, string> | undefined, spec: Record<string, unknown> = {}): KubeObject {
   return { metadata: { name: 'q', namespace: 'ns' }, spec: { hard, ...spec }, ...(used === undefined ? {} : { status: { hard, used } }) };
@@ -57,4 +60,16 @@ void test('a charge is given back, never below zero', () => {
   const q = quota({ pods: '3', 'requests.memory': '1Gi' }, { pods: '2', 'requests.memory': '256Mi' });
   const requested = new Map([['pods', 1_000_000_000n], ['requests.memory', 512n * 2n ** 20n * 1_000_000_000n]]);
   assert.deepEqual(releaseFromQuota(q, requested), { pods: '1', 'requests.memory': '0' });
+});
+
+void test('objects of other kinds are charged to their object counts, by the older names too', () => {
+  const q = quota({ 'count/configmaps': '2', secrets: '1', 'count/widgets.example.com': '1', pods: '5' }, { 'count/configmaps': '1', secrets: '1', 'count/widgets.example.com': '0', pods: '0' });
+  const cm: KubeObject = { metadata: { name: 'c', namespace: 'ns' } };
+  assert.deepEqual(chargeToQuota(q, cm, { group: '', resource: 'configmaps' })?.used, { 'count/configmaps': '2', secrets: '1', 'count/widgets.example.com': '0', pods: '0' });
+  assert.throws(() => chargeToQuota(q, cm, { group: '', resource: 'secrets' }), refusal('exceeded quota: q, requested: secrets=1, used: secrets=1, limited: secrets=1'));
+  assert.equal(chargeToQuota(q, cm, { group: 'example.com', resource: 'widgets' })?.used['count/widgets.example.com'], '1');
+  assert.equal(chargeToQuota(q, cm, { group: '', resource: 'services' }), undefined);
+  // Quotas with scopes count pods only.
+  const scoped = quota({ 'count/configmaps': '0' }, { 'count/configmaps': '0' }, { scopes: ['BestEffort'] });
+  assert.equal(chargeToQuota(scoped, cm, { group: '', resource: 'configmaps' }), undefined);
 });

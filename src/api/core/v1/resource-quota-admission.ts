@@ -1,18 +1,23 @@
 /**
- * Quota admission of a new pod against one ResourceQuota, as upstream's ResourceQuota admission
- * plugin decides it: only what the quota's `status.hard` lists (the quota controller copies it
- * from the spec, so a quota constrains once the controller has seen it) of the resources quota
- * accounting tracks, and only pods the quota's scopes select.
+ * Quota admission of a new object against one ResourceQuota, as upstream's ResourceQuota
+ * admission plugin decides it: only what the quota's `status.hard` lists (the quota controller
+ * copies it from the spec, so a quota constrains once the controller has seen it) of the
+ * resources quota accounting tracks — for a pod, its count and cpu and memory (pods the quota's
+ * scopes select); for an object of any other kind, its object count (quotas with scopes count
+ * only pods).
  *
- * The outcome is the quota's new `status.used` with the pod counted in, which the caller writes
- * with compare-and-swap before the pod is stored: two pods admitted at once through any
- * apiservers cannot both take the last unit.
+ * The outcome is the quota's new `status.used` with the object counted in, which the caller
+ * writes with compare-and-swap before the object is stored: two objects admitted at once
+ * through any apiservers cannot both take the last unit.
  */
 import { isObject, objects, str } from '../../meta/shape.ts';
 import type { KubeObject } from '../../meta/types.ts';
 import { parseQuantity } from '../../meta/quantity.ts';
 import { resourceValues } from '../../validation/resource-list.ts';
-import { formatQuotaAmount, isTrackedQuotaResource, podQuotaAmount, quotaSelectsPod } from './resource-quota-usage.ts';
+import { formatQuotaAmount, isTrackedQuotaResource, objectCountTarget, podQuotaAmount, quotaSelectsPod, type GroupResource } from './resource-quota-usage.ts';
+
+/** One object, in nano-units (an object count's unit). */
+const ONE = 1_000_000_000n;
 
 /** A quota's reason to refuse a pod; the message follows `pods "<name>" is forbidden: `. */
 export class QuotaRefusal extends Error {
@@ -64,26 +69,42 @@ function checkContainersSpecify(quotaName: string, restricted: readonly string[]
   throw new QuotaRefusal(`failed quota: ${quotaName}: must specify ${parts.join('; ')}`);
 }
 
+function hasScopes(quota: KubeObject): boolean {
+  const spec = isObject(quota.spec) ? quota.spec : {};
+  return (Array.isArray(spec.scopes) && spec.scopes.length > 0) || isObject(spec.scopeSelector);
+}
+
+/** How much of quota entry `name` one object of `resource` takes (nano-units). */
+function amountOf(name: string, obj: KubeObject, isPod: boolean): bigint {
+  return isPod ? podQuotaAmount(name, obj) : ONE;
+}
+
 /**
- * What admitting `pod` takes of `quota`, or undefined when the quota does not constrain it.
- * @throws QuotaRefusal when a container leaves out a constrained request or limit, when the
- *   quota's usage is not known yet, or when the pod would exceed the quota
+ * What admitting `obj`, a new object of `resource`, takes of `quota`, or undefined when the
+ * quota does not constrain it.
+ * @throws QuotaRefusal when a pod's container leaves out a constrained request or limit, when
+ *   the quota's usage is not known yet, or when the object would exceed the quota
  */
-export function chargePodToQuota(quota: KubeObject, pod: KubeObject): QuotaCharge | undefined {
-  if (!quotaSelectsPod(quota, pod)) return undefined;
+export function chargeToQuota(quota: KubeObject, obj: KubeObject, resource: GroupResource): QuotaCharge | undefined {
+  const isPod = resource.group === '' && resource.resource === 'pods';
+  if (isPod ? !quotaSelectsPod(quota, obj) : hasScopes(quota)) return undefined;
   const quotaName = quota.metadata.name ?? '';
   const hard = statusMap(quota, 'hard');
   const usedNow = statusMap(quota, 'used');
-  const restricted = Object.keys(hard).filter(isTrackedQuotaResource);
+  const counts = (name: string): boolean => {
+    const target = objectCountTarget(name);
+    return target !== undefined && target.group === resource.group && target.resource === resource.resource;
+  };
+  const restricted = Object.keys(hard).filter(isPod ? isTrackedQuotaResource : counts);
   if (restricted.length === 0) return undefined;
-  checkContainersSpecify(quotaName, restricted, pod);
+  if (isPod) checkContainersSpecify(quotaName, restricted, obj);
   if (restricted.some((name) => usedNow[name] === undefined)) {
     throw new QuotaRefusal(`status unknown for quota: ${quotaName}, resources: ${[...restricted].sort().join(',')}`);
   }
 
   const requested = new Map<string, bigint>();
   for (const name of restricted) {
-    const amount = podQuotaAmount(name, pod);
+    const amount = amountOf(name, obj, isPod);
     if (amount !== 0n) requested.set(name, amount);
   }
   if (requested.size === 0) return undefined;

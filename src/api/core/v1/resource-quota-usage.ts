@@ -1,8 +1,10 @@
 /**
  * What a namespace uses of a ResourceQuota's resources, for the quota's status: the pods the
  * quota's scopes select that have not finished (`pods`, `count/pods`), and their cpu and memory
- * requests (`requests.cpu` or `cpu`, `requests.memory` or `memory`) and limits. Other resources
- * of `spec.hard` are not counted, and get no entry in `status.used`.
+ * requests (`requests.cpu` or `cpu`, `requests.memory` or `memory`) and limits; and object
+ * counts of other kinds (`count/<resource>[.<group>]`, and the older `configmaps`, `secrets`,
+ * `services`, `persistentvolumeclaims`, `replicationcontrollers`, `resourcequotas`), which the
+ * caller counts. Other resources of `spec.hard` get no entry in `status.used`.
  */
 import { formatQuantity } from '../../meta/quantity.ts';
 import { isObject, objects, str, type JsonObject } from '../../meta/shape.ts';
@@ -34,9 +36,27 @@ const TRACKED: Readonly<Record<string, Tracked>> = {
   'limits.memory': limit('memory', true),
 };
 
-/** Whether quota accounting counts `name` (see TRACKED). */
+/** Whether quota accounting reads `name` off pods (see TRACKED). */
 export function isTrackedQuotaResource(name: string): boolean {
   return Object.hasOwn(TRACKED, name);
+}
+
+/** A kind's objects, by API group and resource. */
+export interface GroupResource {
+  readonly group: string;
+  readonly resource: string;
+}
+
+/** The older names of object counts of core kinds. */
+const LEGACY_COUNTS = new Set(['configmaps', 'secrets', 'services', 'persistentvolumeclaims', 'replicationcontrollers', 'resourcequotas']);
+
+/** The kind a quota's object-count entry counts (pods excepted: they are TRACKED), or undefined. */
+export function objectCountTarget(name: string): GroupResource | undefined {
+  if (LEGACY_COUNTS.has(name)) return { group: '', resource: name };
+  if (!name.startsWith('count/') || isTrackedQuotaResource(name)) return undefined;
+  const qualified = name.slice('count/'.length);
+  const dot = qualified.indexOf('.');
+  return dot < 0 ? { group: '', resource: qualified } : { group: qualified.slice(dot + 1), resource: qualified.slice(0, dot) };
 }
 
 /** What one pod uses of tracked resource `name` (nano-units). */
@@ -44,9 +64,9 @@ export function podQuotaAmount(name: string, pod: KubeObject): bigint {
   return TRACKED[name]!.amount(pod);
 }
 
-/** A tracked resource's amount as quota status prints it (`250m`, `1Gi`, `3`). */
+/** A quota entry's amount as quota status prints it (`250m`, `1Gi`, `3`); object counts print as numbers. */
 export function formatQuotaAmount(name: string, nanos: bigint): string {
-  return formatQuantity(nanos, TRACKED[name]!.binary);
+  return formatQuantity(nanos, TRACKED[name]?.binary ?? false);
 }
 
 /** Whether a pod asks for no cpu or memory at all (the BestEffort QoS class). */
@@ -104,14 +124,21 @@ function podCounts(pod: KubeObject): boolean {
 }
 
 /**
- * The status a quota should have, given the pods of its namespace: `hard` as the spec says, and
- * `used` for each tracked resource of `hard`.
+ * The status a quota should have, given the pods of its namespace and the object counts of its
+ * object-count entries (by entry name; one left out gets no `used` entry): `hard` as the spec
+ * says, and `used` for each resource of `hard` it accounts for.
  */
-export function quotaStatus(quota: KubeObject, pods: readonly KubeObject[]): { hard: Record<string, unknown>; used: Record<string, string> } {
+export function quotaStatus(
+  quota: KubeObject,
+  pods: readonly KubeObject[],
+  objectCounts: ReadonlyMap<string, number> = new Map(),
+): { hard: Record<string, unknown>; used: Record<string, string> } {
   const hard: Record<string, unknown> = isObject(quota.spec) && isObject(quota.spec.hard) ? { ...quota.spec.hard } : {};
   const selected = pods.filter((p) => podCounts(p) && quotaSelectsPod(quota, p));
   const used: Record<string, string> = {};
   for (const name of Object.keys(hard)) {
+    const counted = objectCounts.get(name);
+    if (counted !== undefined) used[name] = String(counted);
     const tracked = TRACKED[name];
     if (tracked === undefined) continue;
     let total = 0n;

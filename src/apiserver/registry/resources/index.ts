@@ -40,8 +40,6 @@ export interface BuiltinStrategyDeps {
   readonly serviceAllocator: ResourceAllocator;
   /** Reads a namespace's LimitRanges for the limit range admission of pods. */
   readonly limitRanges: LimitRangeLookup;
-  /** Charges new pods to their namespace's ResourceQuotas (quota admission). */
-  readonly podQuota: ResourceAllocator;
   /** Reads PriorityClasses for the priority admission of pods and the one-default rule. */
   readonly priorityClasses: PriorityClassLookup;
   /** Tolerations new pods get for the not-ready/unreachable NoExecute taints. @default 30 s each */
@@ -51,7 +49,7 @@ export interface BuiltinStrategyDeps {
 export function builtinStrategies(deps: BuiltinStrategyDeps): ResourceStrategy[] {
   return [
     namespaceStrategy,
-    podStrategyWith(deps.defaultTolerationSeconds ?? DEFAULT_TOLERATION_SECONDS, deps.priorityClasses, deps.limitRanges, deps.podQuota),
+    podStrategyWith(deps.defaultTolerationSeconds ?? DEFAULT_TOLERATION_SECONDS, deps.priorityClasses, deps.limitRanges),
     serviceStrategy(deps.serviceAllocator),
     endpointsStrategy,
     configMapStrategy,

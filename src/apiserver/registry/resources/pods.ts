@@ -1,14 +1,13 @@
 /**
  * Pods: graceful deletion for pods bound to a node; spec nearly immutable; status via
  * pods/status; new pods get the default not-ready/unreachable tolerations and their priority
- * (priority admission), LimitRange defaults and bounds (limit range admission), and are refused
- * beyond a ResourceQuota (quota admission).
+ * (priority admission) and LimitRange defaults and bounds (limit range admission).
  */
 import { addDefaultTolerations, type DefaultTolerationSeconds } from '../../../api/core/v1/pod-default-tolerations.ts';
 import { defaultPod, podFieldSelectors, podGracePeriodSeconds, podType, preparePodForCreate, validatePod, validatePodUpdate } from '../../../api/core/v1/pod.ts';
 import { podTableColumns, podTableRow } from '../../../api/core/v1/pod-table.ts';
 import { defineStrategy } from '../define-strategy.ts';
-import type { ResourceAllocator, ResourceStrategy } from '../strategy.ts';
+import type { ResourceStrategy } from '../strategy.ts';
 import { admitPodPriority, type PriorityClassLookup } from './priority-classes.ts';
 import { admitPodToLimitRanges } from '../../../api/core/v1/limit-range-admission.ts';
 import type { KubeObject } from '../../../api/meta/types.ts';
@@ -31,18 +30,11 @@ async function admitPodLimits(pod: KubeObject, limitRanges: LimitRangeLookup): P
 /**
  * The pod strategy with the given default toleration seconds (the apiserver flags); new pods
  * get their priority from the PriorityClasses `classes` reads and their containers' defaults and
- * bounds from the LimitRanges `limitRanges` reads, and are charged to their namespace's
- * ResourceQuotas by `quota`.
+ * bounds from the LimitRanges `limitRanges` reads.
  */
-export function podStrategyWith(
-  tolerationSeconds: DefaultTolerationSeconds,
-  classes: PriorityClassLookup,
-  limitRanges: LimitRangeLookup,
-  quota: ResourceAllocator,
-): ResourceStrategy {
+export function podStrategyWith(tolerationSeconds: DefaultTolerationSeconds, classes: PriorityClassLookup, limitRanges: LimitRangeLookup): ResourceStrategy {
   return defineStrategy({
     type: podType,
-    allocator: quota,
     hasStatus: true,
     gracePeriodSeconds: podGracePeriodSeconds,
     applyDefaults: defaultPod,

@@ -1,20 +1,26 @@
 /**
- * ResourceQuota admission of pods, as the pods' ResourceAllocator (so it runs after validation,
- * right before the pod is stored, and is given back when the write fails). A new pod is charged
- * to every quota of its namespace that constrains it: the quota's `status.used` is written with
- * compare-and-swap before the pod, and a conflict (another pod charged meanwhile, through any
- * apiserver, or the quota controller's recount) re-reads the quota and decides again. Updates
- * and removals charge nothing: the quota controller recounts from the pods that exist.
+ * ResourceQuota admission, as a ResourceAllocator every namespaced kind's store runs after its
+ * own (so after validation, right before the object is stored, and given back when the write
+ * fails). A new object is charged to every quota of its namespace that constrains it: the
+ * quota's `status.used` is written with compare-and-swap before the object, and a conflict
+ * (another object charged meanwhile, through any apiserver, or the quota controller's recount)
+ * re-reads the quota and decides again. Updates and removals charge nothing: the quota
+ * controller recounts what exists.
+ *
+ * The namespace's quotas are read from their watch cache, so a write in a namespace without
+ * quotas costs no storage read; a quota the cache has not caught up with has no status yet, so
+ * it would constrain nothing anyway (its controller fills the status first).
  */
 import { resourceQuotaType } from '../../api/core/v1/resource-quota.ts';
-import { chargePodToQuota, QuotaRefusal, releaseFromQuota } from '../../api/core/v1/resource-quota-admission.ts';
+import { chargeToQuota, QuotaRefusal, releaseFromQuota } from '../../api/core/v1/resource-quota-admission.ts';
+import type { GroupResource } from '../../api/core/v1/resource-quota-usage.ts';
 import type { KubeObject } from '../../api/meta/types.ts';
-import { ApiError, forbidden } from '../errors.ts';
+import { ApiError, forbidden, qualifiedResource } from '../errors.ts';
 import { getIfExists } from '../system-objects.ts';
 import type { ApiRegistry } from './api-registry.ts';
 import { NOTHING_RESERVED } from './define-strategy.ts';
 import type { GenericStore } from './generic-store.ts';
-import { parseListOptions } from './list-options.ts';
+import { collectionPrefix } from './keys.ts';
 import type { ResourceAllocator } from './strategy.ts';
 
 /** Compare-and-swap attempts on one quota before the pod is refused as too contended (a 409 the client retries). */
@@ -34,20 +40,21 @@ function withUsed(quota: KubeObject, used: Record<string, string>): KubeObject {
   return { ...quota, status: { ...status, used } };
 }
 
-export function podQuotaAllocator(registry: ApiRegistry, log: (message: string) => void): ResourceAllocator {
+/** The quota admission of objects of `resource`. */
+export function quotaAllocator(registry: ApiRegistry, resource: GroupResource, log: (message: string) => void): ResourceAllocator {
   const quotas = (): GenericStore => {
     const served = registry.lookup(resourceQuotaType.group, resourceQuotaType.version, resourceQuotaType.resource);
     if (served === undefined) throw new Error('resourcequotas are not registered');
     return served.store;
   };
 
-  /** Charges `pod` to one quota (re-reading it on conflicts); undefined when it does not constrain the pod. */
-  async function charge(store: GenericStore, first: KubeObject, pod: KubeObject, dryRun: boolean): Promise<Charge | undefined> {
+  /** Charges `obj` to one quota (re-reading it on conflicts); undefined when it does not constrain the object. */
+  async function charge(store: GenericStore, first: KubeObject, obj: KubeObject, dryRun: boolean): Promise<Charge | undefined> {
     const namespace = first.metadata.namespace ?? '';
     const name = first.metadata.name ?? '';
     let quota: KubeObject | undefined = first;
     for (let attempt = 1; quota !== undefined; attempt++) {
-      const taken = chargePodToQuota(quota, pod);
+      const taken = chargeToQuota(quota, obj, resource);
       if (taken === undefined) return undefined;
       if (dryRun) return undefined;
       try {
@@ -86,7 +93,8 @@ export function podQuotaAllocator(registry: ApiRegistry, log: (message: string) 
       if (next === undefined || current !== undefined) return NOTHING_RESERVED;
       const store = quotas();
       const namespace = next.metadata.namespace ?? '';
-      const all = (await store.list(namespace, parseListOptions(new URLSearchParams()))).items;
+      const all = store.cache.list(collectionPrefix(resourceQuotaType, namespace));
+      if (all.length === 0) return NOTHING_RESERVED;
       const charges: Charge[] = [];
       try {
         for (const quota of all) {
@@ -96,8 +104,8 @@ export function podQuotaAllocator(registry: ApiRegistry, log: (message: string) 
       } catch (err) {
         await giveBack(store, namespace, charges);
         if (err instanceof QuotaRefusal) {
-          const podName = next.metadata.name ?? '';
-          throw forbidden(`pods "${podName}" is forbidden: ${err.message}`, { name: podName, kind: 'pods' });
+          const name = next.metadata.name ?? '';
+          throw forbidden(`${qualifiedResource(resource)} "${name}" is forbidden: ${err.message}`, { name, group: resource.group, kind: resource.resource });
         }
         throw err;
       }
