@@ -187,6 +187,18 @@ describe('kubelet (process runtime) through the apiserver', () => {
     assert.equal(env.stdout, `${pod.status.podIP} web\n`);
   });
 
+  it('execs commands that stop reading stdin early (head -c, a failing tar of kubectl cp): their output and exit code, and the kubelet lives on', async () => {
+    await waitForPod('web', 'Ready', isReady);
+    const big = 'z'.repeat(5_000_000);
+    const head = await execWebSocket(execUrl('web', ['head', '-c', '10'], { stdin: 'true' }), cluster.tls, big);
+    assert.equal(head.stdout, 'z'.repeat(10));
+    assert.equal(head.status?.status, 'Success');
+    const tar = await execWebSocket(execUrl('web', ['sh', '-c', 'exec 0<&-; echo "tar: /nonexistent-dir/sub: Cannot open" >&2; exit 2'], { stdin: 'true' }), cluster.tls, big);
+    assert.equal(tar.stderr, 'tar: /nonexistent-dir/sub: Cannot open\n');
+    assert.deepEqual(tar.status?.details?.causes, [{ reason: 'ExitCode', message: '2' }]);
+    assert.equal((await execWebSocket(execUrl('web', ['echo', 'still here']), cluster.tls)).stdout, 'still here\n');
+  });
+
   it('answers mistakes with a clear Status before reaching a kubelet', async () => {
     const unknown = await apiGet(`/api/v1/namespaces/${NS}/pods/web/log?container=nope`);
     assert.equal(unknown.status, 400);

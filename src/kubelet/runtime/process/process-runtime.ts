@@ -243,6 +243,10 @@ export class ProcessRuntime implements ContainerRuntime {
     }
     const env = { ...Object.fromEntries(handle.env), ...(options.tty ? { TERM: handle.env.get('TERM') ?? 'xterm' } : {}) };
     const child = spawn(file, args, { cwd: handle.workingDir, env, detached: true, stdio: [options.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
+    // A pipe fails when the command stops using it (EPIPE when it closed its stdin, or exited,
+    // while input is still coming): that is the command's business, reported by `exited`, and
+    // must not take the kubelet down. The failed pipe is destroyed, so later writes are dropped.
+    for (const pipe of [child.stdin, child.stdout, child.stderr]) pipe?.on('error', () => undefined);
     let timer: NodeJS.Timeout | undefined;
     const kill = (): void => {
       if (child.pid !== undefined) signalGroup(child.pid, 'SIGKILL');
