@@ -50,6 +50,10 @@ export interface KubeletOptions extends NodeAgentOptions {
   readonly crashLoopBackoff?: RestartBackoffOptions;
   /** @default events written to the API */
   readonly events?: EventRecorder;
+  /** How long before a pod's failed configuration or volume setup is retried, ms (default 10 s). */
+  readonly setupRetryMs?: number;
+  /** How often pods' volumes are refreshed from their ConfigMaps and Secrets, ms (default 1 min). */
+  readonly volumeRefreshMs?: number;
 }
 
 export interface RunningKubelet extends NodePods {
@@ -102,7 +106,9 @@ export async function startKubelet(opts: KubeletOptions): Promise<RunningKubelet
     pods: opts.capacity?.pods ?? DEFAULT_MAX_PODS,
   };
   const ips = new PodIpAllocator(opts.podCIDR);
-  const config = cachedConfigSource(apiConfigSource(clientset));
+  // Uncached: every pod setup, volume refresh and retry must see the ConfigMaps and Secrets as
+  // they are now. Each setup memoizes its own lookups (below, and in the runtime's preparePod).
+  const config = apiConfigSource(clientset);
   const runtime: ContainerRuntime = new ProcessRuntime({
     dataDir: opts.dataDir,
     config,
@@ -196,6 +202,8 @@ export async function startKubelet(opts: KubeletOptions): Promise<RunningKubelet
       workers.delete(uid);
       finished.add(uid);
     },
+    retryMs: opts.setupRetryMs,
+    volumeRefreshMs: opts.volumeRefreshMs,
   };
 
   const adoptRecorders = (pod: RecoveredPod): void => {

@@ -197,6 +197,23 @@ describe('servePortForward', () => {
     session!.destroy();
   });
 
+  it('survives the client resetting both streams after a refused dial, as kubectl does, and goes on serving', async () => {
+    const { session } = await rawSpdy();
+    const { data, error } = forward(session!, closedPort, '0');
+    data.resume();
+    assert.match(await readAll(error), /ECONNREFUSED/);
+    // The server ended both streams; kubectl answers with RST_STREAM on each, which the server must take as their close.
+    const closed = new Promise<void>((resolve) => session!.once('close', () => resolve()));
+    data.resetStream();
+    error.resetStream();
+    const next = forward(session!, alpha.port, '1');
+    const received = readAll(next.data);
+    next.data.end('after');
+    assert.equal(await received, 'alpha:after');
+    session!.destroy();
+    await closed;
+  });
+
   it('gives up on a stream whose partner never comes', async () => {
     const { session } = await rawSpdy();
     const error = session!.openStream({ streamtype: 'error', port: String(alpha.port), requestid: '7' }, { fin: true });

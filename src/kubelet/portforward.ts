@@ -213,7 +213,7 @@ async function forwardPair(data: SpdyStream, error: SpdyStream, dial: (port: num
     if (!error.destroyed) error.end();
   };
   conn.on('error', () => undefined);
-  data.on('error', () => conn.destroy());
+  // The session owns the streams' failures (a reset by kubectl closes them): 'close' is all there is to handle.
   conn.on('close', () => {
     if (!data.destroyed && !data.writableEnded) data.end();
     finish();

@@ -13,6 +13,7 @@ import { connect, createServer, type AddressInfo, type Server, type Socket } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
+import { waitFor } from '../../src/client/testing/index.ts';
 import { generateTestCerts } from '../../src/client/testing/test-certs.ts';
 import { servePortForward } from '../../src/kubelet/portforward.ts';
 import { buildKubeconfig } from '../../src/pki/kubeconfig.ts';
@@ -29,15 +30,19 @@ function dialPod(port: number, host: string): Promise<Socket> {
   });
 }
 
-/** Connects to `port`, sends `payload`, half-closes, and reads everything until the end. */
-function exchange(port: number, payload: Buffer | string): Promise<Buffer> {
+/**
+ * Connects to `port`, sends `payload`, half-closes (unless `halfClose` is false: a client such as
+ * curl that waits for an answer first), and reads everything until the end.
+ */
+function exchange(port: number, payload: Buffer | string, halfClose = true): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const socket = connect({ port, host: '127.0.0.1', allowHalfOpen: true });
     const chunks: Buffer[] = [];
     socket.on('data', (d: Buffer) => chunks.push(d));
     socket.on('end', () => resolve(Buffer.concat(chunks)));
     socket.on('error', reject);
-    socket.end(payload);
+    if (halfClose) socket.end(payload);
+    else socket.write(payload);
   });
 }
 
@@ -149,13 +154,18 @@ describe('kubectl port-forward through the apiserver to the kubelet', () => {
     });
   }
 
-  it('reports a port nothing listens on', async () => {
+  it('reports a port nothing listens on, and the kubelet goes on serving after kubectl resets the streams', async () => {
     const unused = await freePort(POD_IP);
-    const { localPort, stderr } = await portForward(unused);
-    const answer = await exchange(localPort, 'anyone?').catch(() => Buffer.alloc(0));
+    const { localPort, child, stderr } = await portForward(unused);
+    // Without half-closing, the data stream is still open both ways when kubectl resets it.
+    const answer = await exchange(localPort, 'GET / HTTP/1.1\r\nHost: pod\r\n\r\n', false).catch(() => Buffer.alloc(0));
     assert.equal(answer.length, 0);
-    const deadline = Date.now() + 20_000;
-    while (!/error forwarding port \d+ to pod default\/web/.test(stderr()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    await waitFor(() => /error forwarding port \d+ to pod default\/web/.test(stderr()), 'kubectl to report the refused port', 20_000);
     assert.match(stderr(), new RegExp(`error forwarding port ${unused} to pod default/web: .*ECONNREFUSED`));
+    // kubectl resets the connection's streams and gives up on the pod; the kubelet must not go down with it.
+    await waitFor(() => child.exitCode !== null || child.signalCode !== null, 'kubectl port-forward to exit', 20_000);
+    const again = await portForward(podPort);
+    assert.equal((await exchange(again.localPort, 'still there')).toString(), 'pod:still there');
+    again.child.kill('SIGTERM');
   });
 });

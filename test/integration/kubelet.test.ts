@@ -9,7 +9,10 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { get as httpGet } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { configMapType } from '../../src/api/core/v1/configmap.ts';
+import { eventType } from '../../src/api/core/v1/event.ts';
 import { podType } from '../../src/api/core/v1/pod.ts';
+import { secretType } from '../../src/api/core/v1/secret.ts';
 import { nodeType } from '../../src/api/core/v1/node.ts';
 import { leaseType } from '../../src/api/coordination/v1/lease.ts';
 import type { KubeObject } from '../../src/api/meta/types.ts';
@@ -18,7 +21,7 @@ import { execWebSocket, startKubeletCluster, type KubeletCluster } from '../supp
 
 let cluster: KubeletCluster;
 before(async () => {
-  cluster = await startKubeletCluster({ crashLoopBackoff: { initialMs: 1000, maxMs: 4000 } });
+  cluster = await startKubeletCluster({ crashLoopBackoff: { initialMs: 1000, maxMs: 4000 }, setupRetryMs: 1000, volumeRefreshMs: 1000 });
 });
 after(async () => cluster.close());
 
@@ -187,6 +190,18 @@ describe('kubelet (process runtime) through the apiserver', () => {
     assert.equal(env.stdout, `${pod.status.podIP} web\n`);
   });
 
+  it('execs commands that stop reading stdin early (head -c, a failing tar of kubectl cp): their output and exit code, and the kubelet lives on', async () => {
+    await waitForPod('web', 'Ready', isReady);
+    const big = 'z'.repeat(5_000_000);
+    const head = await execWebSocket(execUrl('web', ['head', '-c', '10'], { stdin: 'true' }), cluster.tls, big);
+    assert.equal(head.stdout, 'z'.repeat(10));
+    assert.equal(head.status?.status, 'Success');
+    const tar = await execWebSocket(execUrl('web', ['sh', '-c', 'exec 0<&-; echo "tar: /nonexistent-dir/sub: Cannot open" >&2; exit 2'], { stdin: 'true' }), cluster.tls, big);
+    assert.equal(tar.stderr, 'tar: /nonexistent-dir/sub: Cannot open\n');
+    assert.deepEqual(tar.status?.details?.causes, [{ reason: 'ExitCode', message: '2' }]);
+    assert.equal((await execWebSocket(execUrl('web', ['echo', 'still here']), cluster.tls)).stdout, 'still here\n');
+  });
+
   it('answers mistakes with a clear Status before reaching a kubelet', async () => {
     const unknown = await apiGet(`/api/v1/namespaces/${NS}/pods/web/log?container=nope`);
     assert.equal(unknown.status, 400);
@@ -279,6 +294,59 @@ describe('kubelet (process runtime) through the apiserver', () => {
     const pod = await waitForPod('staged', 'Running', (p) => p.status?.phase === 'Running');
     assert.deepEqual(pod.status.initContainerStatuses.map((s: any) => [s.name, s.state.terminated?.exitCode]), [['one', 0], ['two', 0]]);
     await waitFor(async () => (await apiGet(`/api/v1/namespaces/${NS}/pods/staged/log?container=main`)).body === 'one\ntwo\nmode=fast\nhello\n', 'the main container output');
+  });
+
+  it('reads ConfigMaps and Secrets as they are now: for new pods, for the volumes of running ones, and for a pod waiting for one', async () => {
+    const configMaps = cluster.clientset.resource(configMapType);
+    const secrets = cluster.clientset.resource(secretType);
+    const base64 = (text: string): string => Buffer.from(text).toString('base64');
+    await configMaps.create({ metadata: { name: 'live', namespace: NS }, data: { v: 'one' } });
+    await secrets.create({ metadata: { name: 'live', namespace: NS }, data: { v: base64('s-one') } });
+    /** A pod with env from ConfigMap `envFrom` and the Secret, and volumes of ConfigMap `filesFrom` and the Secret. */
+    const spec = (envFrom: string, filesFrom: string) => ({
+      volumes: [{ name: 'cfg', configMap: { name: filesFrom } }, { name: 'sec', secret: { secretName: 'live' } }],
+      containers: [
+        {
+          name: 'c',
+          image: 'busybox',
+          command: ['sleep', '3600'],
+          env: [
+            { name: 'CM', valueFrom: { configMapKeyRef: { name: envFrom, key: 'v' } } },
+            { name: 'SECRET', valueFrom: { secretKeyRef: { name: 'live', key: 'v' } } },
+          ],
+          volumeMounts: [{ name: 'cfg', mountPath: '/etc/cfg' }, { name: 'sec', mountPath: '/etc/sec' }],
+        },
+      ],
+    });
+    /** The pod's env, then its volumes' files. */
+    const seen = async (pod: string): Promise<string> =>
+      (await execWebSocket(execUrl(pod, ['sh', '-c', 'echo "$CM $SECRET $(cat "$K8TS_VOLUME_CFG/v") $(cat "$K8TS_VOLUME_SEC/v")"']), cluster.tls)).stdout;
+    const isRunning = (p: Pod): boolean => p.status?.phase === 'Running';
+
+    await createPod('config-first', spec('live', 'live'));
+    await waitForPod('config-first', 'Running', isRunning);
+    assert.equal(await seen('config-first'), 'one s-one one s-one\n');
+
+    await configMaps.patch('live', { data: { v: 'two' } }, { namespace: NS });
+    await secrets.patch('live', { data: { v: base64('s-two') } }, { namespace: NS });
+    await createPod('config-second', spec('live', 'live'));
+    await waitForPod('config-second', 'Running', isRunning);
+    assert.equal(await seen('config-second'), 'two s-two two s-two\n', 'a new pod gets the data as it is now');
+    // The running pod keeps its env, and its volumes follow.
+    await waitFor(async () => (await seen('config-first')) === 'one s-one two s-two\n', 'the volumes of the running pod to be refreshed', 20_000);
+
+    // A pod whose volume's ConfigMap is missing waits for it, then for the one its env needs: each is retried until it exists.
+    await createPod('config-waiting', spec('later-env', 'later-files'));
+    const events = async (reason: string): Promise<string[]> =>
+      (await cluster.clientset.resource(eventType).list({ namespace: NS })).items
+        .filter((e: KubeObject) => e['reason'] === reason && (e['involvedObject'] as { name?: string }).name === 'config-waiting')
+        .map((e: KubeObject) => String(e['message']));
+    await waitFor(async () => (await events('FailedMount')).some((m) => m.includes('configmap "later-files" not found')), 'the missing volume ConfigMap to be reported');
+    await configMaps.create({ metadata: { name: 'later-files', namespace: NS }, data: { v: 'files' } });
+    await waitForPod('config-waiting', 'CreateContainerConfigError for the env ConfigMap', (p) => p.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'CreateContainerConfigError');
+    await configMaps.create({ metadata: { name: 'later-env', namespace: NS }, data: { v: 'env' } });
+    await waitForPod('config-waiting', 'Running once both ConfigMaps exist', isRunning);
+    assert.equal(await seen('config-waiting'), 'env s-two files s-two\n');
   });
 
   it('serves /pods, /healthz, and only to the apiserver identity or system:masters', async () => {

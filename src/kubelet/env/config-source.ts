@@ -1,6 +1,7 @@
 /**
- * Where a pod's ConfigMaps and Secrets come from while its containers are set up: one lookup per
- * object per setup (cached in a `ConfigLookup`), through the client.
+ * Where a pod's ConfigMaps and Secrets come from while its containers and volumes are set up:
+ * through the client, one lookup per object per setup (`cachedConfigSource`), never cached
+ * across setups, so every setup, volume refresh and retry sees them as they are now.
  */
 import { configMapType } from '../../api/core/v1/configmap.ts';
 import { secretType } from '../../api/core/v1/secret.ts';

@@ -2,7 +2,9 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { silentLogger } from '../../client/index.ts';
 import { FakeClock, flushMicrotasks } from '../../client/testing/index.ts';
+import type { KubeObject } from '../../api/meta/types.ts';
 import type { Container, Pod, PodStatus } from '../api-types.ts';
+import type { ConfigSource } from '../env/config-source.ts';
 import { buildContainerLaunch } from '../env/container-env.ts';
 import { noEvents } from '../events.ts';
 import { FakeRuntime } from '../testing/fake-runtime.ts';
@@ -26,7 +28,7 @@ function makePod(spec: Partial<Pod['spec']> & { containers: Container[] }, meta:
   return { metadata: { name: 'p', namespace: 'ns', uid: `uid-${++uidSeq}`, ...meta }, spec: { nodeName: 'n', restartPolicy: 'Always', terminationGracePeriodSeconds: 30, ...spec } };
 }
 
-function harness(pod: Pod): Harness {
+function harness(pod: Pod, config: ConfigSource = { configMap: async () => undefined, secret: async () => undefined }): Harness {
   const runtime = new FakeRuntime();
   const clock = new FakeClock();
   const ips = new PodIpAllocator('127.50.0.0/24');
@@ -48,7 +50,7 @@ function harness(pod: Pod): Harness {
         container,
         addresses: { podIP: runtimeEnv.get('POD_IP') ?? '', hostIP: '127.0.0.1' },
         services: [],
-        config: { configMap: async () => undefined, secret: async () => undefined },
+        config,
         nodeAllocatable: {},
         runtimeEnv,
       }),
@@ -235,14 +237,35 @@ describe('PodWorker', () => {
     assert.match(cs.lastState.terminated?.message ?? '', /executable file not found/);
   });
 
-  it('waits with CreateContainerConfigError for a missing ConfigMap key and retries it', async () => {
-    const h = harness(makePod({ containers: [sh('c', { env: [{ name: 'X', valueFrom: { configMapKeyRef: { name: 'cfg', key: 'k' } } }] })] }));
+  it('refreshes the volumes of a settled pod once a minute', async () => {
+    const h = harness(makePod({ containers: [sh('c', { command: ['sleep', '3600'] })] }));
+    h.worker.kick();
+    await h.settle();
+    assert.equal(h.runtime.preparations, 1);
+    await h.advance(59_999);
+    assert.equal(h.runtime.preparations, 1);
+    await h.advance(1);
+    assert.equal(h.runtime.preparations, 2);
+    await h.advance(60_000);
+    assert.equal(h.runtime.preparations, 3);
+    assert.equal(h.runtime.started.length, 1, 'a refresh restarts nothing');
+  });
+
+  it('waits with CreateContainerConfigError for a missing ConfigMap key and retries it every 10 s', async () => {
+    const configMaps = new Map<string, KubeObject>();
+    const config: ConfigSource = { configMap: async (_ns, name) => configMaps.get(name), secret: async () => undefined };
+    const h = harness(makePod({ containers: [sh('c', { env: [{ name: 'X', valueFrom: { configMapKeyRef: { name: 'cfg', key: 'k' } } }] })] }), config);
     h.worker.kick();
     await h.settle();
     const cs = h.status().containerStatuses![0]!;
     assert.equal(cs.state.waiting?.reason, 'CreateContainerConfigError');
     assert.equal(cs.state.waiting?.message, 'configmap "cfg" not found');
     assert.equal(h.runtime.started.length, 0);
+    configMaps.set('cfg', { metadata: { name: 'cfg', namespace: 'ns' }, data: { k: 'v' } });
+    await h.advance(9_999);
+    assert.equal(h.runtime.started.length, 0);
+    await h.advance(1);
+    assert.equal(h.runtime.started[0]?.env.get('X'), 'v');
   });
 
   it('on deletion stops containers with the grace period left, writes the final status, deletes the pod, and cleans up', async () => {

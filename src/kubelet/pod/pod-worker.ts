@@ -245,6 +245,8 @@ export class PodWorker {
       this.#sandbox = await this.#ctx.runtime.preparePod(this.#pod, this.#podIP);
       this.#sandboxRefreshedAt = now;
       this.#sandboxMessage = undefined;
+      // Nothing else may sync a settled pod again: its volumes would never be refreshed.
+      this.#wakeAfter(this.#ctx.volumeRefreshMs ?? 60_000);
       return true;
     } catch (err) {
       if (!(err instanceof VolumeSetupError)) throw err;
@@ -549,6 +551,8 @@ export class PodWorker {
     await this.#ctx.runtime.removePod(this.uid);
     if (this.#podIP !== undefined && this.#podIP !== this.#ctx.hostIP) this.#ctx.releaseIP(this.#podIP);
     this.#ctx.backoff.forgetPrefix(`${this.uid}/`);
+    this.#wake?.abort.abort();
+    this.#wake = undefined;
     this.#state = 'done';
     this.#ctx.onDone(this.uid);
   }

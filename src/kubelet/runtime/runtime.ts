@@ -72,7 +72,11 @@ export interface RecoveredPod {
   readonly exitedWhileAway: ReadonlyMap<string, ContainerExit>;
 }
 
-/** A process started inside a container's context by exec. */
+/**
+ * A process started inside a container's context by exec. Its streams never emit an 'error'
+ * that needs handling: once the process stops reading stdin (it closed it, or exited), stdin is
+ * no longer `writable` and what is still written to it is dropped.
+ */
 export interface ExecProcess {
   readonly stdin: NodeJS.WritableStream | null;
   readonly stdout: NodeJS.ReadableStream | null;

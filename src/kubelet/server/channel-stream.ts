@@ -49,7 +49,7 @@ export interface ChannelEndpoints {
   /** Output streams to forward (stdout on 1, stderr on 2). */
   readonly stdout?: NodeJS.ReadableStream | null;
   readonly stderr?: NodeJS.ReadableStream | null;
-  /** Where client stdin goes (ended on the close signal or when the socket closes). */
+  /** Where client stdin goes (ended on the close signal or when the socket closes; nothing is written once it is not `writable`). */
   readonly stdin?: NodeJS.WritableStream | null;
   /** Resolves with the status to send once the session is over. */
   readonly done: Promise<Record<string, unknown>>;
@@ -98,7 +98,8 @@ export function serveChannels(ws: WebSocket, protocol: ChannelProtocol, ends: Ch
       if (!isBinary || msg.length === 0) return;
       const channel = msg[0];
       if (channel === STDIN) {
-        if (ends.stdin !== undefined && ends.stdin !== null && msg.length > 1) ends.stdin.write(msg.subarray(1));
+        // Input the process no longer takes (its stdin closed, failed, or ended by the client) is dropped.
+        if (ends.stdin?.writable === true && msg.length > 1) ends.stdin.write(msg.subarray(1));
       } else if (channel === CLOSE && protocol === 'v5.channel.k8s.io') {
         if (msg[1] === STDIN) ends.stdin?.end();
       } else if (channel === RESIZE) {

@@ -54,6 +54,8 @@ export class FakeRuntime implements ContainerRuntime {
   readonly version = 'fake://1';
   /** Every instance started, in order. */
   readonly started: FakeContainer[] = [];
+  /** How often preparePod ran: the pod's setup, then each volume refresh. */
+  preparations = 0;
   readonly removed: string[] = [];
   readonly saved = new Map<string, readonly SavedContainer[]>();
   /** Commands that fail to start (StartError), by argv[0]. */
@@ -65,6 +67,7 @@ export class FakeRuntime implements ContainerRuntime {
 
   async preparePod(pod: Pod, podIP: string): Promise<PodSandbox> {
     void pod;
+    this.preparations++;
     return { volumePaths: new Map(), baseEnv: new Map([['POD_IP', podIP]]) };
   }
 

@@ -111,7 +111,7 @@ void test('received data is acknowledged with WINDOW_UPDATEs for the stream and 
   server.destroy();
 });
 
-void test('PINGs from the peer are echoed; a reset from the peer destroys the stream', async () => {
+void test('PINGs from the peer are echoed; a reset from the peer closes the stream without an error', async () => {
   const [a, b] = duplexPair();
   let serverStream: SpdyStream | undefined;
   const server = new SpdySession(a, { role: 'server', onStream: (s) => ((serverStream = s), s.reply()) });
@@ -121,10 +121,42 @@ void test('PINGs from the peer are echoed; a reset from the peer destroys the st
   const compressor = new HeaderCompressor();
   peer.send({ type: 'syn_stream', streamId: 1, associatedTo: 0, priority: 0, slot: 0, fin: false, unidirectional: false, headerBlock: await compressor.compress(encodeHeaderBlock({})) });
   await peer.next('syn_reply');
-  const closed = new Promise<Error | undefined>((resolve) => serverStream!.on('error', resolve));
+  const errors: Error[] = [];
+  serverStream!.on('error', (err) => errors.push(err));
+  const closed = new Promise<void>((resolve) => serverStream!.on('close', () => resolve()));
   peer.send({ type: 'rst_stream', streamId: 1, status: RST_STATUS.cancel });
-  assert.match(String(await closed), /reset by the peer/);
+  await closed;
+  assert.deepEqual(errors, []);
+  assert.equal(serverStream!.reset, true);
   compressor.close();
+  server.destroy();
+});
+
+void test('a stream reset before its reply rejects replied() with the reason, then and later', async () => {
+  const [a, b] = duplexPair();
+  const client = new SpdySession(a, { role: 'client' });
+  const peer = rawPeer(b);
+  const stream = client.openStream({});
+  const waiting = stream.replied();
+  assert.equal((await peer.next('syn_stream')).type, 'syn_stream');
+  peer.send({ type: 'rst_stream', streamId: stream.id, status: RST_STATUS.refusedStream });
+  await assert.rejects(waiting, /stream 1 reset by the peer \(status 3\)/);
+  await assert.rejects(stream.replied(), /stream 1 reset by the peer/);
+  client.destroy();
+});
+
+void test('an error on a stream nobody listens to only destroys it', async () => {
+  const [a, b] = duplexPair();
+  let serverStream: SpdyStream | undefined;
+  const server = new SpdySession(a, { role: 'server', onStream: (s) => ((serverStream = s), s.reply(), s.end()) });
+  const client = new SpdySession(b, { role: 'client' });
+  await client.openStream({}).replied();
+  const closed = new Promise<void>((resolve) => serverStream!.on('close', () => resolve()));
+  // Writing after end is an error the stream emits; without a listener it would be an uncaught exception.
+  serverStream!.write('too late');
+  await closed;
+  assert.equal(serverStream!.destroyed, true);
+  client.destroy();
   server.destroy();
 });
 

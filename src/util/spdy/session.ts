@@ -13,6 +13,12 @@
  * kubectl and the kubelet, implements no flow control and never sends WINDOW_UPDATE, so holding
  * to the default 64 KiB window would stall every stream against it. Backpressure towards the
  * peer is TCP's: a stream whose reader is slow pauses the whole transport.
+ *
+ * Streams never emit an 'error' nobody handles: the session owns their failures. A stream ends
+ * by closing ('close', with `reset` set when it was reset): a RST_STREAM from the peer (routine:
+ * kubectl resets every port-forward stream it is done with), a refusal by the peer's GOAWAY and
+ * the transport going away close it without an error (`replied()` rejects with the reason), and
+ * an error that still reaches a stream (a write after its end, say) only destroys it.
  */
 import { EventEmitter } from 'node:events';
 import { Duplex } from 'node:stream';
@@ -41,7 +47,8 @@ export class SpdyStream extends Duplex {
   /** The headers of the SYN_STREAM that opened it (the peer's, or ours). */
   readonly headers: SpdyHeaders;
   readonly #session: SpdySession;
-  #replyHeaders: SpdyHeaders | undefined;
+  /** The peer's SYN_REPLY headers, or why none will come. */
+  #reply: SpdyHeaders | Error | undefined;
   #replyWaiters: ((headers: SpdyHeaders | Error) => void)[] = [];
   /** We sent FIN. */
   localClosed = false;
@@ -60,6 +67,9 @@ export class SpdyStream extends Duplex {
     this.id = id;
     this.headers = headers;
     this.sendWindow = sendWindow;
+    // A failed stream is destroyed and its 'close' follows, which is what users handle; an
+    // unheard 'error' must not end the process (a kubelet may share it with the apiserver).
+    this.on('error', () => undefined);
   }
 
   /** Sends SYN_REPLY (empty headers unless given). */
@@ -69,13 +79,16 @@ export class SpdyStream extends Duplex {
 
   /** Resolves with the peer's SYN_REPLY headers (for streams this side opened). */
   replied(): Promise<SpdyHeaders> {
-    if (this.#replyHeaders !== undefined) return Promise.resolve(this.#replyHeaders);
+    const reply = this.#reply;
+    if (reply instanceof Error) return Promise.reject(reply);
+    if (reply !== undefined) return Promise.resolve(reply);
     return new Promise((resolve, reject) => this.#replyWaiters.push((h) => (h instanceof Error ? reject(h) : resolve(h))));
   }
 
-  /** @internal the session delivers the peer's SYN_REPLY, or the reason none will come */
+  /** @internal the session delivers the peer's SYN_REPLY, or the reason none will come (the first word counts) */
   onReply(headers: SpdyHeaders | Error): void {
-    if (!(headers instanceof Error)) this.#replyHeaders = headers;
+    if (this.#reply !== undefined) return;
+    this.#reply = headers;
     for (const waiter of this.#replyWaiters) waiter(headers);
     this.#replyWaiters = [];
   }
@@ -359,7 +372,8 @@ export class SpdySession extends EventEmitter {
         const stream = this.#streams.get(frame.streamId);
         if (stream === undefined) return;
         stream.reset = true;
-        stream.destroy(new Error(`stream ${frame.streamId} reset by the peer (status ${frame.status})`));
+        stream.onReply(new Error(`stream ${frame.streamId} reset by the peer (status ${frame.status})`));
+        stream.destroy();
         return;
       }
       case 'settings':
@@ -379,7 +393,9 @@ export class SpdySession extends EventEmitter {
       case 'goaway':
         this.#peerGoneAway = true;
         for (const stream of this.#streams.values()) {
-          if (!this.#isPeerId(stream.id) && stream.id > frame.lastGoodStreamId) stream.destroy(new Error('stream refused by the peer going away'));
+          if (this.#isPeerId(stream.id) || stream.id <= frame.lastGoodStreamId) continue;
+          stream.onReply(new Error('stream refused by the peer going away'));
+          stream.destroy();
         }
         return;
       case 'window_update':

@@ -108,4 +108,27 @@ describe('ProcessRuntime', () => {
     assert.equal(out, `y in ${handle.workingDir}\n`);
     await handle.stop(1000);
   });
+
+  it('drops exec stdin once the command stopped reading it, never throwing EPIPE', async () => {
+    const { runtime, pod } = setup();
+    const sandbox = await runtime.preparePod(pod, '127.0.0.1');
+    const handle = await runtime.startContainer(pod, { name: 'c', instance: 0, argv: ['sleep', '30'], env: sandbox.baseEnv, workingDir: undefined });
+    // The command reads 10 bytes, then closes its stdin and lives on: what is written next breaks the pipe.
+    const proc = runtime.exec(handle, ['sh', '-c', 'head -c 10; exec 0<&-; sleep 30'], { stdin: true, tty: false });
+    let out = '';
+    proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    const chunk = Buffer.alloc(64 * 1024, 'z');
+    await waitFor(() => {
+      if (!proc.stdin!.writable) return true;
+      proc.stdin!.write(chunk);
+      return false;
+    }, 'the stdin pipe to break');
+    // Later writes and the end are dropped quietly.
+    proc.stdin!.write(chunk);
+    proc.stdin!.end();
+    proc.kill();
+    assert.equal(await proc.exited, 137);
+    assert.equal(out, 'z'.repeat(10));
+    await handle.stop(1000);
+  });
 });

@@ -13,7 +13,7 @@ import { accessSync, closeSync, constants as fsConstants, existsSync, mkdirSync,
 import { readdir, rm, unlink } from 'node:fs/promises';
 import { delimiter, isAbsolute, join } from 'node:path';
 import type { Pod } from '../../api-types.ts';
-import type { ConfigSource } from '../../env/config-source.ts';
+import { cachedConfigSource, type ConfigSource } from '../../env/config-source.ts';
 import type { ContainerExit } from '../../pod/container-state.ts';
 import type { ContainerHandle, ContainerRuntime, ExecOptions, ExecProcess, PodSandbox, RecoveredPod, SavedContainer, StartRequest } from '../runtime.ts';
 import { StartError } from '../runtime.ts';
@@ -41,6 +41,7 @@ import { setUpVolumes } from './volumes.ts';
 export interface ProcessRuntimeOptions {
   /** The kubelet's data directory (pods live in `<dataDir>/pods`). */
   readonly dataDir: string;
+  /** Read afresh at every preparePod (pod setup, volume refresh; lookups memoized within one), so it must not cache itself. */
   readonly config: ConfigSource;
   readonly nodeAllocatable: Readonly<Record<string, string>>;
   /** The node's address (status.hostIP in downward API volumes). */
@@ -116,7 +117,7 @@ export class ProcessRuntime implements ContainerRuntime {
     const volumePaths = await setUpVolumes({
       pod,
       podDir: dir,
-      config: this.#opts.config,
+      config: cachedConfigSource(this.#opts.config),
       addresses: { podIP, hostIP: this.#opts.hostIP },
       nodeAllocatable: this.#opts.nodeAllocatable,
     });
@@ -243,6 +244,10 @@ export class ProcessRuntime implements ContainerRuntime {
     }
     const env = { ...Object.fromEntries(handle.env), ...(options.tty ? { TERM: handle.env.get('TERM') ?? 'xterm' } : {}) };
     const child = spawn(file, args, { cwd: handle.workingDir, env, detached: true, stdio: [options.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
+    // A pipe fails when the command stops using it (EPIPE when it closed its stdin, or exited,
+    // while input is still coming): that is the command's business, reported by `exited`, and
+    // must not take the kubelet down. The failed pipe is destroyed, so later writes are dropped.
+    for (const pipe of [child.stdin, child.stdout, child.stderr]) pipe?.on('error', () => undefined);
     let timer: NodeJS.Timeout | undefined;
     const kill = (): void => {
       if (child.pid !== undefined) signalGroup(child.pid, 'SIGKILL');
