@@ -1,5 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { ApiError } from './errors.ts';
 import { parseRequestInfo } from './request-info.ts';
 
 describe('parseRequestInfo', () => {
@@ -38,6 +39,16 @@ describe('parseRequestInfo', () => {
     const node = parseRequestInfo('GET', '/api/v1/nodes/n1/proxy/', false);
     assert.ok(node.kind === 'resource' && node.subresource === 'proxy' && node.name === 'n1' && node.verb === 'get');
     assert.throws(() => parseRequestInfo('GET', '/api/v1/namespaces/default/pods/web/log/extra', false), /invalid path/);
+  });
+  it('refuses empty segments where the path names something, so a path reads as nothing else', () => {
+    // Dropping the empty segment would make this DELETE the namespace "configmaps".
+    for (const path of ['/api/v1/namespaces//configmaps', '/api//v1/pods', '/apis//v1', '/apis/apps//deployments', '/api/v1/namespaces/default/pods//log']) {
+      assert.throws(() => parseRequestInfo('DELETE', path, false), (err: unknown) => err instanceof ApiError && err.code === 400 && /invalid path/.test(err.message), path);
+    }
+    const trailing = parseRequestInfo('GET', '/api/v1/namespaces/default/pods/', false);
+    assert.ok(trailing.kind === 'resource' && trailing.resource === 'pods' && trailing.verb === 'list');
+    const proxied = parseRequestInfo('GET', '/api/v1/nodes/n1/proxy//metrics', false);
+    assert.ok(proxied.kind === 'resource' && proxied.subresource === 'proxy' && proxied.name === 'n1', 'what a proxy passes on may have empty segments');
   });
   it('rejects paths that are too deep or badly encoded', () => {
     assert.throws(() => parseRequestInfo('GET', '/api/v1/namespaces/a/pods/b/c/d', false), /invalid path/);

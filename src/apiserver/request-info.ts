@@ -55,11 +55,30 @@ function decodeSegment(segment: string): string {
   }
 }
 
-/** Parses `method` + `pathname` (no query). `isWatch` is the `watch` query flag. */
+/**
+ * The decoded segments of a path. A trailing slash adds none; an empty segment anywhere else is
+ * kept, so that `namespaces//configmaps` never reads as `namespaces/configmaps`.
+ */
+function pathSegments(pathname: string): string[] {
+  const parts = pathname.split('/').slice(1);
+  if (parts.at(-1) === '') parts.pop();
+  return parts.map(decodeSegment);
+}
+
+/** Refuses an empty segment where the path names something (group, version, namespace, resource, …). */
+function refuseEmpty(named: readonly string[], pathname: string): void {
+  if (named.includes('')) throw badRequest(`invalid path: ${pathname}`);
+}
+
+/**
+ * Parses `method` + `pathname` (no query). `isWatch` is the `watch` query flag.
+ * @throws ApiError 400 for a malformed path
+ */
 export function parseRequestInfo(method: string, pathname: string, isWatch: boolean): RequestInfo {
-  const parts = pathname.split('/').filter((p) => p !== '').map(decodeSegment);
+  const parts = pathSegments(pathname);
   const prefix = parts[0];
   if (prefix !== 'api' && prefix !== 'apis') return { kind: 'nonresource', path: pathname };
+  if (parts.length <= (prefix === 'api' ? 2 : 3)) refuseEmpty(parts, pathname);
 
   let rest: string[];
   let group: string;
@@ -90,6 +109,8 @@ export function parseRequestInfo(method: string, pathname: string, isWatch: bool
   const proxied = rest[2] === 'proxy';
   const subresource = proxied ? 'proxy' : rest.slice(2).join('/');
   if (rest.length > 3 && !proxied) throw badRequest(`invalid path: ${pathname}`);
+  const passedOn = proxied ? rest.length - 3 : 0;
+  refuseEmpty(parts.slice(0, parts.length - passedOn), pathname);
 
   let verb: Verb;
   switch (method) {
