@@ -50,6 +50,37 @@ describe('parseRequestInfo', () => {
     const proxied = parseRequestInfo('GET', '/api/v1/nodes/n1/proxy//metrics', false);
     assert.ok(proxied.kind === 'resource' && proxied.subresource === 'proxy' && proxied.name === 'n1', 'what a proxy passes on may have empty segments');
   });
+  it('reads the deprecated watch/ prefix as a watch, of a collection or of one object', () => {
+    assert.deepEqual(parseRequestInfo('GET', '/api/v1/watch/namespaces/default/configmaps', false), {
+      kind: 'resource', verb: 'watch', group: '', version: 'v1', namespace: 'default', resource: 'configmaps', name: '', subresource: '',
+    });
+    assert.deepEqual(parseRequestInfo('GET', '/apis/apps/v1/watch/namespaces/default/deployments/web', false), {
+      kind: 'resource', verb: 'watch', group: 'apps', version: 'v1', namespace: 'default', resource: 'deployments', name: 'web', subresource: '',
+    });
+    assert.deepEqual(parseRequestInfo('GET', '/api/v1/watch/namespaces/kube-system', false), {
+      kind: 'resource', verb: 'watch', group: '', version: 'v1', namespace: 'kube-system', resource: 'namespaces', name: 'kube-system', subresource: '',
+    });
+    const all = parseRequestInfo('GET', '/api/v1/watch/pods', false);
+    assert.ok(all.kind === 'resource' && all.verb === 'watch' && all.namespace === '' && all.resource === 'pods');
+    const code = (method: string, path: string): number | undefined => {
+      try {
+        parseRequestInfo(method, path, false);
+        return undefined;
+      } catch (err) {
+        return err instanceof ApiError ? err.code : undefined;
+      }
+    };
+    assert.equal(code('DELETE', '/api/v1/watch/namespaces/default/configmaps'), 405);
+    assert.equal(code('POST', '/api/v1/watch/namespaces/default/configmaps'), 405);
+    assert.equal(code('GET', '/api/v1/watch/namespaces/default/pods/web/log'), 404);
+    assert.equal(code('GET', '/api/v1/watch/namespaces/default/status'), 404);
+  });
+  it('reads a GET of one object with the watch flag as a watch of it', () => {
+    const one = parseRequestInfo('GET', '/api/v1/namespaces/default/configmaps/x', true);
+    assert.ok(one.kind === 'resource' && one.verb === 'watch' && one.name === 'x');
+    const status = parseRequestInfo('GET', '/api/v1/namespaces/default/pods/x/status', true);
+    assert.ok(status.kind === 'resource' && status.verb === 'get');
+  });
   it('rejects paths that are too deep or badly encoded', () => {
     assert.throws(() => parseRequestInfo('GET', '/api/v1/namespaces/a/pods/b/c/d', false), /invalid path/);
     assert.throws(() => parseRequestInfo('GET', '/api/v1/namespaces/%E0%A4%A/pods', false), /invalid path segment/);

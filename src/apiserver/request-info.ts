@@ -3,7 +3,7 @@
  * a resource request (group, version, namespace, resource, name, subresource, verb). Mirrors the
  * shape of Kubernetes' RequestInfo so authorization and routing speak the same words.
  */
-import { badRequest } from './errors.ts';
+import { badRequest, methodNotAllowed, pathNotFound } from './errors.ts';
 
 export type Verb =
   | 'get'
@@ -71,8 +71,10 @@ function refuseEmpty(named: readonly string[], pathname: string): void {
 }
 
 /**
- * Parses `method` + `pathname` (no query). `isWatch` is the `watch` query flag.
- * @throws ApiError 400 for a malformed path
+ * Parses `method` + `pathname` (no query). `isWatch` is the `watch` query flag. A GET under the
+ * deprecated `watch/` prefix (`/api/v1/watch/namespaces/ns/pods[/name]`) is a watch as well.
+ * @throws ApiError 400 for a malformed path; under the `watch/` prefix, 404 for a subresource
+ *   and 405 for a method other than GET
  */
 export function parseRequestInfo(method: string, pathname: string, isWatch: boolean): RequestInfo {
   const parts = pathSegments(pathname);
@@ -98,6 +100,8 @@ export function parseRequestInfo(method: string, pathname: string, isWatch: bool
     rest = parts.slice(3);
   }
 
+  const watchPrefix = rest[0] === 'watch' && rest.length > 1;
+  if (watchPrefix) rest = rest.slice(1);
   let namespace = '';
   if (rest[0] === 'namespaces' && rest.length > 1) {
     namespace = rest[1]!;
@@ -112,6 +116,11 @@ export function parseRequestInfo(method: string, pathname: string, isWatch: bool
   const passedOn = proxied ? rest.length - 3 : 0;
   refuseEmpty(parts.slice(0, parts.length - passedOn), pathname);
 
+  if (watchPrefix) {
+    if (method !== 'GET' && method !== 'HEAD') throw methodNotAllowed(method);
+    if (subresource !== '') throw pathNotFound();
+    return { kind: 'resource', verb: 'watch', group, version, namespace, resource, name, subresource };
+  }
   let verb: Verb;
   switch (method) {
     case 'GET':

@@ -8,7 +8,7 @@
  *      (during the shutdown delay before that, requests are still served, with Connection: close)
  *   3. public path (/version, /livez, /readyz, /healthz) → served without credentials
  *   4. authenticate (client certificate, bearer token) → 401 Unauthorized
- *   5. parse the path into a RequestInfo                → 400 / 404
+ *   5. parse the path into a RequestInfo                → 400 / 404 / 405
  *   6. authorize                                        → 403 Forbidden
  *   7. admission into the in-flight budget (watches and other long-running requests exempt)
  *                                                       → 429 TooManyRequests, Retry-After: 1

@@ -27,7 +27,7 @@ import { handleScale } from './scale.ts';
 import { handleNamespaceFinalize } from './namespace-finalize.ts';
 import { handleTokenRequest } from './token-request.ts';
 import { parseDryRun, parseFieldValidation, parseForce, type RequestContext } from './request-context.ts';
-import { serveWatch } from './watch.ts';
+import { serveWatch, watchOfObject } from './watch.ts';
 import { checkBodyFields, validateFields } from './field-validation.ts';
 import { openApiCatalog } from '../openapi-catalog.ts';
 
@@ -146,8 +146,8 @@ async function handleMain(ctx: RequestContext, info: ResourceRequestInfo, store:
       return writeJsonList(ctx.res, 200, list);
     }
     case 'watch': {
-      const options = parseListOptions(q);
-      if (info.name !== '') throw badRequest('watch of a single object: use a list watch with fieldSelector=metadata.name=<name>');
+      const listOptions = parseListOptions(q, true);
+      const options = info.name === '' ? listOptions : watchOfObject(listOptions, info.name);
       const table = wantsTable(ctx.req);
       return serveWatch(ctx.req, ctx.res, {
         store,
