@@ -130,6 +130,11 @@ export async function handleResource(ctx: RequestContext, info: ResourceRequestI
 
 async function handleMain(ctx: RequestContext, info: ResourceRequestInfo, store: GenericStore, namespace: string): Promise<void> {
   const q = ctx.url.searchParams;
+  // The all-namespaces collection of a namespaced kind (`/api/v1/configmaps`) is for reading
+  // only, as upstream: no create there, and no deleting every namespace's objects at once.
+  if (store.strategy.type.namespaced && namespace === '' && info.name === '' && info.verb !== 'list' && info.verb !== 'watch') {
+    throw methodNotAllowed(ctx.req.method ?? '');
+  }
   switch (info.verb) {
     case 'get':
       return writeObject(ctx, store, 200, await store.getShared(namespace, info.name), true);
@@ -184,6 +189,7 @@ async function handleMain(ctx: RequestContext, info: ResourceRequestInfo, store:
       return writeJson(ctx.res, 200, successStatus({ name: info.name, group: t.group, kind: t.resource, uid: result.object.metadata.uid ?? '' }));
     }
     case 'deletecollection': {
+      if (!store.strategy.deleteCollection) throw methodNotAllowed('DELETE');
       const options = await readDeleteOptions(ctx.req, q);
       const list = await store.list(namespace, { ...parseListOptions(q), limit: 0, continueToken: '' });
       const deleted: KubeObject[] = [];

@@ -86,4 +86,15 @@ describe('ApiRegistry at run time', () => {
     await registry.stop();
     await storage.close();
   });
+
+  it('serves the verbs a strategy allows: namespaces have no deletecollection', async () => {
+    const storage = new MemoryStorage();
+    const registry = new ApiRegistry(storage, () => {});
+    const namespaces = await registry.add(namespaceStrategy);
+    const widgetsServed = await registry.add(defineStrategy({ type: widgets('v1') }));
+    assert.deepEqual(namespaces.verbs, ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch']);
+    assert.deepEqual(widgetsServed.verbs, ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch']);
+    await registry.stop();
+    await storage.close();
+  });
 });

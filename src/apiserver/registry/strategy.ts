@@ -75,6 +75,12 @@ export interface ResourceStrategy {
   /** The scale subresource mapping, or null when the kind has none. */
   readonly scale: ScaleMapping | null;
   /**
+   * Whether a DELETE of the collection (verb `deletecollection`) is served; when not, it is 405
+   * and discovery does not list the verb. Namespaces have none, as upstream: deleting one
+   * cascades through everything in it, so it is asked for one namespace at a time. Default: true.
+   */
+  readonly deleteCollection: boolean;
+  /**
    * Whether DELETE is graceful: true for pods bound to a node (sets deletionTimestamp and
    * deletionGracePeriodSeconds; the kubelet finishes the delete). Given the object and the
    * requested grace period, returns the grace period to apply (0 = delete now).

@@ -1,6 +1,7 @@
 /**
  * Namespaces: created Active with the `kubernetes` finalizer; deletion marks them Terminating
- * and waits until spec.finalizers is empty (the finalize subresource clears it).
+ * and waits until spec.finalizers is empty (the finalize subresource clears it). No namespace
+ * is deleted by a collection DELETE (405).
  */
 import {
   beginNamespaceDeletion,
@@ -22,6 +23,7 @@ export const namespaceStrategy: ResourceStrategy = defineStrategy({
   type: namespaceType,
   nameValidator: validateNamespaceName,
   hasStatus: true,
+  deleteCollection: false,
   applyDefaults: defaultNamespace,
   prepareForCreate: prepareNamespaceForCreate,
   prepareForUpdate: (obj, old) => {
