@@ -1,7 +1,8 @@
 /**
- * What may be deleted wholesale: the all-namespaces path of a namespaced resource only lists and
- * watches (405 otherwise), namespaces have no deletecollection (405, and discovery and OpenAPI do
- * not offer it), and cluster-scoped kinds keep it.
+ * What may be deleted wholesale, and what never: the all-namespaces path of a namespaced
+ * resource only lists and watches (405 otherwise), namespaces have no deletecollection (405, and
+ * discovery and OpenAPI do not offer it), cluster-scoped kinds keep it, and default, kube-system
+ * and kube-public are never deleted (403).
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -86,5 +87,21 @@ describe('collections and namespaces', () => {
     assert.deepEqual(dryRoles.json.items.map((i: { metadata: { name: string } }) => i.metadata.name), ['qa-role']);
     assert.equal((await t.request('DELETE', `${CR}?labelSelector=qa%3Dyes`)).status, 200);
     assert.deepEqual(await names(`${CR}?labelSelector=qa%3Dyes`), []);
+  });
+
+  it('default, kube-system and kube-public may not be deleted (403), not even in a dry run', async () => {
+    for (const name of ['default', 'kube-system', 'kube-public']) {
+      for (const query of ['', '?dryRun=All']) {
+        const r = await t.request('DELETE', `/api/v1/namespaces/${name}${query}`);
+        expectStatus(r, 403, 'Forbidden', `namespaces "${name}" is forbidden: this namespace may not be deleted`);
+        assert.deepEqual(r.json.details, { name, group: '', kind: 'namespaces' });
+      }
+      const body = await t.request('DELETE', `/api/v1/namespaces/${name}`, { body: { kind: 'DeleteOptions', apiVersion: 'v1', dryRun: ['All'] } });
+      expectStatus(body, 403, 'Forbidden');
+      assert.equal((await t.request('GET', `/api/v1/namespaces/${name}`)).json.metadata.deletionTimestamp, undefined);
+    }
+    const other = await t.request('DELETE', '/api/v1/namespaces/a');
+    assert.equal(other.status, 200, other.text);
+    assert.equal(other.json.status.phase, 'Terminating');
   });
 });

@@ -70,6 +70,7 @@ export function defineStrategy(parts: StrategyParts): ResourceStrategy {
     prepareForUpdate: parts.prepareForUpdate ?? ((obj, old) => (hasStatus ? keepStatus(obj, old) : undefined)),
     prepareForStatusUpdate: parts.prepareForStatusUpdate ?? takeOnlyStatus,
     admitCreate: parts.admitCreate ?? (async () => undefined),
+    admitDelete: parts.admitDelete ?? (() => undefined),
     validateCreate: parts.validateCreate ?? (() => []),
     validateUpdate: parts.validateUpdate ?? (() => []),
     deletionBlockers: parts.deletionBlockers ?? (() => []),

@@ -115,6 +115,13 @@ export interface ResourceStrategy {
    * validation, dry runs included. Default: admits everything as it is.
    */
   admitCreate(obj: KubeObject): Promise<void>;
+  /**
+   * Admission of a deletion: throws an ApiError (403 Forbidden, as upstream's admission refuses)
+   * when this object may not be deleted at all (namespaces: default, kube-system, kube-public).
+   * Called by the store with the stored object once the DELETE's preconditions hold, dry runs
+   * included. Default: admits every deletion.
+   */
+  admitDelete(obj: KubeObject): void;
   /** Kind-specific validation of a new object (object-meta rules are checked by the store). */
   validateCreate(obj: KubeObject): FieldError[];
   /** Kind-specific validation of an update, including immutable fields. */
