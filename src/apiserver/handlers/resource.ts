@@ -32,28 +32,25 @@ import { checkBodyFields, validateFields } from './field-validation.ts';
 import { openApiCatalog } from '../openapi-catalog.ts';
 
 /**
- * Reads an object body (JSON or protobuf) for create/update; `raw` is its JSON text (for
- * duplicate-key checks), undefined for protobuf.
+ * Reads an object body (JSON, YAML or protobuf) for create/update, with the keys it repeats
+ * (for field validation).
  */
-export async function readObjectBodyWithText(ctx: RequestContext): Promise<{ obj: KubeObject; raw: string | undefined }> {
+export async function readObjectBodyWithDuplicates(ctx: RequestContext): Promise<{ obj: KubeObject; duplicates: () => string[] }> {
   const body = await readBody(ctx.req);
-  const { obj, text } = decodeObjectBody(ctx.req, body);
+  const { obj, duplicates } = await decodeObjectBody(ctx.req, body);
   const metadata = obj['metadata'];
   if (metadata === undefined || metadata === null) obj['metadata'] = {};
   else if (typeof metadata !== 'object' || Array.isArray(metadata)) throw badRequest('metadata must be an object');
-  return { obj: obj as KubeObject, raw: text };
+  return { obj: obj as KubeObject, duplicates };
 }
 
 export async function readObjectBody(ctx: RequestContext): Promise<KubeObject> {
-  return (await readObjectBodyWithText(ctx)).obj;
+  return (await readObjectBodyWithDuplicates(ctx)).obj;
 }
 
-/**
- * Field validation of a decoded body (`raw` its JSON text; undefined for protobuf, which cannot
- * repeat a field); Warn-mode findings become Warning headers.
- */
-function checkFields(ctx: RequestContext, store: GenericStore, obj: KubeObject, raw: string | undefined): void {
-  checkBodyFields(ctx, store.strategy.type, obj, raw);
+/** Field validation of a decoded body; Warn-mode findings become Warning headers. */
+function checkFields(ctx: RequestContext, store: GenericStore, obj: KubeObject, duplicates: () => string[]): void {
+  checkBodyFields(ctx, store.strategy.type, obj, duplicates);
 }
 
 /** What the kind has to say about an object just written (e.g. a CRD feature k8ts ignores). */
@@ -164,8 +161,8 @@ async function handleMain(ctx: RequestContext, info: ResourceRequestInfo, store:
     case 'create': {
       if (info.name !== '') throw methodNotAllowed('POST');
       const trackFields = updateTracker(ctx, store, '', 'CreateOptions');
-      const { obj, raw } = await readObjectBodyWithText(ctx);
-      checkFields(ctx, store, obj, raw);
+      const { obj, duplicates } = await readObjectBodyWithDuplicates(ctx);
+      checkFields(ctx, store, obj, duplicates);
       const created = await store.create(namespace, obj, { dryRun: dryRun(ctx), trackFields });
       addStrategyWarnings(ctx, store, created);
       return writeJson(ctx.res, 201, created);
@@ -173,8 +170,8 @@ async function handleMain(ctx: RequestContext, info: ResourceRequestInfo, store:
     case 'update': {
       if (info.name === '') throw methodNotAllowed('PUT');
       const trackFields = updateTracker(ctx, store, '', 'UpdateOptions');
-      const { obj, raw } = await readObjectBodyWithText(ctx);
-      checkFields(ctx, store, obj, raw);
+      const { obj, duplicates } = await readObjectBodyWithDuplicates(ctx);
+      checkFields(ctx, store, obj, duplicates);
       const updated = await store.update(namespace, info.name, obj, 'main', { dryRun: dryRun(ctx), trackFields });
       addStrategyWarnings(ctx, store, updated);
       return writeJson(ctx.res, 200, updated);
@@ -244,8 +241,8 @@ async function handleStatus(ctx: RequestContext, info: ResourceRequestInfo, stor
       return writeJson(ctx.res, 200, await store.get(namespace, info.name));
     case 'update': {
       const trackFields = updateTracker(ctx, store, 'status', 'UpdateOptions');
-      const { obj, raw } = await readObjectBodyWithText(ctx);
-      checkFields(ctx, store, obj, raw);
+      const { obj, duplicates } = await readObjectBodyWithDuplicates(ctx);
+      checkFields(ctx, store, obj, duplicates);
       const updated = await store.update(namespace, info.name, obj, 'status', { dryRun: dryRun(ctx), trackFields });
       return writeJson(ctx.res, 200, updated);
     }
