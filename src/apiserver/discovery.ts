@@ -4,13 +4,13 @@
  * the registry so resources added at run time appear at once.
  */
 import type { ResourceType } from '../api/resource-type.ts';
-import { RESOURCE_VERBS, type ApiRegistry, type SubresourceInfo } from './registry/api-registry.ts';
+import type { ApiRegistry, SubresourceInfo } from './registry/api-registry.ts';
 
 function groupVersion(group: string, version: string): string {
   return group === '' ? version : `${group}/${version}`;
 }
 
-/** One resource as discovery lists it: stored resources have every verb, create-only ones just `create`. */
+/** One resource as discovery lists it: stored resources have the verbs they serve, create-only ones just `create`. */
 interface DiscoveryEntry {
   readonly type: ResourceType;
   readonly verbs: readonly string[];
@@ -19,7 +19,7 @@ interface DiscoveryEntry {
 
 function resourcesOf(registry: ApiRegistry, group: string, version: string): DiscoveryEntry[] {
   const entries: DiscoveryEntry[] = [
-    ...registry.all().map((r) => ({ type: r.store.strategy.type, verbs: RESOURCE_VERBS, subresources: r.subresources })),
+    ...registry.all().map((r) => ({ type: r.store.strategy.type, verbs: r.verbs, subresources: r.subresources })),
     ...registry.createOnly().map((r) => ({ type: r.type, verbs: ['create'], subresources: [] })),
   ];
   return entries.filter((e) => e.type.group === group && e.type.version === version);

@@ -116,7 +116,7 @@ export class OpenApiCatalog {
     const resources = registry.all().map((r) => {
       const type = r.store.strategy.type;
       const strategicMergePatch = this.strategicMergePatch(type) && schemaNameForKind(this.#registry, type) !== undefined;
-      return { type, subresources: r.subresources, strategicMergePatch };
+      return { type, verbs: r.verbs, subresources: r.subresources, strategicMergePatch };
     });
     const set = buildOpenApi(resources, this.#registry, { version: K8TS_VERSION });
     this.#documents = { version: this.#version, registryGeneration: registry.generation, set };

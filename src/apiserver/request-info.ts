@@ -3,7 +3,7 @@
  * a resource request (group, version, namespace, resource, name, subresource, verb). Mirrors the
  * shape of Kubernetes' RequestInfo so authorization and routing speak the same words.
  */
-import { badRequest } from './errors.ts';
+import { badRequest, methodNotAllowed, pathNotFound } from './errors.ts';
 
 export type Verb =
   | 'get'
@@ -55,11 +55,32 @@ function decodeSegment(segment: string): string {
   }
 }
 
-/** Parses `method` + `pathname` (no query). `isWatch` is the `watch` query flag. */
+/**
+ * The decoded segments of a path. A trailing slash adds none; an empty segment anywhere else is
+ * kept, so that `namespaces//configmaps` never reads as `namespaces/configmaps`.
+ */
+function pathSegments(pathname: string): string[] {
+  const parts = pathname.split('/').slice(1);
+  if (parts.at(-1) === '') parts.pop();
+  return parts.map(decodeSegment);
+}
+
+/** Refuses an empty segment where the path names something (group, version, namespace, resource, …). */
+function refuseEmpty(named: readonly string[], pathname: string): void {
+  if (named.includes('')) throw badRequest(`invalid path: ${pathname}`);
+}
+
+/**
+ * Parses `method` + `pathname` (no query). `isWatch` is the `watch` query flag. A GET under the
+ * deprecated `watch/` prefix (`/api/v1/watch/namespaces/ns/pods[/name]`) is a watch as well.
+ * @throws ApiError 400 for a malformed path; under the `watch/` prefix, 404 for a subresource
+ *   and 405 for a method other than GET
+ */
 export function parseRequestInfo(method: string, pathname: string, isWatch: boolean): RequestInfo {
-  const parts = pathname.split('/').filter((p) => p !== '').map(decodeSegment);
+  const parts = pathSegments(pathname);
   const prefix = parts[0];
   if (prefix !== 'api' && prefix !== 'apis') return { kind: 'nonresource', path: pathname };
+  if (parts.length <= (prefix === 'api' ? 2 : 3)) refuseEmpty(parts, pathname);
 
   let rest: string[];
   let group: string;
@@ -79,6 +100,8 @@ export function parseRequestInfo(method: string, pathname: string, isWatch: bool
     rest = parts.slice(3);
   }
 
+  const watchPrefix = rest[0] === 'watch' && rest.length > 1;
+  if (watchPrefix) rest = rest.slice(1);
   let namespace = '';
   if (rest[0] === 'namespaces' && rest.length > 1) {
     namespace = rest[1]!;
@@ -90,7 +113,14 @@ export function parseRequestInfo(method: string, pathname: string, isWatch: bool
   const proxied = rest[2] === 'proxy';
   const subresource = proxied ? 'proxy' : rest.slice(2).join('/');
   if (rest.length > 3 && !proxied) throw badRequest(`invalid path: ${pathname}`);
+  const passedOn = proxied ? rest.length - 3 : 0;
+  refuseEmpty(parts.slice(0, parts.length - passedOn), pathname);
 
+  if (watchPrefix) {
+    if (method !== 'GET' && method !== 'HEAD') throw methodNotAllowed(method);
+    if (subresource !== '') throw pathNotFound();
+    return { kind: 'resource', verb: 'watch', group, version, namespace, resource, name, subresource };
+  }
   let verb: Verb;
   switch (method) {
     case 'GET':

@@ -2,16 +2,18 @@
  * The API server: HTTPS only, serving the Kubernetes REST API from the registry over a Storage.
  *
  * A request's lifecycle (each step's failure is a metav1.Status with the code given):
- *   1. shutting down?            → 429 TooManyRequests, Retry-After: 5, Connection: close
+ *   1. a path with a `.` or `..` segment, also percent-encoded → 400 BadRequest (URL parsing
+ *      would resolve it away: request-target.ts)
+ *   2. shutting down?            → 429 TooManyRequests, Retry-After: 5, Connection: close
  *      (during the shutdown delay before that, requests are still served, with Connection: close)
- *   2. public path (/version, /livez, /readyz, /healthz) → served without credentials
- *   3. authenticate (client certificate, bearer token) → 401 Unauthorized
- *   4. parse the path into a RequestInfo                → 400 / 404
- *   5. authorize                                        → 403 Forbidden
- *   6. admission into the in-flight budget (watches and other long-running requests exempt)
+ *   3. public path (/version, /livez, /readyz, /healthz) → served without credentials
+ *   4. authenticate (client certificate, bearer token) → 401 Unauthorized
+ *   5. parse the path into a RequestInfo                → 400 / 404 / 405
+ *   6. authorize                                        → 403 Forbidden
+ *   7. admission into the in-flight budget (watches and other long-running requests exempt)
  *                                                       → 429 TooManyRequests, Retry-After: 1
- *   7. route: discovery, OpenAPI, or a resource handler (decode → strategy → validation → store)
- *   8. a request still running after 60 s (not long-running) → 504 Timeout
+ *   8. route: discovery, OpenAPI, or a resource handler (decode → strategy → validation → store)
+ *   9. a request still running after 60 s (not long-running) → 504 Timeout
  *
  * Connection upgrades (WebSocket, SPDY) are accepted only for the subresources that take them
  * (pods/exec, attach, portforward, and the pods|services|nodes proxies: proxy/proxy-handler.ts);
@@ -45,6 +47,7 @@ import { handleResource } from './handlers/resource.ts';
 import type { KubeletClientConfig } from './kubelet-connection.ts';
 import { backgroundCheck, serveHealth, type HealthCheck } from './health.ts';
 import { wantsAggregatedDiscovery } from './http/negotiation.ts';
+import { refuseDotSegments, requestUrl } from './http/request-target.ts';
 import { writeError, writeJson, writeText } from './http/respond.ts';
 import { serveOpenApi } from './openapi.ts';
 import { isConnectSubresource, isUpgradeRoute, serveConnect, serveConnectUpgrade } from './proxy/proxy-handler.ts';
@@ -289,7 +292,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
   const userOf = (req: IncomingMessage) => users.get(req)!;
   const connectDeps = { registry, kubeletClient: opts.kubeletClient };
 
-  /** Steps 3-5 of the lifecycle: authenticate, parse, authorize. */
+  /** Steps 4-6 of the lifecycle: authenticate, parse, authorize. */
   async function admit(req: IncomingMessage, url: URL): Promise<RequestInfo> {
     const authenticated = await authenticator.authenticate(req);
     if (authenticated === undefined) throw unauthorized();
@@ -309,7 +312,10 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'https://k8ts.invalid');
+    const target = req.url ?? '/';
+    // Before anything reads the path: URL parsing would resolve `..` segments away.
+    refuseDotSegments(target);
+    const url = requestUrl(target);
     const path = url.pathname;
     if (draining && !isPublic(path)) {
       res.setHeader('Connection', 'close');
@@ -371,7 +377,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
       rejectUnauthorized: false,
       minVersion: 'TLSv1.2',
       // Only the subresources that take upgrades do; any other request with Upgrade headers is served as a plain one.
-      shouldUpgradeCallback: (req: IncomingMessage) => isUpgradeRoute(new URL(req.url ?? '/', 'https://k8ts.invalid').pathname),
+      shouldUpgradeCallback: (req: IncomingMessage) => isUpgradeRoute(requestUrl(req.url ?? '/').pathname),
     },
     serve,
   );

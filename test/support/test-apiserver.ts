@@ -26,12 +26,29 @@ export interface RequestOptions {
   readonly agent?: Agent;
 }
 
+/** One event of a watch stream. */
+export interface WatchEvent {
+  readonly type: string;
+  readonly object: any;
+}
+
+/** A watch request's response, read event by event as it streams. */
+export interface WatchStream {
+  /** The response status, and its body when it is not 200 (a Status). */
+  readonly response: Promise<{ status: number; json: any }>;
+  /** The next event, waiting for it to arrive; rejects when the stream ends first. */
+  next(): Promise<WatchEvent>;
+  close(): void;
+}
+
 export interface TestApiServer {
   readonly server: RunningApiServer;
   readonly storage: Storage;
   readonly certs: TestCerts;
   readonly agent: Agent;
   request(method: string, path: string, options?: RequestOptions): Promise<Response>;
+  /** Opens a streaming GET of `path` (a watch), with the client certificate. */
+  watch(path: string): WatchStream;
   /** Stops the server, and the storage too unless it was given (several servers may share one). */
   close(): Promise<void>;
 }
@@ -93,12 +110,61 @@ export async function startTestApiServer(overrides: Partial<ApiServerOptions> = 
     });
   }
 
+  function watch(path: string): WatchStream {
+    const events: WatchEvent[] = [];
+    const waiting: Array<{ resolve: (e: WatchEvent) => void; reject: (err: Error) => void }> = [];
+    let ended: Error | undefined;
+    const end = (err: Error): void => {
+      ended ??= err;
+      for (const w of waiting.splice(0)) w.reject(ended);
+    };
+    const req = httpsRequest({ host: url.hostname, port: url.port, method: 'GET', path, headers: { Accept: 'application/json' }, agent });
+    const response = new Promise<{ status: number; json: any }>((resolve, reject) => {
+      req.on('response', (res) => {
+        let buffer = '';
+        res.on('data', (chunk: Buffer) => {
+          buffer += chunk.toString('utf8');
+          if (res.statusCode !== 200) return;
+          for (let nl = buffer.indexOf('\n'); nl >= 0; nl = buffer.indexOf('\n')) {
+            const event = JSON.parse(buffer.slice(0, nl)) as WatchEvent;
+            buffer = buffer.slice(nl + 1);
+            const w = waiting.shift();
+            if (w === undefined) events.push(event);
+            else w.resolve(event);
+          }
+        });
+        res.on('end', () => {
+          end(new Error(`the watch of ${path} ended`));
+          if (res.statusCode !== 200) resolve({ status: res.statusCode ?? 0, json: JSON.parse(buffer) });
+        });
+        res.on('error', () => end(new Error(`the watch of ${path} failed`)));
+        if (res.statusCode === 200) resolve({ status: 200, json: undefined });
+      });
+      req.on('error', (err) => {
+        end(err);
+        reject(err);
+      });
+    });
+    req.end();
+    return {
+      response,
+      next: () => {
+        const event = events.shift();
+        if (event !== undefined) return Promise.resolve(event);
+        if (ended !== undefined) return Promise.reject(ended);
+        return new Promise((resolve, reject) => waiting.push({ resolve, reject }));
+      },
+      close: () => req.destroy(),
+    };
+  }
+
   return {
     server,
     storage,
     certs,
     agent,
     request,
+    watch,
     async close() {
       agent.destroy();
       anonymousAgent.destroy();

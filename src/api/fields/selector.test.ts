@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FieldSelectorError, checkFieldsSupported, fieldsMatch, parseFieldSelector, unescapeValue } from './selector.ts';
+import { FieldSelectorError, checkFieldsSupported, escapeValue, fieldsMatch, parseFieldSelector, unescapeValue } from './selector.ts';
 
 const pod: Record<string, string> = { 'metadata.name': 'web-1', 'spec.nodeName': 'node-a', 'status.phase': 'Running' };
 const get = (f: string): string | undefined => pod[f];
@@ -25,6 +25,12 @@ void test('an empty value selects objects where the field is empty', () => {
 void test('backslash escapes commas, equals signs and backslashes in values', () => {
   assert.deepEqual(parseFieldSelector('a=x\\,y\\=z\\\\'), [{ field: 'a', operator: '=', value: 'x,y=z\\' }]);
   assert.equal(unescapeValue('plain'), 'plain');
+});
+
+void test('escapeValue() writes any value so that a term reads it back', () => {
+  for (const value of ['plain', 'a,b', 'x=y', 'back\\slash', '\\,=']) {
+    assert.deepEqual(parseFieldSelector(`metadata.name=${escapeValue(value)}`), [{ field: 'metadata.name', operator: '=', value }], value);
+  }
 });
 
 void test('malformed selectors are errors with upstream messages', () => {

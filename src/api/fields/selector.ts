@@ -69,6 +69,11 @@ export function unescapeValue(s: string): string {
   return out;
 }
 
+/** A value escaped for a selector term (`a,b` → `a\,b`): the inverse of `unescapeValue`. */
+export function escapeValue(value: string): string {
+  return value.replace(/[\\,=]/g, (c) => `\\${c}`);
+}
+
 /** Parses a field selector; '' selects everything. Throws FieldSelectorError. */
 export function parseFieldSelector(selector: string): FieldRequirement[] {
   const requirements: FieldRequirement[] = [];

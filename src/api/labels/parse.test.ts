@@ -39,6 +39,14 @@ void test('in/notin are values inside a set, and empty values are allowed', () =
   assert.ok(matches('x in (a,)', { x: '' }));
 });
 
+void test('an empty set is the set of the empty value, as upstream reads `()` (`z notin ()` is its own example)', () => {
+  // Only a structured LabelSelector can have no values at all; the string syntax cannot.
+  assert.deepEqual(parseSelector('a in ()'), [{ key: 'a', operator: 'in', values: [''] }]);
+  assert.ok(matches('a in ()', { a: '' }));
+  assert.ok(!matches('a in ()', { a: 'x' }));
+  assert.ok(matches('x in (foo,,baz),y,z notin ()', { x: 'baz', y: 'any', z: 'set' }));
+});
+
 void test('numeric comparisons', () => {
   assert.ok(matches('n>3', { n: '4' }));
   assert.ok(!matches('n>3', { n: '3' }));

@@ -32,8 +32,8 @@ function text(value: unknown): string {
 }
 
 /** The configuration of an apply body, checked to be about this object. */
-function readConfiguration(store: GenericStore, namespace: string, name: string, body: Buffer): { config: KubeObject; duplicates: string[] } {
-  const { value, duplicates } = decodeYaml(body.toString('utf8'));
+async function readConfiguration(store: GenericStore, namespace: string, name: string, body: Buffer): Promise<{ config: KubeObject; duplicates: string[] }> {
+  const { value, duplicates } = await decodeYaml(body.toString('utf8'));
   if (!isObject(value)) throw badRequest('error decoding YAML: an apply patch must be an object');
   const t = store.strategy.type;
   const expected = apiVersionOf(t);
@@ -77,7 +77,7 @@ export async function handleApply(ctx: RequestContext, store: GenericStore, name
   const force = parseForce(q, true);
   const dryRun = parseDryRun(q.getAll('dryRun'));
   const mode = parseFieldValidation(q);
-  const { config, duplicates } = readConfiguration(store, namespace, name, body);
+  const { config, duplicates } = await readConfiguration(store, namespace, name, body);
   const catalog = openApiCatalog(ctx.registry);
   const warnings = validateFields(mode, config, duplicates, catalog.kindSchema(store.strategy.type));
   const subresource: WriteSubresource = target === 'status' ? 'status' : '';

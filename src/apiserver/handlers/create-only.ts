@@ -1,7 +1,7 @@
 /**
  * Requests on create-only resources (access reviews, SelfSubjectReview): only POST to the
- * collection is served, the body is decoded like any object's (JSON or protobuf) and checked
- * against the kind's schema, and the answer comes back with 201, stored nowhere.
+ * collection is served, the body is decoded like any object's (JSON, YAML or protobuf) and
+ * checked against the kind's schema, and the answer comes back with 201, stored nowhere.
  */
 import type { KubeObject } from '../../api/meta/types.ts';
 import { apiVersionOf } from '../../api/resource-type.ts';
@@ -11,7 +11,7 @@ import type { CreateOnlyResource } from '../registry/api-registry.ts';
 import type { ResourceRequestInfo } from '../request-info.ts';
 import { checkBodyFields } from './field-validation.ts';
 import type { RequestContext } from './request-context.ts';
-import { readObjectBodyWithText } from './resource.ts';
+import { readObjectBodyWithDuplicates } from './resource.ts';
 
 function checkTypeMeta(obj: KubeObject, resource: CreateOnlyResource): void {
   const expected = apiVersionOf(resource.type);
@@ -27,9 +27,9 @@ export async function handleCreateOnly(ctx: RequestContext, info: ResourceReques
   const namespaced = resource.type.namespaced;
   if (info.subresource !== '' || namespaced !== (info.namespace !== '')) throw pathNotFound();
   if (info.verb !== 'create' || info.name !== '') throw methodNotAllowed(ctx.req.method ?? '');
-  const { obj, raw } = await readObjectBodyWithText(ctx);
+  const { obj, duplicates } = await readObjectBodyWithDuplicates(ctx);
   checkTypeMeta(obj, resource);
-  checkBodyFields(ctx, resource.type, obj, raw);
+  checkBodyFields(ctx, resource.type, obj, duplicates);
   const answer = await resource.create({ user: ctx.user, namespace: info.namespace, body: obj });
   writeJson(ctx.res, 201, answer);
 }

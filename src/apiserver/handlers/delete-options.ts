@@ -1,7 +1,8 @@
 /**
  * DeleteOptions arrive in the body (kubectl; JSON, or protobuf from its typed clients, e.g.
- * `kubectl drain`) or as query parameters (client-node, curl); both are accepted, the body
- * winning. dryRun in the body matters: kubectl's `--dry-run=server` sends it only there.
+ * `kubectl drain`; YAML is accepted too) or as query parameters (client-node, curl); both are
+ * accepted, the body winning. dryRun in the body matters: kubectl's `--dry-run=server` sends it
+ * only there.
  */
 import type { IncomingMessage } from 'node:http';
 import { badRequest } from '../errors.ts';
@@ -35,7 +36,7 @@ function orphanPolicy(orphan: unknown): PropagationPolicy | undefined {
 export async function readDeleteOptions(req: IncomingMessage, q: URLSearchParams): Promise<ParsedDeleteOptions> {
   const body = await readBody(req);
   let opts: Record<string, unknown> = {};
-  if (body.length > 0) opts = decodeObjectBody(req, body, 'DeleteOptions').obj;
+  if (body.length > 0) opts = (await decodeObjectBody(req, body, 'DeleteOptions')).obj;
   return parseDeleteOptions(opts, q);
 }
 

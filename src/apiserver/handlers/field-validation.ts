@@ -9,7 +9,6 @@ import type { KindSchema } from '../../api/openapi/registry.ts';
 import { pruneUnknownFields } from '../../api/validation/unknown-fields.ts';
 import { badRequest } from '../errors.ts';
 import type { ResourceType } from '../../api/resource-type.ts';
-import { findDuplicateKeys } from '../../util/json-duplicate-keys.ts';
 import { addWarnings } from '../http/respond.ts';
 import { openApiCatalog } from '../openapi-catalog.ts';
 import { parseFieldValidation, type FieldValidation, type RequestContext } from './request-context.ts';
@@ -28,10 +27,10 @@ export function validateFields(mode: FieldValidation, obj: unknown, duplicates: 
 }
 
 /**
- * Field validation of a decoded create/update body of kind `type` (`raw`: its JSON text;
- * undefined for protobuf, which cannot repeat a field); Warn-mode findings become Warning headers.
+ * Field validation of a decoded create/update body of kind `type` (`duplicates`: the keys the
+ * body repeats, see DecodedObjectBody); Warn-mode findings become Warning headers.
  */
-export function checkBodyFields(ctx: RequestContext, type: ResourceType, obj: unknown, raw: string | undefined): void {
+export function checkBodyFields(ctx: RequestContext, type: ResourceType, obj: unknown, duplicates: () => string[]): void {
   const kindSchema = openApiCatalog(ctx.registry).kindSchema(type);
-  addWarnings(ctx.res, validateFields(parseFieldValidation(ctx.url.searchParams), obj, raw === undefined ? [] : findDuplicateKeys(raw), kindSchema));
+  addWarnings(ctx.res, validateFields(parseFieldValidation(ctx.url.searchParams), obj, duplicates(), kindSchema));
 }

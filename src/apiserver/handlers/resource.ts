@@ -27,33 +27,30 @@ import { handleScale } from './scale.ts';
 import { handleNamespaceFinalize } from './namespace-finalize.ts';
 import { handleTokenRequest } from './token-request.ts';
 import { parseDryRun, parseFieldValidation, parseForce, type RequestContext } from './request-context.ts';
-import { serveWatch } from './watch.ts';
+import { serveWatch, watchOfObject } from './watch.ts';
 import { checkBodyFields, validateFields } from './field-validation.ts';
 import { openApiCatalog } from '../openapi-catalog.ts';
 
 /**
- * Reads an object body (JSON or protobuf) for create/update; `raw` is its JSON text (for
- * duplicate-key checks), undefined for protobuf.
+ * Reads an object body (JSON, YAML or protobuf) for create/update, with the keys it repeats
+ * (for field validation).
  */
-export async function readObjectBodyWithText(ctx: RequestContext): Promise<{ obj: KubeObject; raw: string | undefined }> {
+export async function readObjectBodyWithDuplicates(ctx: RequestContext): Promise<{ obj: KubeObject; duplicates: () => string[] }> {
   const body = await readBody(ctx.req);
-  const { obj, text } = decodeObjectBody(ctx.req, body);
+  const { obj, duplicates } = await decodeObjectBody(ctx.req, body);
   const metadata = obj['metadata'];
   if (metadata === undefined || metadata === null) obj['metadata'] = {};
   else if (typeof metadata !== 'object' || Array.isArray(metadata)) throw badRequest('metadata must be an object');
-  return { obj: obj as KubeObject, raw: text };
+  return { obj: obj as KubeObject, duplicates };
 }
 
 export async function readObjectBody(ctx: RequestContext): Promise<KubeObject> {
-  return (await readObjectBodyWithText(ctx)).obj;
+  return (await readObjectBodyWithDuplicates(ctx)).obj;
 }
 
-/**
- * Field validation of a decoded body (`raw` its JSON text; undefined for protobuf, which cannot
- * repeat a field); Warn-mode findings become Warning headers.
- */
-function checkFields(ctx: RequestContext, store: GenericStore, obj: KubeObject, raw: string | undefined): void {
-  checkBodyFields(ctx, store.strategy.type, obj, raw);
+/** Field validation of a decoded body; Warn-mode findings become Warning headers. */
+function checkFields(ctx: RequestContext, store: GenericStore, obj: KubeObject, duplicates: () => string[]): void {
+  checkBodyFields(ctx, store.strategy.type, obj, duplicates);
 }
 
 /** What the kind has to say about an object just written (e.g. a CRD feature k8ts ignores). */
@@ -130,6 +127,11 @@ export async function handleResource(ctx: RequestContext, info: ResourceRequestI
 
 async function handleMain(ctx: RequestContext, info: ResourceRequestInfo, store: GenericStore, namespace: string): Promise<void> {
   const q = ctx.url.searchParams;
+  // The all-namespaces collection of a namespaced kind (`/api/v1/configmaps`) is for reading
+  // only, as upstream: no create there, and no deleting every namespace's objects at once.
+  if (store.strategy.type.namespaced && namespace === '' && info.name === '' && info.verb !== 'list' && info.verb !== 'watch') {
+    throw methodNotAllowed(ctx.req.method ?? '');
+  }
   switch (info.verb) {
     case 'get':
       return writeObject(ctx, store, 200, await store.getShared(namespace, info.name), true);
@@ -146,8 +148,8 @@ async function handleMain(ctx: RequestContext, info: ResourceRequestInfo, store:
       return writeJsonList(ctx.res, 200, list);
     }
     case 'watch': {
-      const options = parseListOptions(q);
-      if (info.name !== '') throw badRequest('watch of a single object: use a list watch with fieldSelector=metadata.name=<name>');
+      const listOptions = parseListOptions(q, true);
+      const options = info.name === '' ? listOptions : watchOfObject(listOptions, info.name);
       const table = wantsTable(ctx.req);
       return serveWatch(ctx.req, ctx.res, {
         store,
@@ -159,8 +161,8 @@ async function handleMain(ctx: RequestContext, info: ResourceRequestInfo, store:
     case 'create': {
       if (info.name !== '') throw methodNotAllowed('POST');
       const trackFields = updateTracker(ctx, store, '', 'CreateOptions');
-      const { obj, raw } = await readObjectBodyWithText(ctx);
-      checkFields(ctx, store, obj, raw);
+      const { obj, duplicates } = await readObjectBodyWithDuplicates(ctx);
+      checkFields(ctx, store, obj, duplicates);
       const created = await store.create(namespace, obj, { dryRun: dryRun(ctx), trackFields });
       addStrategyWarnings(ctx, store, created);
       return writeJson(ctx.res, 201, created);
@@ -168,8 +170,8 @@ async function handleMain(ctx: RequestContext, info: ResourceRequestInfo, store:
     case 'update': {
       if (info.name === '') throw methodNotAllowed('PUT');
       const trackFields = updateTracker(ctx, store, '', 'UpdateOptions');
-      const { obj, raw } = await readObjectBodyWithText(ctx);
-      checkFields(ctx, store, obj, raw);
+      const { obj, duplicates } = await readObjectBodyWithDuplicates(ctx);
+      checkFields(ctx, store, obj, duplicates);
       const updated = await store.update(namespace, info.name, obj, 'main', { dryRun: dryRun(ctx), trackFields });
       addStrategyWarnings(ctx, store, updated);
       return writeJson(ctx.res, 200, updated);
@@ -184,6 +186,7 @@ async function handleMain(ctx: RequestContext, info: ResourceRequestInfo, store:
       return writeJson(ctx.res, 200, successStatus({ name: info.name, group: t.group, kind: t.resource, uid: result.object.metadata.uid ?? '' }));
     }
     case 'deletecollection': {
+      if (!store.strategy.deleteCollection) throw methodNotAllowed('DELETE');
       const options = await readDeleteOptions(ctx.req, q);
       const list = await store.list(namespace, { ...parseListOptions(q), limit: 0, continueToken: '' });
       const deleted: KubeObject[] = [];
@@ -238,8 +241,8 @@ async function handleStatus(ctx: RequestContext, info: ResourceRequestInfo, stor
       return writeJson(ctx.res, 200, await store.get(namespace, info.name));
     case 'update': {
       const trackFields = updateTracker(ctx, store, 'status', 'UpdateOptions');
-      const { obj, raw } = await readObjectBodyWithText(ctx);
-      checkFields(ctx, store, obj, raw);
+      const { obj, duplicates } = await readObjectBodyWithDuplicates(ctx);
+      checkFields(ctx, store, obj, duplicates);
       const updated = await store.update(namespace, info.name, obj, 'status', { dryRun: dryRun(ctx), trackFields });
       return writeJson(ctx.res, 200, updated);
     }

@@ -13,7 +13,7 @@ import { formatTimestamp, type GenericStore } from '../registry/generic-store.ts
 import { writeJson } from '../http/respond.ts';
 import type { ResourceRequestInfo } from '../request-info.ts';
 import type { RequestContext } from './request-context.ts';
-import { readObjectBodyWithText } from './resource.ts';
+import { readObjectBody } from './resource.ts';
 
 const GROUP = 'authentication.k8s.io';
 const API_VERSION = `${GROUP}/v1`;
@@ -62,7 +62,7 @@ async function boundObject(ctx: RequestContext, namespace: string, serviceAccoun
 
 export async function handleTokenRequest(ctx: RequestContext, info: ResourceRequestInfo, store: GenericStore, namespace: string, tokens: ServiceAccountTokens): Promise<void> {
   if (info.verb !== 'create') throw methodNotAllowed(ctx.req.method ?? '');
-  const { obj } = await readObjectBodyWithText(ctx);
+  const obj = await readObjectBody(ctx);
   if ((obj.apiVersion ?? '') !== '' && obj.apiVersion !== API_VERSION) {
     throw badRequest(`the API version in the data (${obj.apiVersion}) does not match the expected API version (${API_VERSION})`);
   }

@@ -3,11 +3,14 @@
  * event, from the resource's watch cache. Label and field selectors apply to transitions (an
  * object that stops matching is DELETED for this watcher, one that starts matching is ADDED).
  * A resourceVersion older than the cache's history gets one ERROR event with a 410 Expired
- * Status, which clients answer by relisting.
+ * Status, which clients answer by relisting. A watch of one object is a list watch selecting
+ * its name (`watchOfObject`).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { escapeValue, FieldSelectorError, parseFieldSelector } from '../../api/fields/selector.ts';
 import type { KubeObject, Status } from '../../api/meta/types.ts';
 import { apiVersionOf } from '../../api/resource-type.ts';
+import { badRequest } from '../errors.ts';
 import type { GenericStore } from '../registry/generic-store.ts';
 import type { ListOptions } from '../registry/list-options.ts';
 import { buildObjectFilter } from '../registry/object-filter.ts';
@@ -31,6 +34,24 @@ export interface WatchRequest {
 }
 
 type EventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
+
+/**
+ * The options of a watch of the object `name` (`…/configmaps/x?watch=1`, `…/watch/…/configmaps/x`):
+ * those of a list watch whose field selector is `metadata.name=<name>`. A field selector the
+ * request gives must itself require that name (400 otherwise), as upstream.
+ */
+export function watchOfObject(options: ListOptions, name: string): ListOptions {
+  if (options.fieldSelector === '') return { ...options, fieldSelector: `metadata.name=${escapeValue(name)}` };
+  let selected: string | undefined;
+  try {
+    selected = parseFieldSelector(options.fieldSelector).find((r) => r.field === 'metadata.name' && r.operator === '=')?.value;
+  } catch (err) {
+    if (err instanceof FieldSelectorError) throw badRequest(err.message);
+    throw err;
+  }
+  if (selected !== name) throw badRequest(`fieldSelector metadata.name doesn't match requested name ${JSON.stringify(name)}`);
+  return options;
+}
 
 export function serveWatch(req: IncomingMessage, res: ServerResponse, w: WatchRequest): void {
   const { store, namespace, options } = w;

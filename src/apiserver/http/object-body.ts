@@ -1,19 +1,27 @@
 /**
- * Decoding an object from a create or update body: JSON, or Kubernetes protobuf (what kubectl's
- * typed clients send for `kubectl create <generator>` and `kubectl auth`). Both yield the same
- * plain JSON object; `text` is the JSON source, kept for duplicate-field checks (protobuf has
- * none: a repeated scalar field is not a duplicate there).
+ * Decoding an object from a create or update body (and a DELETE's DeleteOptions): JSON, YAML
+ * (application/yaml, as `curl --data-binary @cm.yaml` sends a manifest), or Kubernetes protobuf
+ * (what kubectl's typed clients send for `kubectl create <generator>` and `kubectl auth`). All
+ * yield the same plain JSON object, and the keys the body repeats, for field validation.
+ * Patches have content types of their own (handlers/patch.ts, apply.ts) and never come here.
  */
 import type { IncomingMessage } from 'node:http';
 import { decodeProtobufObject, PROTOBUF_MEDIA_TYPE } from '../../api/protobuf/envelope.ts';
 import { ProtobufDecodeError, ProtobufUnsupportedError } from '../../api/protobuf/errors.ts';
+import { findDuplicateKeys } from '../../util/json-duplicate-keys.ts';
 import { badRequest, unsupportedMediaType } from '../errors.ts';
-import { mediaType, parseJsonObject, requireJsonContent } from './request-body.ts';
+import { mediaType, parseJsonObject } from './request-body.ts';
+import { decodeYaml } from './yaml-body.ts';
+
+const YAML_MEDIA_TYPE = 'application/yaml';
 
 export interface DecodedObjectBody {
   readonly obj: Record<string, unknown>;
-  /** The JSON text of the body (undefined for protobuf). */
-  readonly text: string | undefined;
+  /**
+   * The keys the body repeats, as field paths (`metadata.name`); none for protobuf, which
+   * cannot repeat a field. Worked out when asked: only field validation asks.
+   */
+  readonly duplicates: () => string[];
 }
 
 /** Protobuf failures as Statuses: malformed bytes are 400, a kind or field k8ts cannot decode is 415. */
@@ -29,9 +37,28 @@ function decodeProtobuf(body: Buffer): Record<string, unknown> {
   }
 }
 
-/** Decodes `body` by the request's Content-Type (415 for a type that is neither JSON nor protobuf). */
-export function decodeObjectBody(req: IncomingMessage, body: Buffer, what = 'the object'): DecodedObjectBody {
-  if (mediaType(req) === PROTOBUF_MEDIA_TYPE) return { obj: decodeProtobuf(body), text: undefined };
-  requireJsonContent(req);
-  return { obj: parseJsonObject(body, what), text: body.toString('utf8') };
+async function decodeYamlObject(body: Buffer, what: string): Promise<DecodedObjectBody> {
+  const { value, duplicates } = await decodeYaml(body.toString('utf8'));
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw badRequest(`error decoding ${what} from YAML: expected a mapping, got ${value === null ? 'an empty document' : Array.isArray(value) ? 'a sequence' : 'a scalar'}`);
+  }
+  return { obj: value as Record<string, unknown>, duplicates: () => duplicates };
+}
+
+/**
+ * Decodes `body` by the request's Content-Type: JSON (also when none is given), YAML or protobuf.
+ * @throws ApiError 400 for a body that does not decode to an object, 415 for any other type
+ */
+export async function decodeObjectBody(req: IncomingMessage, body: Buffer, what = 'the object'): Promise<DecodedObjectBody> {
+  const type = mediaType(req);
+  if (type === PROTOBUF_MEDIA_TYPE) {
+    const obj = decodeProtobuf(body);
+    return { obj, duplicates: () => [] };
+  }
+  if (type === YAML_MEDIA_TYPE) return decodeYamlObject(body, what);
+  if (type === '' || type === 'application/json' || type === '*/*') {
+    const obj = parseJsonObject(body, what);
+    return { obj, duplicates: () => findDuplicateKeys(body.toString('utf8')) };
+  }
+  throw unsupportedMediaType(`the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, ${PROTOBUF_MEDIA_TYPE}`);
 }

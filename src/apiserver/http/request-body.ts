@@ -3,7 +3,7 @@
  * 413 while it is being read, and never more than limit + 1 bytes are buffered.
  */
 import type { IncomingMessage } from 'node:http';
-import { badRequest, tooLarge, unsupportedMediaType } from '../errors.ts';
+import { badRequest, tooLarge } from '../errors.ts';
 
 /** Upstream's request-body limit (3 MiB). */
 export const MAX_REQUEST_BODY_BYTES = 3 * 1024 * 1024;
@@ -46,11 +46,4 @@ export function parseJsonObject(body: Buffer, what = 'body'): Record<string, unk
     throw badRequest(`error decoding ${what}: expected a JSON object`);
   }
   return value as Record<string, unknown>;
-}
-
-/** Accepts JSON request bodies ('' and `*\/*` count as JSON); anything else is 415. */
-export function requireJsonContent(req: IncomingMessage): void {
-  const type = mediaType(req);
-  if (type === '' || type === 'application/json' || type === '*/*') return;
-  throw unsupportedMediaType(`the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf`);
 }

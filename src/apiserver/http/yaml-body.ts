@@ -1,9 +1,12 @@
 /**
- * Decoding YAML request bodies (apply patches are YAML, and JSON is YAML): the value, and the
- * keys a mapping repeats (for field validation; the last value wins, as in JSON). YAML 1.1
- * scalars, as upstream's decoder reads them (`yes` is true).
+ * Decoding YAML request bodies (apply patches are YAML, and JSON is YAML; creates and updates
+ * may be sent as application/yaml): the value, and the keys a mapping repeats (for field
+ * validation; the last value wins, as in JSON). YAML 1.1 scalars, as upstream's decoder reads
+ * them (`yes` is true), except that timestamps stay the strings they are written as, as
+ * upstream's decoder keeps them (a JSON value has no date type). The `yaml` package is loaded
+ * on the first YAML body, so a process that never gets one does not carry it.
  */
-import { isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml';
+import type * as Yaml from 'yaml';
 import { badRequest } from '../errors.ts';
 
 export interface DecodedYaml {
@@ -12,32 +15,40 @@ export interface DecodedYaml {
   readonly duplicates: string[];
 }
 
-function keyText(node: unknown): string {
-  if (isScalar(node)) return String(node.value);
+function keyText(yaml: typeof Yaml, node: unknown): string {
+  if (yaml.isScalar(node)) return String(node.value);
   return String(node);
 }
 
-function collectDuplicates(node: Node | null | undefined, path: string, out: string[]): void {
-  if (isMap(node)) {
+function collectDuplicates(yaml: typeof Yaml, node: Yaml.Node | null | undefined, path: string, out: string[]): void {
+  if (yaml.isMap(node)) {
     const seen = new Set<string>();
     for (const pair of node.items) {
-      const key = keyText(pair.key);
+      const key = keyText(yaml, pair.key);
       const child = path === '' ? key : `${path}.${key}`;
       if (seen.has(key)) out.push(child);
       seen.add(key);
-      collectDuplicates(pair.value as Node | null, child, out);
+      collectDuplicates(yaml, pair.value as Yaml.Node | null, child, out);
     }
-  } else if (isSeq(node)) {
-    node.items.forEach((item, i) => collectDuplicates(item as Node | null, `${path}[${i}]`, out));
+  } else if (yaml.isSeq(node)) {
+    node.items.forEach((item, i) => collectDuplicates(yaml, item as Yaml.Node | null, `${path}[${i}]`, out));
   }
 }
 
+const TIMESTAMP_TAG = 'tag:yaml.org,2002:timestamp';
+
 /** Decodes one YAML document; malformed YAML (or more than one document) is 400. */
-export function decodeYaml(text: string): DecodedYaml {
-  const doc = parseDocument(text, { uniqueKeys: false, version: '1.1', prettyErrors: false });
+export async function decodeYaml(text: string): Promise<DecodedYaml> {
+  const yaml = await import('yaml');
+  const doc = yaml.parseDocument(text, {
+    uniqueKeys: false,
+    version: '1.1',
+    prettyErrors: false,
+    customTags: (tags) => tags.filter((t) => typeof t === 'string' || t.tag !== TIMESTAMP_TAG),
+  });
   if (doc.errors.length > 0) throw badRequest(`error decoding YAML: ${doc.errors[0]!.message}`);
   const duplicates: string[] = [];
-  collectDuplicates(doc.contents, '', duplicates);
+  collectDuplicates(yaml, doc.contents, '', duplicates);
   let value: unknown;
   try {
     value = doc.toJS({ maxAliasCount: 100 });

@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ResourceType } from '../../api/resource-type.ts';
 import { MemoryStorage } from '../../storage/memory/memory-storage.ts';
+import { ApiError } from '../errors.ts';
 import { ApiRegistry } from './api-registry.ts';
 import { defineStrategy } from './define-strategy.ts';
 import { parseListOptions } from './list-options.ts';
@@ -10,6 +11,9 @@ import { namespaceStrategy } from './resources/namespaces.ts';
 function widgets(version: string): ResourceType {
   return { group: 'example.com', version, kind: 'Widget', resource: 'widgets', singular: 'widget', listKind: 'WidgetList', namespaced: false, shortNames: [], categories: [] };
 }
+
+/** A plain DELETE's options. */
+const deleteOptions = (dryRun: boolean) => ({ dryRun, gracePeriodSeconds: undefined, preconditions: undefined });
 
 describe('ApiRegistry at run time', () => {
   it('adds, replaces and removes resources; versions of one resource share a watch cache', async () => {
@@ -83,6 +87,41 @@ describe('ApiRegistry at run time', () => {
     assert.equal(after.metadata.resourceVersion, updated.metadata.resourceVersion);
     assert.deepEqual(after.metadata.labels, { a: 'b' });
     assert.equal(beta.cache.get('/registry/example.com/widgets/w'), cached);
+    await registry.stop();
+    await storage.close();
+  });
+
+  it('serves the verbs a strategy allows: namespaces have no deletecollection', async () => {
+    const storage = new MemoryStorage();
+    const registry = new ApiRegistry(storage, () => {});
+    const namespaces = await registry.add(namespaceStrategy);
+    const widgetsServed = await registry.add(defineStrategy({ type: widgets('v1') }));
+    assert.deepEqual(namespaces.verbs, ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch']);
+    assert.deepEqual(widgetsServed.verbs, ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch']);
+    await registry.stop();
+    await storage.close();
+  });
+
+  it('never deletes default, kube-system or kube-public, not even in a dry run (403); other namespaces go', async () => {
+    const storage = new MemoryStorage();
+    const registry = new ApiRegistry(storage, () => {});
+    const store = (await registry.add(namespaceStrategy)).store;
+    for (const name of ['default', 'kube-system', 'kube-public', 'kube-node-lease', 'team']) await store.create('', { metadata: { name } }, { dryRun: false });
+    for (const name of ['default', 'kube-system', 'kube-public']) {
+      for (const dryRun of [false, true]) {
+        await assert.rejects(
+          store.delete('', name, deleteOptions(dryRun)),
+          (err: unknown) => err instanceof ApiError && err.code === 403 && err.reason === 'Forbidden' && err.message === `namespaces "${name}" is forbidden: this namespace may not be deleted`,
+          `${name}, dryRun ${dryRun}`,
+        );
+      }
+      assert.equal((await store.get('', name)).metadata.deletionTimestamp, undefined);
+    }
+    for (const name of ['kube-node-lease', 'team']) {
+      const result = await store.delete('', name, deleteOptions(false));
+      assert.ok(result.object.metadata.deletionTimestamp !== undefined, `${name} starts terminating`);
+    }
+    await assert.rejects(store.delete('', 'missing', deleteOptions(false)), (err: unknown) => err instanceof ApiError && err.code === 404);
     await registry.stop();
     await storage.close();
   });

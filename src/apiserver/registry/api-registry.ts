@@ -39,6 +39,8 @@ export interface ServedResourceOptions {
 
 export interface ServedResource {
   readonly store: GenericStore;
+  /** The verbs of the main resource (for discovery and OpenAPI). */
+  readonly verbs: readonly string[];
   readonly subresources: readonly SubresourceInfo[];
   /** OpenAPI component schemas this resource adds to the published documents ({} for built-ins). */
   readonly schemas: SchemaSet;
@@ -63,8 +65,13 @@ export interface CreateOnlyRequest {
   readonly body: KubeObject;
 }
 
-/** Main-resource verbs every served resource supports. */
-export const RESOURCE_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'] as const;
+/** Main-resource verbs a served resource supports unless its strategy says otherwise. */
+const RESOURCE_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'] as const;
+
+/** The main-resource verbs of a resource served by `strategy`. */
+function resourceVerbs(strategy: ResourceStrategy): string[] {
+  return RESOURCE_VERBS.filter((v) => v !== 'deletecollection' || strategy.deleteCollection);
+}
 
 function keyOf(group: string, version: string, resource: string): string {
   return `${group}/${version}/${resource}`;
@@ -128,7 +135,7 @@ export class ApiRegistry {
     if (strategy.hasStatus) subresources.push({ name: 'status', kind: t.kind, verbs: ['get', 'patch', 'update'] });
     if (strategy.scale !== null) subresources.push({ name: 'scale', kind: 'Scale', group: 'autoscaling', version: 'v1', verbs: ['get', 'patch', 'update'] });
     subresources.push(...extraSubresources);
-    const served: ServedResource = { store, subresources, schemas: options.schemas ?? {}, warning: options.warning };
+    const served: ServedResource = { store, verbs: resourceVerbs(strategy), subresources, schemas: options.schemas ?? {}, warning: options.warning };
     // Schemas a resource brings (a custom resource's) join the server's catalog, which drives
     // its OpenAPI documents, field validation, patches and server-side apply.
     const catalog = openApiCatalog(this);

@@ -1,10 +1,10 @@
 /**
  * defineStrategy: a complete ResourceStrategy from the parts a kind cares about. What a kind
  * leaves out gets the common behaviour: DNS-1123 subdomain names, no defaults or extra
- * validation, immediate deletion,
- * generation bumped when `spec` changes, and — with a status subresource — status reset on
- * create, kept from the stored object on main-resource updates, and the only thing a status
- * update changes. The helpers below let a kind that overrides a hook keep that behaviour.
+ * validation, immediate deletion of any object, one at a time or by collection, generation
+ * bumped when `spec` changes, and — with a status subresource — status reset on create, kept
+ * from the stored object on main-resource updates, and the only thing a status update changes.
+ * The helpers below let a kind that overrides a hook keep that behaviour.
  */
 import type { KubeObject } from '../../api/meta/types.ts';
 import { nameIsDNSSubdomain } from '../../api/validation/names.ts';
@@ -62,6 +62,7 @@ export function defineStrategy(parts: StrategyParts): ResourceStrategy {
     nameValidator: parts.nameValidator ?? nameIsDNSSubdomain,
     hasStatus,
     scale: parts.scale ?? null,
+    deleteCollection: parts.deleteCollection ?? true,
     gracePeriodSeconds: parts.gracePeriodSeconds ?? (() => 0),
     fromStorage: parts.fromStorage ?? ((stored) => stored),
     toStorage: parts.toStorage ?? ((obj) => obj),
@@ -70,6 +71,7 @@ export function defineStrategy(parts: StrategyParts): ResourceStrategy {
     prepareForUpdate: parts.prepareForUpdate ?? ((obj, old) => (hasStatus ? keepStatus(obj, old) : undefined)),
     prepareForStatusUpdate: parts.prepareForStatusUpdate ?? takeOnlyStatus,
     admitCreate: parts.admitCreate ?? (async () => undefined),
+    admitDelete: parts.admitDelete ?? (() => undefined),
     validateCreate: parts.validateCreate ?? (() => []),
     validateUpdate: parts.validateUpdate ?? (() => []),
     deletionBlockers: parts.deletionBlockers ?? (() => []),

@@ -604,6 +604,7 @@ export class GenericStore {
           `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in meta: ${current.metadata.resourceVersion}`,
         );
       }
+      this.strategy.admitDelete(current);
       const grace = this.strategy.gracePeriodSeconds(current, opts.gracePeriodSeconds);
       const finalizers = finalizersForPropagation(current.metadata.finalizers ?? [], opts.propagationPolicy);
       const blocked = finalizers.length > 0 || this.strategy.deletionBlockers(current).length > 0;

@@ -41,12 +41,16 @@ function nonNegativeInt(q: URLSearchParams, name: string): number | undefined {
   return n;
 }
 
-export function parseListOptions(q: URLSearchParams): ListOptions {
+/**
+ * `isWatch`: whether the request is a watch, which its path may say (`/api/v1/watch/…`);
+ * by default its `watch` parameter says.
+ */
+export function parseListOptions(q: URLSearchParams, isWatch?: boolean): ListOptions {
   const resourceVersion = parseResourceVersion(q.get('resourceVersion'));
   const rvmRaw = q.get('resourceVersionMatch') ?? '';
   const continueToken = q.get('continue') ?? '';
   const watchRaw = q.get('watch');
-  const watch = watchRaw !== null && flag(watchRaw);
+  const watch = isWatch ?? (watchRaw !== null && flag(watchRaw));
   const sendInitialRaw = q.get('sendInitialEvents');
   const sendInitialEvents = sendInitialRaw === null ? undefined : flag(sendInitialRaw);
   const errors = [];

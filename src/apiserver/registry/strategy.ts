@@ -75,6 +75,12 @@ export interface ResourceStrategy {
   /** The scale subresource mapping, or null when the kind has none. */
   readonly scale: ScaleMapping | null;
   /**
+   * Whether a DELETE of the collection (verb `deletecollection`) is served; when not, it is 405
+   * and discovery does not list the verb. Namespaces have none, as upstream: deleting one
+   * cascades through everything in it, so it is asked for one namespace at a time. Default: true.
+   */
+  readonly deleteCollection: boolean;
+  /**
    * Whether DELETE is graceful: true for pods bound to a node (sets deletionTimestamp and
    * deletionGracePeriodSeconds; the kubelet finishes the delete). Given the object and the
    * requested grace period, returns the grace period to apply (0 = delete now).
@@ -109,6 +115,13 @@ export interface ResourceStrategy {
    * validation, dry runs included. Default: admits everything as it is.
    */
   admitCreate(obj: KubeObject): Promise<void>;
+  /**
+   * Admission of a deletion: throws an ApiError (403 Forbidden, as upstream's admission refuses)
+   * when this object may not be deleted at all (namespaces: default, kube-system, kube-public).
+   * Called by the store with the stored object once the DELETE's preconditions hold, dry runs
+   * included. Default: admits every deletion.
+   */
+  admitDelete(obj: KubeObject): void;
   /** Kind-specific validation of a new object (object-meta rules are checked by the store). */
   validateCreate(obj: KubeObject): FieldError[];
   /** Kind-specific validation of an update, including immutable fields. */

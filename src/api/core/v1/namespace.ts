@@ -68,6 +68,12 @@ export function validateNamespace(obj: KubeObject): FieldError[] {
   return errs;
 }
 
+/**
+ * Namespaces that may never be deleted, as upstream's (its "immortal" namespaces): the default
+ * namespace, and the two the cluster's own objects live in. kube-node-lease is not one of them.
+ */
+export const UNDELETABLE_NAMESPACES: ReadonlySet<string> = new Set(['default', 'kube-system', 'kube-public']);
+
 /** What still blocks a deleting namespace's removal: its spec.finalizers. */
 export function namespaceDeletionBlockers(obj: KubeObject): string[] {
   return asArray(isObject(obj.spec) ? obj.spec.finalizers : undefined).filter((f): f is string => typeof f === 'string');
