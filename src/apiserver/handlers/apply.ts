@@ -14,6 +14,7 @@ import type { KubeObject } from '../../api/meta/types.ts';
 import { apiVersionOf } from '../../api/resource-type.ts';
 import { ApiError, badRequest } from '../errors.ts';
 import { addWarnings, writeJson } from '../http/respond.ts';
+import { checkBodyDepth } from '../http/request-body.ts';
 import { decodeYaml } from '../http/yaml-body.ts';
 import { openApiCatalog } from '../openapi-catalog.ts';
 import type { GenericStore, UpdateTarget } from '../registry/generic-store.ts';
@@ -34,6 +35,7 @@ function text(value: unknown): string {
 /** The configuration of an apply body, checked to be about this object. */
 async function readConfiguration(store: GenericStore, namespace: string, name: string, body: Buffer): Promise<{ config: KubeObject; duplicates: string[] }> {
   const { value, duplicates } = await decodeYaml(body.toString('utf8'));
+  checkBodyDepth(value, 'the applied configuration');
   if (!isObject(value)) throw badRequest('error decoding YAML: an apply patch must be an object');
   const t = store.strategy.type;
   const expected = apiVersionOf(t);

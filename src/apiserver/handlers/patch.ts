@@ -12,6 +12,7 @@ import type { PatchSchema } from '../../api/patch/patch-schema.ts';
 import { strategicMergePatch, PatchError } from '../../api/patch/strategic-merge.ts';
 import { findDuplicateKeys } from '../../util/json-duplicate-keys.ts';
 import { ApiError, badRequest, modifiedConflict, unsupportedMediaType } from '../errors.ts';
+import { checkBodyDepth } from '../http/request-body.ts';
 import type { GenericStore } from '../registry/generic-store.ts';
 
 const { applyPatch: applyJsonPatch, JsonPatchError } = fastJsonPatch;
@@ -69,6 +70,7 @@ export function parsePatch(contentTypeHeader: string, body: Buffer, strategicMer
   } catch (err) {
     throw badRequest(`error decoding patch: ${(err as Error).message}`);
   }
+  checkBodyDepth(document, 'patch');
   if (type === JSON_PATCH) {
     if (!Array.isArray(document)) throw badRequest('error decoding patch: a JSON patch must be an array of operations');
   } else if (typeof document !== 'object' || document === null || Array.isArray(document)) {

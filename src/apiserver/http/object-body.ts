@@ -10,7 +10,7 @@ import { decodeProtobufObject, PROTOBUF_MEDIA_TYPE } from '../../api/protobuf/en
 import { ProtobufDecodeError, ProtobufUnsupportedError } from '../../api/protobuf/errors.ts';
 import { findDuplicateKeys } from '../../util/json-duplicate-keys.ts';
 import { badRequest, unsupportedMediaType } from '../errors.ts';
-import { mediaType, parseJsonObject } from './request-body.ts';
+import { checkBodyDepth, mediaType, parseJsonObject } from './request-body.ts';
 import { decodeYaml } from './yaml-body.ts';
 
 const YAML_MEDIA_TYPE = 'application/yaml';
@@ -39,6 +39,7 @@ function decodeProtobuf(body: Buffer): Record<string, unknown> {
 
 async function decodeYamlObject(body: Buffer, what: string): Promise<DecodedObjectBody> {
   const { value, duplicates } = await decodeYaml(body.toString('utf8'));
+  checkBodyDepth(value, what);
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw badRequest(`error decoding ${what} from YAML: expected a mapping, got ${value === null ? 'an empty document' : Array.isArray(value) ? 'a sequence' : 'a scalar'}`);
   }

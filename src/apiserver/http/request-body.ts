@@ -4,6 +4,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { badRequest, tooLarge } from '../errors.ts';
+import { nestsDeeperThan } from '../../util/json-depth.ts';
 
 /** Upstream's request-body limit (3 MiB). */
 export const MAX_REQUEST_BODY_BYTES = 3 * 1024 * 1024;
@@ -34,6 +35,18 @@ export function mediaType(req: IncomingMessage): string {
   return header.split(';')[0]!.trim().toLowerCase();
 }
 
+/**
+ * How deeply a request body may nest objects and arrays: far beyond any real object, and well
+ * within what the request's recursive steps (copies, validation, patches, field ownership) walk
+ * without running out of stack.
+ */
+export const MAX_BODY_DEPTH = 1000;
+
+/** Refuses (400) a decoded body that nests deeper than MAX_BODY_DEPTH. */
+export function checkBodyDepth(value: unknown, what: string): void {
+  if (nestsDeeperThan(value, MAX_BODY_DEPTH)) throw badRequest(`error decoding ${what}: it nests deeper than ${MAX_BODY_DEPTH} levels`);
+}
+
 /** Parses a JSON body into an object, with the decode error as a 400. */
 export function parseJsonObject(body: Buffer, what = 'body'): Record<string, unknown> {
   let value: unknown;
@@ -42,6 +55,7 @@ export function parseJsonObject(body: Buffer, what = 'body'): Record<string, unk
   } catch (err) {
     throw badRequest(`error decoding ${what}: ${(err as Error).message}`);
   }
+  checkBodyDepth(value, what);
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw badRequest(`error decoding ${what}: expected a JSON object`);
   }
