@@ -49,8 +49,8 @@ export async function readObjectBody(ctx: RequestContext): Promise<KubeObject> {
 }
 
 /**
- * Field validation of a decoded body (`raw` its JSON text; undefined for protobuf, which cannot
- * repeat a field); Warn-mode findings become Warning headers.
+ * JSON types and field validation of a decoded body (`raw` its JSON text; undefined for
+ * protobuf, which cannot repeat a field); Warn-mode findings become Warning headers.
  */
 function checkFields(ctx: RequestContext, store: GenericStore, obj: KubeObject, raw: string | undefined): void {
   checkBodyFields(ctx, store.strategy.type, obj, raw);
@@ -221,7 +221,7 @@ async function patchObject(ctx: RequestContext, info: ResourceRequestInfo, store
   let warnings: string[] = [];
   const patched = await store.guaranteedUpdate(namespace, info.name, target, { dryRun: dryRun(ctx), trackFields }, undefined, (current) => {
     const next = applyParsedPatch(store, patch, current, catalog.patchSchema(type));
-    warnings = validateFields(mode, next, patch.duplicates, catalog.kindSchema(type));
+    warnings = validateFields(mode, next, patch.duplicates, catalog, type);
     return next;
   });
   addWarnings(ctx.res, warnings);
