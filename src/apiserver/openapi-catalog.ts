@@ -96,6 +96,15 @@ export class OpenApiCatalog {
     return kindSchemaOf(this.#registry, gvk);
   }
 
+  /**
+   * Whether bodies of `gvk` are checked for JSON types at decode time: built-in kinds are, as
+   * upstream decodes them into typed structs (a wrong type is a 400); custom resources are
+   * checked by their own structural schema validation instead (422).
+   */
+  typedDecoding(gvk: GroupVersionKind): boolean {
+    return schemaNameForKind(builtinSchemaRegistry, gvk) !== undefined;
+  }
+
   /** The server-side apply view of a kind (untyped, i.e. deduced from values, without a schema). */
   typeOf(gvk: GroupVersionKind): TypeNode {
     const kind = kindSchemaOf(this.#registry, gvk);

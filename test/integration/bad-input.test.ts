@@ -240,6 +240,164 @@ describe('bad input', () => {
   });
 });
 
+describe('bad input: values of the wrong JSON type in built-in kinds', () => {
+  const DEPLOYS = '/apis/apps/v1/namespaces/default/deployments';
+  const PODS = '/api/v1/namespaces/default/pods';
+  const MERGE = { 'Content-Type': 'application/merge-patch+json' };
+  const JSON_PATCH = { 'Content-Type': 'application/json-patch+json' };
+  const STRATEGIC = { 'Content-Type': 'application/strategic-merge-patch+json' };
+  const APPLY = { 'Content-Type': 'application/apply-patch+yaml' };
+  let t: TestApiServer;
+  let web: any;
+
+  function deployment(name: string, spec: Record<string, unknown> = {}): Record<string, any> {
+    const labels = { app: name };
+    return {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name },
+      spec: {
+        replicas: 1,
+        selector: { matchLabels: labels },
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: 1 } },
+        template: { metadata: { labels }, spec: { containers: [{ name: 'web', image: 'nginx', ports: [{ containerPort: 80 }] }] } },
+        ...spec,
+      },
+    };
+  }
+
+  function pod(name: string, spec: Record<string, unknown> = {}): Record<string, unknown> {
+    return { apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec: { containers: [{ name: 'c', image: 'nginx' }], ...spec } };
+  }
+
+  /** A 400 BadRequest naming the field and the type it wants. */
+  function expectWrongType(r: Response, kind: string, field: string, expected: string): void {
+    expectStatus(r, 400, 'BadRequest');
+    const prefix = `${kind} in version "v1" cannot be handled as a ${kind}: ${field}: expected ${expected}, got `;
+    assert.ok(r.json.message.startsWith(prefix), `message ${JSON.stringify(r.json.message)} starts with ${JSON.stringify(prefix)}`);
+  }
+
+  /** The deployment is as it was: nothing of a refused write was stored. */
+  async function expectWebUnchanged(): Promise<void> {
+    const now = await t.request('GET', `${DEPLOYS}/web`);
+    assert.equal(now.status, 200);
+    assert.equal(now.json.metadata.resourceVersion, web.metadata.resourceVersion);
+    assert.deepEqual(now.json.spec, web.spec);
+  }
+
+  before(async () => {
+    t = await startTestApiServer();
+    const r = await t.request('POST', DEPLOYS, { body: deployment('web') });
+    assert.equal(r.status, 201, r.text);
+    web = r.json;
+    assert.equal((await t.request('POST', CM, { body: configMap('plain') })).status, 201);
+  });
+  after(async () => {
+    await t.close();
+  });
+
+  it('a merge patch that makes spec.replicas a string, a fraction, a boolean, an object or Infinity is 400', async () => {
+    for (const replicas of ['"abc"', '1.5', 'true', '{}', '1e400', '[]', '2147483648']) {
+      const r = await t.request('PATCH', `${DEPLOYS}/web`, { body: `{"spec":{"replicas":${replicas}}}`, headers: MERGE });
+      expectWrongType(r, 'Deployment', 'spec.replicas', 'int32 (a whole number)');
+    }
+    const paused = await t.request('PATCH', `${DEPLOYS}/web`, { body: '{"spec":{"paused":"yes"}}', headers: MERGE });
+    expectWrongType(paused, 'Deployment', 'spec.paused', 'boolean');
+    await expectWebUnchanged();
+  });
+
+  it('fieldValidation=Ignore does not let a wrong type through', async () => {
+    const r = await t.request('PATCH', `${DEPLOYS}/web?fieldValidation=Ignore`, { body: '{"spec":{"replicas":"abc"}}', headers: MERGE });
+    expectWrongType(r, 'Deployment', 'spec.replicas', 'int32 (a whole number)');
+  });
+
+  it('a JSON patch and a strategic merge patch are checked on the patched object, at any depth', async () => {
+    const json = await t.request('PATCH', `${DEPLOYS}/web`, { body: '[{"op":"replace","path":"/spec/replicas","value":"abc"}]', headers: JSON_PATCH });
+    expectWrongType(json, 'Deployment', 'spec.replicas', 'int32 (a whole number)');
+    const port = '{"spec":{"template":{"spec":{"containers":[{"name":"web","ports":[{"containerPort":"80"}]}]}}}}';
+    const strategic = await t.request('PATCH', `${DEPLOYS}/web`, { body: port, headers: STRATEGIC });
+    expectWrongType(strategic, 'Deployment', 'spec.template.spec.containers[0].ports[0].containerPort', 'int32 (a whole number)');
+    const grace = await t.request('PATCH', `${DEPLOYS}/web`, { body: '{"spec":{"template":{"spec":{"terminationGracePeriodSeconds":"x"}}}}', headers: STRATEGIC });
+    expectWrongType(grace, 'Deployment', 'spec.template.spec.terminationGracePeriodSeconds', 'int64 (a whole number)');
+    await expectWebUnchanged();
+  });
+
+  it('a server-side apply configuration of the wrong types is 400, as JSON or YAML', async () => {
+    const config = deployment('web', { replicas: 'abc' });
+    const r = await t.request('PATCH', `${DEPLOYS}/web?fieldManager=test`, { body: JSON.stringify(config), headers: APPLY });
+    expectWrongType(r, 'Deployment', 'spec.replicas', 'int32 (a whole number)');
+    const yaml = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: .inf\n';
+    expectWrongType(await t.request('PATCH', `${DEPLOYS}/web?fieldManager=test`, { body: yaml, headers: APPLY }), 'Deployment', 'spec.replicas', 'int32 (a whole number)');
+    const created = await t.request('PATCH', `${DEPLOYS}/applied?fieldManager=test`, { body: JSON.stringify(deployment('applied', { paused: 'yes' })), headers: APPLY });
+    expectWrongType(created, 'Deployment', 'spec.paused', 'boolean');
+    assert.equal((await t.request('GET', `${DEPLOYS}/applied`)).status, 404);
+    await expectWebUnchanged();
+  });
+
+  it('a YAML apply configuration keeps timestamp-like text as strings', async () => {
+    const yaml = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: dated\n  annotations:\n    released: 2024-01-01\ndata:\n  when: 2024-01-01T10:00:00Z\n';
+    const r = await t.request('PATCH', `${CM}/dated?fieldManager=test`, { body: yaml, headers: APPLY });
+    assert.equal(r.status, 201, r.text);
+    assert.equal(r.json.metadata.annotations.released, '2024-01-01');
+    assert.equal(r.json.data.when, '2024-01-01T10:00:00Z');
+  });
+
+  it('POST and PUT bodies of the wrong types are 400, and nothing is stored', async () => {
+    expectWrongType(await t.request('POST', DEPLOYS, { body: deployment('quoted', { replicas: '2' }) }), 'Deployment', 'spec.replicas', 'int32 (a whole number)');
+    assert.equal((await t.request('GET', `${DEPLOYS}/quoted`)).status, 404);
+    expectWrongType(await t.request('POST', PODS, { body: pod('grace', { terminationGracePeriodSeconds: 'x' }) }), 'Pod', 'spec.terminationGracePeriodSeconds', 'int64 (a whole number)');
+    expectWrongType(await t.request('POST', PODS, { body: pod('host', { hostNetwork: 'yes' }) }), 'Pod', 'spec.hostNetwork', 'boolean');
+    assert.equal((await t.request('GET', `${PODS}/grace`)).status, 404);
+    const put = await t.request('PUT', `${DEPLOYS}/web`, { body: { ...web, spec: { ...web.spec, replicas: 1.5 } } });
+    expectWrongType(put, 'Deployment', 'spec.replicas', 'int32 (a whole number)');
+    const status = await t.request('PUT', `${DEPLOYS}/web/status`, { body: { ...web, status: { replicas: 'x' } } });
+    expectWrongType(status, 'Deployment', 'status.replicas', 'int32 (a whole number)');
+    const scale = await t.request('PATCH', `${DEPLOYS}/web/scale`, { body: '{"spec":{"replicas":"abc"}}', headers: MERGE });
+    expectWrongType(scale, 'Scale', 'spec.replicas', 'int32 (a whole number)');
+    await expectWebUnchanged();
+  });
+
+  it('ObjectMeta of the wrong types is 400: labels, annotations, finalizers, names', async () => {
+    const cases: [Record<string, unknown>, string, string][] = [
+      [{ name: 'm1', labels: 'notamap' }, 'metadata.labels', 'object'],
+      [{ name: 'm2', annotations: ['x'] }, 'metadata.annotations', 'object'],
+      [{ name: 'm3', annotations: { a: 5 } }, 'metadata.annotations.a', 'string'],
+      [{ name: 'm4', finalizers: 'x' }, 'metadata.finalizers', 'array'],
+      [{ name: 'm5', finalizers: [1] }, 'metadata.finalizers[0]', 'string'],
+      [{ name: 'm6', ownerReferences: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'o', uid: 'u', controller: 'yes' }] }, 'metadata.ownerReferences[0].controller', 'boolean'],
+      [{ name: 5 }, 'metadata.name', 'string'],
+      [{ generateName: 5 }, 'metadata.generateName', 'string'],
+      [{ name: ['a'] }, 'metadata.name', 'string'],
+    ];
+    for (const [metadata, field, expected] of cases) {
+      expectWrongType(await t.request('POST', CM, { body: { apiVersion: 'v1', kind: 'ConfigMap', metadata, data: {} } }), 'ConfigMap', field, expected);
+    }
+    const list = await t.request('GET', CM);
+    assert.deepEqual(list.json.items.map((i: any) => i.metadata.name).filter((n: string) => /^m\d$/.test(n)), []);
+    const labels = await t.request('PATCH', `${CM}/plain`, { body: '{"metadata":{"labels":"notamap"}}', headers: MERGE });
+    expectWrongType(labels, 'ConfigMap', 'metadata.labels', 'object');
+  });
+
+  it('null is an unset field, and int-or-string fields take both', async () => {
+    const body = deployment('nulls', { replicas: null, strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 2, maxUnavailable: '50%' } } });
+    body['metadata'] = { name: 'nulls', creationTimestamp: null, labels: null };
+    const r = await t.request('POST', DEPLOYS, { body });
+    assert.equal(r.status, 201, r.text);
+    assert.equal(r.json.spec.replicas, 1, 'defaulted');
+    const probe = { httpGet: { path: '/', port: 'http' } };
+    const withProbe = pod('probed', { containers: [{ name: 'c', image: 'nginx', ports: [{ name: 'http', containerPort: 80 }], readinessProbe: probe, livenessProbe: { tcpSocket: { port: 80 } }, resources: { limits: { cpu: 0.5, memory: '64Mi' } } }] });
+    assert.equal((await t.request('POST', PODS, { body: withProbe })).status, 201);
+  });
+
+  it('an object stored with finalizers of the wrong type can still be deleted', async () => {
+    const stored = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'stuck', namespace: 'default', uid: 'u-stuck', creationTimestamp: '2024-01-01T00:00:00Z', finalizers: 'x' } };
+    await t.storage.create('/registry/configmaps/default/stuck', new TextEncoder().encode(JSON.stringify(stored)));
+    const r = await t.request('DELETE', `${CM}/stuck`, { body: { propagationPolicy: 'Background' } });
+    assert.equal(r.status, 200, r.text);
+    assert.equal((await t.request('GET', `${CM}/stuck`)).status, 404);
+  });
+});
+
 describe('bad input: authorization, overload, shutdown and timeouts', () => {
   it('30: an authenticated user the authorizer refuses gets 403', async () => {
     const refuseAll = {

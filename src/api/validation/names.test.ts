@@ -12,6 +12,7 @@ import {
   isLabelValue,
   isQualifiedName,
   isValidPortName,
+  isValidPortNum,
   maskTrailingDash,
   nameIsDNSSubdomain,
 } from './names.ts';
@@ -104,4 +105,16 @@ void test('generateName prefixes may end in a dash', () => {
   assert.equal(maskTrailingDash('web-'), 'wea');
   assert.deepEqual(nameIsDNSSubdomain('web-', true), []);
   assert.equal(nameIsDNSSubdomain('web-', false).length, 1);
+});
+
+void test('every check takes a value that is not a string without throwing', () => {
+  const checks = [isDNS1123Label, isDNS1123Subdomain, isDNS1035Label, isQualifiedName, isLabelValue, isConfigMapKey, isValidPortName, isEnvVarName];
+  for (const check of checks) {
+    for (const value of [5, null, undefined, ['a', 'b'], { a: 1 }, true]) assert.deepEqual(check(value), ['must be a string'], `${check.name}(${JSON.stringify(value)})`);
+  }
+  for (const value of [5, ['a', 'b'], null]) {
+    assert.deepEqual(nameIsDNSSubdomain(value, true), ['must be a string']);
+    assert.equal(isIP(value), false);
+  }
+  for (const value of ['80', ['a', 'b'], null]) assert.deepEqual(isValidPortNum(value), ['must be between 1 and 65535, inclusive']);
 });

@@ -2,7 +2,9 @@
  * The name and label syntax rules Kubernetes applies everywhere (DNS-1123 labels and subdomains,
  * DNS-1035 labels, qualified names, label values, config keys, port names). Each check returns
  * the list of problems as the detail strings upstream uses, empty when the value is valid, so
- * callers wrap them in field errors at their own path.
+ * callers wrap them in field errors at their own path. They take any value and never throw:
+ * validation also runs on what a client sent before its types are known to be right, and a
+ * value that is not a string at all is one more problem (`must be a string`).
  */
 
 const DNS1123_LABEL_FMT = '[a-z0-9]([-a-z0-9]*[a-z0-9])?';
@@ -43,12 +45,16 @@ export function inclusiveRangeError(lo: number, hi: number): string {
 
 export const EMPTY_ERROR = 'must be non-empty';
 
+/** The problem of a value that is not a string (a name sent as a number, a key as a list). */
+export const NOT_A_STRING_ERROR = 'must be a string';
+
 /** Length in bytes of the UTF-8 encoding (the unit Kubernetes' length limits count). */
 export function byteLength(s: string): number {
   return Buffer.byteLength(s, 'utf8');
 }
 
-export function isDNS1123Label(value: string): string[] {
+export function isDNS1123Label(value: unknown): string[] {
+  if (typeof value !== 'string') return [NOT_A_STRING_ERROR];
   const errs: string[] = [];
   if (byteLength(value) > DNS1123_LABEL_MAX_LENGTH) errs.push(maxLenError(DNS1123_LABEL_MAX_LENGTH));
   if (!dns1123Label.test(value)) {
@@ -69,7 +75,8 @@ export function isDNS1123Label(value: string): string[] {
   return errs;
 }
 
-export function isDNS1123Subdomain(value: string): string[] {
+export function isDNS1123Subdomain(value: unknown): string[] {
+  if (typeof value !== 'string') return [NOT_A_STRING_ERROR];
   const errs: string[] = [];
   if (byteLength(value) > DNS1123_SUBDOMAIN_MAX_LENGTH) errs.push(maxLenError(DNS1123_SUBDOMAIN_MAX_LENGTH));
   if (!dns1123Subdomain.test(value)) {
@@ -84,7 +91,8 @@ export function isDNS1123Subdomain(value: string): string[] {
   return errs;
 }
 
-export function isDNS1035Label(value: string): string[] {
+export function isDNS1035Label(value: unknown): string[] {
+  if (typeof value !== 'string') return [NOT_A_STRING_ERROR];
   const errs: string[] = [];
   if (byteLength(value) > DNS1035_LABEL_MAX_LENGTH) errs.push(maxLenError(DNS1035_LABEL_MAX_LENGTH));
   if (!dns1035Label.test(value)) {
@@ -106,7 +114,8 @@ const QUALIFIED_NAME_ERR = "must consist of alphanumeric characters, '-', '_' or
  * A qualified name (label keys, annotation keys, finalizers): an optional DNS-1123 subdomain
  * prefix (≤ 253) and '/', then a name of ≤ 63 characters.
  */
-export function isQualifiedName(value: string): string[] {
+export function isQualifiedName(value: unknown): string[] {
+  if (typeof value !== 'string') return [NOT_A_STRING_ERROR];
   const errs: string[] = [];
   const parts = value.split('/');
   let name: string;
@@ -130,7 +139,8 @@ export function isQualifiedName(value: string): string[] {
   return errs;
 }
 
-export function isLabelValue(value: string): string[] {
+export function isLabelValue(value: unknown): string[] {
+  if (typeof value !== 'string') return [NOT_A_STRING_ERROR];
   const errs: string[] = [];
   if (byteLength(value) > LABEL_VALUE_MAX_LENGTH) errs.push(maxLenError(LABEL_VALUE_MAX_LENGTH));
   if (!labelValue.test(value)) {
@@ -148,7 +158,8 @@ export function isLabelValue(value: string): string[] {
 }
 
 /** A key of a ConfigMap's or Secret's data. */
-export function isConfigMapKey(value: string): string[] {
+export function isConfigMapKey(value: unknown): string[] {
+  if (typeof value !== 'string') return [NOT_A_STRING_ERROR];
   const errs: string[] = [];
   if (byteLength(value) > DNS1123_SUBDOMAIN_MAX_LENGTH) errs.push(maxLenError(DNS1123_SUBDOMAIN_MAX_LENGTH));
   if (!configMapKey.test(value)) {
@@ -161,7 +172,8 @@ export function isConfigMapKey(value: string): string[] {
 }
 
 /** An IANA service name used as a port name: ≤ 15 of [-a-z0-9], at least one letter, no `--`, no edge `-`. */
-export function isValidPortName(port: string): string[] {
+export function isValidPortName(port: unknown): string[] {
+  if (typeof port !== 'string') return [NOT_A_STRING_ERROR];
   const errs: string[] = [];
   if (port.length > 15) errs.push(maxLenError(15));
   if (!/^[-a-z0-9]+$/.test(port)) errs.push('must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)');
@@ -172,12 +184,13 @@ export function isValidPortName(port: string): string[] {
 }
 
 /** A port number in 1..65535. */
-export function isValidPortNum(port: number): string[] {
-  return Number.isInteger(port) && port >= 1 && port <= 65535 ? [] : [inclusiveRangeError(1, 65535)];
+export function isValidPortNum(port: unknown): string[] {
+  return typeof port === 'number' && Number.isInteger(port) && port >= 1 && port <= 65535 ? [] : [inclusiveRangeError(1, 65535)];
 }
 
 /** Environment variable names: printable ASCII other than '=' (the relaxed rule, on by default). */
-export function isEnvVarName(value: string): string[] {
+export function isEnvVarName(value: unknown): string[] {
+  if (typeof value !== 'string') return [NOT_A_STRING_ERROR];
   if (value.length === 0) return [`environment variable name ${EMPTY_ERROR}`];
   for (const ch of value) {
     const code = ch.codePointAt(0)!;
@@ -189,14 +202,15 @@ export function isEnvVarName(value: string): string[] {
 }
 
 /** Whether `value` is a canonical IPv4 address. */
-export function isIPv4(value: string): boolean {
+export function isIPv4(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
   const parts = value.split('.');
   return parts.length === 4 && parts.every((p) => /^(0|[1-9]\d{0,2})$/.test(p) && Number(p) <= 255);
 }
 
 /** Whether `value` is an IPv6 address (full, compressed, or with an embedded IPv4 tail). */
-export function isIPv6(value: string): boolean {
-  if (!value.includes(':')) return false;
+export function isIPv6(value: unknown): boolean {
+  if (typeof value !== 'string' || !value.includes(':')) return false;
   let groups = value.split(':');
   let max = 8;
   const last = groups[groups.length - 1]!;
@@ -213,7 +227,7 @@ export function isIPv6(value: string): boolean {
   return filled.length < max;
 }
 
-export function isIP(value: string): boolean {
+export function isIP(value: unknown): boolean {
   return isIPv4(value) || isIPv6(value);
 }
 
@@ -225,10 +239,15 @@ export function maskTrailingDash(name: string): string {
   return name.length > 1 && name.endsWith('-') ? `${name.slice(0, -2)}a` : name;
 }
 
-/** Checks an object name; `prefix` means it is a generateName, which may end in '-'. */
-export type NameValidator = (name: string, prefix: boolean) => string[];
+/** Checks an object name (any value); `prefix` means it is a generateName, which may end in '-'. */
+export type NameValidator = (name: unknown, prefix: boolean) => string[];
 
-export const nameIsDNSSubdomain: NameValidator = (name, prefix) => isDNS1123Subdomain(prefix ? maskTrailingDash(name) : name);
-export const nameIsDNSLabel: NameValidator = (name, prefix) => isDNS1123Label(prefix ? maskTrailingDash(name) : name);
-export const nameIsDNS1035Label: NameValidator = (name, prefix) => isDNS1035Label(prefix ? maskTrailingDash(name) : name);
+/** A generateName prefix made checkable as a name; anything but a string is left to the check. */
+function asName(name: unknown, prefix: boolean): unknown {
+  return prefix && typeof name === 'string' ? maskTrailingDash(name) : name;
+}
+
+export const nameIsDNSSubdomain: NameValidator = (name, prefix) => isDNS1123Subdomain(asName(name, prefix));
+export const nameIsDNSLabel: NameValidator = (name, prefix) => isDNS1123Label(asName(name, prefix));
+export const nameIsDNS1035Label: NameValidator = (name, prefix) => isDNS1035Label(asName(name, prefix));
 

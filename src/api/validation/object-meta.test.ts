@@ -87,3 +87,29 @@ void test('no finalizer may be added once deletion started', () => {
   ]);
   assert.deepEqual(validateObjectMetaUpdate({ ...old, finalizers: [] }, old), []);
 });
+
+void test('metadata of the wrong JSON types is a field error, never an exception', () => {
+  const cases: [Record<string, unknown>, string][] = [
+    [{ labels: 'notamap' }, 'metadata.labels: Invalid value: "notamap": must be a map of strings'],
+    [{ labels: ['a'] }, 'metadata.labels: Invalid value: []string{"a"}: must be a map of strings'],
+    [{ annotations: ['x'] }, 'metadata.annotations: Invalid value: []string{"x"}: must be a map of strings'],
+    [{ annotations: { a: 5 } }, 'metadata.annotations: Invalid value: 5: annotation values must be strings'],
+    [{ annotations: { a: null } }, 'metadata.annotations: Invalid value: null: annotation values must be strings'],
+    [{ finalizers: 'x' }, 'metadata.finalizers: Invalid value: "x": must be a list of strings'],
+    [{ ownerReferences: 'x' }, 'metadata.ownerReferences: Invalid value: "x": must be a list of objects'],
+    [{ name: 5 }, 'metadata.name: Invalid value: 5: must be a string'],
+    [{ name: ['a'] }, 'metadata.name: Invalid value: []string{"a"}: must be a string'],
+    [{ name: 'web', generateName: 5 }, 'metadata.generateName: Invalid value: 5: must be a string'],
+    [{ namespace: 5 }, 'metadata.namespace: Invalid value: 5: must be a string'],
+  ];
+  for (const [meta, expected] of cases) {
+    const errs = texts(validateObjectMeta({ name: 'web', namespace: 'd', ...meta }, namespaced));
+    assert.deepEqual(errs, [expected], JSON.stringify(meta));
+    assert.doesNotThrow(() => validateObjectMetaUpdate({ name: 'web', namespace: 'd', ...meta }, { name: 'web', namespace: 'd', deletionTimestamp: '2024-01-01T00:00:00Z', finalizers: 'y' } as never));
+  }
+});
+
+void test('null metadata fields count as unset', () => {
+  assert.deepEqual(validateObjectMeta({ name: 'web', namespace: 'd', generateName: null, labels: null, annotations: null, finalizers: null, ownerReferences: null } as never, namespaced), []);
+  assert.deepEqual(texts(validateObjectMeta({ name: null, namespace: 'd' } as never, namespaced)), ['metadata.name: Required value: name or generateName is required']);
+});

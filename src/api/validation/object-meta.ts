@@ -2,9 +2,14 @@
  * ObjectMeta validation on create and update, with upstream's rules and messages: name or
  * generateName, name syntax per kind, namespace presence per scope, labels, annotations (keys
  * and a 256 KiB total), ownerReferences, finalizers, and the fields an update may not change.
+ * Every check takes whatever a client sent and never throws: a value of the wrong JSON type
+ * (labels that are a string, finalizers that are not a list) is one more field error. The
+ * apiserver refuses such bodies before they get here (400, JSON types), but other callers
+ * validate objects they did not decode.
  */
 import type { FieldError, ObjectMeta, OwnerReference } from '../meta/types.ts';
 import { deepEqual } from '../../util/deep-equal.ts';
+import { asArray, isObject } from '../meta/shape.ts';
 import { FIELD_IMMUTABLE, child, forbidden, formatValue, invalid, required, tooLong } from './field-errors.ts';
 import { byteLength, isDNS1123Label, isLabelValue, isQualifiedName, type NameValidator } from './names.ts';
 
@@ -18,10 +23,17 @@ export interface ObjectMetaRules {
   readonly nameValidator: NameValidator;
 }
 
+/** Whether an optional value is absent: undefined, or null (which decodes as unset). */
+function isUnset(value: unknown): value is undefined | null {
+  return value === undefined || value === null;
+}
+
 /** Label keys must be qualified names and values label values; errors sit at `path`. */
-export function validateLabels(labels: Readonly<Record<string, string>> | undefined, path: string): FieldError[] {
+export function validateLabels(labels: unknown, path: string): FieldError[] {
+  if (isUnset(labels)) return [];
+  if (!isObject(labels)) return [invalid(path, labels, 'must be a map of strings')];
   const errs: FieldError[] = [];
-  for (const [k, v] of Object.entries(labels ?? {})) {
+  for (const [k, v] of Object.entries(labels)) {
     for (const msg of isQualifiedName(k)) errs.push(invalid(path, k, msg));
     if (typeof v !== 'string') {
       errs.push(invalid(path, v, 'label values must be strings'));
@@ -32,13 +44,16 @@ export function validateLabels(labels: Readonly<Record<string, string>> | undefi
   return errs;
 }
 
-/** Annotation keys are qualified names (case-insensitive); the total size is capped. */
-export function validateAnnotations(annotations: Readonly<Record<string, string>> | undefined, path: string): FieldError[] {
+/** Annotation keys are qualified names (case-insensitive), values strings; the total size is capped. */
+export function validateAnnotations(annotations: unknown, path: string): FieldError[] {
+  if (isUnset(annotations)) return [];
+  if (!isObject(annotations)) return [invalid(path, annotations, 'must be a map of strings')];
   const errs: FieldError[] = [];
   let total = 0;
-  for (const [k, v] of Object.entries(annotations ?? {})) {
+  for (const [k, v] of Object.entries(annotations)) {
     for (const msg of isQualifiedName(k.toLowerCase())) errs.push(invalid(path, k, msg));
-    total += byteLength(k) + (typeof v === 'string' ? byteLength(v) : 0);
+    if (typeof v === 'string') total += byteLength(k) + byteLength(v);
+    else errs.push(invalid(path, v, 'annotation values must be strings'));
   }
   if (total > TOTAL_ANNOTATION_SIZE_LIMIT) errs.push(tooLong(path, TOTAL_ANNOTATION_SIZE_LIMIT));
   return errs;
@@ -59,15 +74,17 @@ function validateOwnerReference(ref: OwnerReference, path: string): FieldError[]
 }
 
 /** Each reference is complete, and at most one is the controller. */
-export function validateOwnerReferences(refs: readonly OwnerReference[] | undefined, path: string): FieldError[] {
+export function validateOwnerReferences(refs: unknown, path: string): FieldError[] {
+  if (isUnset(refs)) return [];
+  if (!Array.isArray(refs)) return [invalid(path, refs, 'must be a list of objects')];
   const errs: FieldError[] = [];
   let controller = '';
-  for (const ref of refs ?? []) {
-    if (typeof ref !== 'object' || ref === null) {
+  for (const ref of refs as unknown[]) {
+    if (!isObject(ref)) {
       errs.push(invalid(path, ref, 'must be an object'));
       continue;
     }
-    errs.push(...validateOwnerReference(ref, path));
+    errs.push(...validateOwnerReference(ref as OwnerReference, path));
     if (ref.controller === true) {
       const current = `${ref.kind}/${ref.name}`;
       if (controller !== '') {
@@ -83,16 +100,18 @@ export function validateOwnerReferences(refs: readonly OwnerReference[] | undefi
 }
 
 /** Finalizers are qualified names; `orphan` and `foregroundDeletion` exclude each other. */
-export function validateFinalizers(finalizers: readonly string[] | undefined, path: string): FieldError[] {
+export function validateFinalizers(finalizers: unknown, path: string): FieldError[] {
+  if (isUnset(finalizers)) return [];
+  if (!Array.isArray(finalizers)) return [invalid(path, finalizers, 'must be a list of strings')];
   const errs: FieldError[] = [];
-  for (const f of finalizers ?? []) {
+  for (const f of finalizers as unknown[]) {
     if (typeof f !== 'string') {
       errs.push(invalid(path, f, 'finalizers must be strings'));
       continue;
     }
     for (const msg of isQualifiedName(f)) errs.push(invalid(path, f, msg));
   }
-  if (finalizers?.includes('orphan') && finalizers.includes('foregroundDeletion')) {
+  if (finalizers.includes('orphan') && finalizers.includes('foregroundDeletion')) {
     errs.push(invalid(path, finalizers, 'finalizer orphan and foregroundDeletion cannot be both set'));
   }
   return errs;
@@ -122,10 +141,10 @@ function validateCommon(meta: ObjectMeta, namespaced: boolean): FieldError[] {
  */
 export function validateObjectMeta(meta: ObjectMeta, rules: ObjectMetaRules): FieldError[] {
   const errs: FieldError[] = [];
-  if (meta.generateName !== undefined && meta.generateName !== '') {
+  if (!isUnset(meta.generateName) && meta.generateName !== '') {
     for (const msg of rules.nameValidator(meta.generateName, true)) errs.push(invalid('metadata.generateName', meta.generateName, msg));
   }
-  if (meta.name === undefined || meta.name === '') {
+  if (isUnset(meta.name) || meta.name === '') {
     errs.push(required('metadata.name', 'name or generateName is required'));
   } else {
     for (const msg of rules.nameValidator(meta.name, false)) errs.push(invalid('metadata.name', meta.name, msg));
@@ -145,7 +164,8 @@ function immutable(field: string, next: unknown, old: unknown): FieldError[] {
 export function validateObjectMetaUpdate(next: ObjectMeta, old: ObjectMeta): FieldError[] {
   const errs: FieldError[] = [];
   if (old.deletionTimestamp !== undefined) {
-    const added = [...new Set((next.finalizers ?? []).filter((f) => !(old.finalizers ?? []).includes(f)))].sort();
+    const oldFinalizers = asArray(old.finalizers);
+    const added = [...new Set(asArray(next.finalizers).filter((f) => !oldFinalizers.includes(f)))].map(String).sort();
     if (added.length > 0) {
       errs.push(
         forbidden(

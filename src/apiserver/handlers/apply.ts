@@ -2,7 +2,8 @@
  * Server-side apply: PATCH with `application/apply-patch+yaml`. The body (YAML or JSON) is the
  * manager's whole intent for the object; `fieldManager` names the manager (required), `force`
  * takes over fields other managers own instead of answering 409. An object that does not exist
- * is created (201). Field validation applies to the configuration like to any body.
+ * is created (201). JSON types and field validation apply to the configuration like to any
+ * body, so a configuration of the wrong types is a 400 before anything is merged.
  * Upstream: k8s.io/apiserver pkg/endpoints/handlers/patch.go (applyPatcher).
  */
 import { ApplyError } from '../../api/apply/apply-error.ts';
@@ -81,7 +82,7 @@ export async function handleApply(ctx: RequestContext, store: GenericStore, name
   const mode = parseFieldValidation(q);
   const { config, duplicates } = await readConfiguration(store, namespace, name, body);
   const catalog = openApiCatalog(ctx.registry);
-  const warnings = validateFields(mode, config, duplicates, catalog.kindSchema(store.strategy.type));
+  const warnings = validateFields(mode, config, duplicates, catalog, store.strategy.type);
   const subresource: WriteSubresource = target === 'status' ? 'status' : '';
   const ownership = ownershipOf(ctx, store, subresource);
   const type = ownership.type;

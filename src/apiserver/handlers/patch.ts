@@ -134,8 +134,3 @@ export function applyParsedPatch(store: GenericStore, patch: ParsedPatch, curren
   if (rv !== undefined && rv !== '' && rv !== resourceVersion) throw modifiedConflict(store.strategy.type, name);
   return next;
 }
-
-/** Decodes and applies a patch in one step (for subresources such as scale). */
-export function applyPatch(store: GenericStore, contentTypeHeader: string, body: Buffer, current: KubeObject, schema?: PatchSchema): KubeObject {
-  return applyParsedPatch(store, parsePatch(contentTypeHeader, body), current, schema);
-}

@@ -48,7 +48,10 @@ export async function readObjectBody(ctx: RequestContext): Promise<KubeObject> {
   return (await readObjectBodyWithDuplicates(ctx)).obj;
 }
 
-/** Field validation of a decoded body; Warn-mode findings become Warning headers. */
+/**
+ * JSON types and field validation of a decoded body (`duplicates`: the keys it repeats, see
+ * DecodedObjectBody); Warn-mode findings become Warning headers.
+ */
 function checkFields(ctx: RequestContext, store: GenericStore, obj: KubeObject, duplicates: () => string[]): void {
   checkBodyFields(ctx, store.strategy.type, obj, duplicates);
 }
@@ -224,7 +227,7 @@ async function patchObject(ctx: RequestContext, info: ResourceRequestInfo, store
   let warnings: string[] = [];
   const patched = await store.guaranteedUpdate(namespace, info.name, target, { dryRun: dryRun(ctx), trackFields }, undefined, (current) => {
     const next = applyParsedPatch(store, patch, current, catalog.patchSchema(type));
-    warnings = validateFields(mode, next, patch.duplicates, catalog.kindSchema(type));
+    warnings = validateFields(mode, next, patch.duplicates, catalog, type);
     return next;
   });
   addWarnings(ctx.res, warnings);

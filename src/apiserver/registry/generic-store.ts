@@ -85,6 +85,15 @@ export function finalizersForPropagation(finalizers: readonly string[], policy: 
   return rest;
 }
 
+/**
+ * The finalizers of a stored object. One stored before the apiserver checked JSON types may
+ * hold something else (`"finalizers": "x"`); it counts as having none, so it can be deleted.
+ */
+function storedFinalizers(obj: KubeObject): string[] {
+  const finalizers: unknown = obj.metadata.finalizers;
+  return Array.isArray(finalizers) ? finalizers.filter((f): f is string => typeof f === 'string') : [];
+}
+
 export interface DeleteResult {
   /** The object: the deleted state, or the state with deletionTimestamp when deletion is pending. */
   readonly object: KubeObject;
@@ -606,7 +615,7 @@ export class GenericStore {
       }
       this.strategy.admitDelete(current);
       const grace = this.strategy.gracePeriodSeconds(current, opts.gracePeriodSeconds);
-      const finalizers = finalizersForPropagation(current.metadata.finalizers ?? [], opts.propagationPolicy);
+      const finalizers = finalizersForPropagation(storedFinalizers(current), opts.propagationPolicy);
       const blocked = finalizers.length > 0 || this.strategy.deletionBlockers(current).length > 0;
       const next = structuredClone(current);
       if (finalizers.length > 0) next.metadata.finalizers = finalizers;

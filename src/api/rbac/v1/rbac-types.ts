@@ -4,7 +4,7 @@
  * anything but `.` and `..` without `/` or `%`.
  */
 import type { ResourceType } from '../../resource-type.ts';
-import type { NameValidator } from '../../validation/names.ts';
+import { NOT_A_STRING_ERROR, type NameValidator } from '../../validation/names.ts';
 
 export const RBAC_GROUP = 'rbac.authorization.k8s.io';
 
@@ -19,7 +19,8 @@ export const roleBindingType: ResourceType = rbacType('RoleBinding', true);
 export const clusterRoleBindingType: ResourceType = rbacType('ClusterRoleBinding', false);
 
 /** Why `name` is not a valid path segment (a generateName prefix may be `.` or `..`). */
-export function pathSegmentNameErrors(name: string, prefix = false): string[] {
+export function pathSegmentNameErrors(name: unknown, prefix = false): string[] {
+  if (typeof name !== 'string') return [NOT_A_STRING_ERROR];
   const errs: string[] = [];
   if (!prefix && (name === '.' || name === '..')) errs.push(`may not be '${name}'`);
   for (const ch of ['/', '%']) if (name.includes(ch)) errs.push(`may not contain '${ch}'`);
