@@ -1,14 +1,16 @@
 /**
- * The controllers' Events against the real apiserver: what `kubectl
+ * The controllers' Events and the root CA ConfigMap against the real apiserver: what `kubectl
  * describe` (events of one object by involvedObject field selectors) and `kubectl events --for`
  * find after a scale-up and scale-down, a ReplicaSet held back by a ResourceQuota (one Warning
- * whose count grows, not an Event per retry), a Job that completes.
+ * whose count grows, not an Event per retry), a Job that completes; and `kube-root-ca.crt` in a
+ * new namespace.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { deploymentType } from '../../src/api/apps/v1/deployment.ts';
 import { replicaSetType } from '../../src/api/apps/v1/replicaset.ts';
 import { jobType } from '../../src/api/batch/v1/job.ts';
+import { configMapType } from '../../src/api/core/v1/configmap.ts';
 import { eventType } from '../../src/api/core/v1/event.ts';
 import { resourceQuotaType } from '../../src/api/core/v1/resource-quota.ts';
 import type { KubeObject } from '../../src/api/meta/types.ts';
@@ -100,5 +102,13 @@ describe('controller events through the apiserver', () => {
     const told = lines(await describeEvents(job, 'Job'));
     assert.match(told[0]!, /^Normal SuccessfulCreate job-controller: Created pod: once-[a-z0-9]{5}$/);
     assert.equal(told.at(-1), 'Normal Completed job-controller: Job completed');
+  });
+
+  it('publishes kube-root-ca.crt with the cluster CA in a new namespace', async () => {
+    await cluster.createNamespace('fresh');
+    let cm: KubeObject | undefined;
+    await waitFor(async () => (cm = await cluster.client.resource(configMapType).get('kube-root-ca.crt', { namespace: 'fresh' }).catch(() => undefined)) !== undefined, 'the ConfigMap');
+    assert.deepEqual(cm!.data, { 'ca.crt': cluster.api.certs.caPem });
+    assert.match(cm!.metadata.annotations?.['kubernetes.io/description'] ?? '', /^Contains a CA bundle that can be used to verify the kube-apiserver/);
   });
 });
