@@ -148,6 +148,8 @@ describe('k8ts CLI', () => {
       [['controller-manager', '--kubeconfig', kubeconfig, '--leader-elect-renew-deadline', '5s'], /^error: --leader-elect-renew-deadline must be shorter than --leader-elect-lease-duration$/m],
       [['controller-manager', '--kubeconfig', kubeconfig, '--concurrent-deployment-syncs', '0'], /^error: --concurrent-deployment-syncs must be at least 1, got 0$/m],
       [['controller-manager', '--kubeconfig', kubeconfig, '--server', 'http://127.0.0.1:6443'], /^error: --server must be an https:\/\/ URL/m],
+      [['controller-manager', '--kubeconfig', kubeconfig, '--root-ca-file', join(root, 'none')], /^error: --root-ca-file: cannot read/m],
+      [['controller-manager', '--kubeconfig', kubeconfig, '--root-ca-file', kubeconfig], /^error: --root-ca-file: .*cm-kubeconfig holds no PEM certificate$/m],
     ];
     for (const [args, pattern] of cases) {
       const r = await k8ts(...args);

@@ -16,7 +16,7 @@
  * - Informer / SharedInformerFactory / Store: list+watch caches with indexes and handlers.
  * - WorkQueue: per-key serialized, rate-limited work for controllers.
  * - LeaderElector: Lease-based election with fencing.
- * - EventRecorder: background, aggregated core/v1 Events.
+ * - EventBroadcaster / EventRecorder: background, aggregated core/v1 Events, one recorder per component.
  * @module
  */
 export { Backoff } from './backoff.ts';
@@ -30,8 +30,8 @@ export type { DiscoveredResource, ServerResources } from './discovery.ts';
 export { endpointUrls, runEndpointsRefresher } from './endpoints-refresher.ts';
 export type { EndpointsRefresherOptions } from './endpoints-refresher.ts';
 export { ApiError, ConnectionError, isAlreadyExists, isConflict, isMethodNotAllowed, isNotFound, isResourceExpired } from './errors.ts';
-export { EventRecorder, referenceTo } from './event-recorder.ts';
-export type { EventRecorderOptions, EventType, ObjectReference } from './event-recorder.ts';
+export { EventBroadcaster, PER_EVENT_BURST, PER_EVENT_INTERVAL_MS, referenceTo } from './event-recorder.ts';
+export type { EventBroadcasterOptions, EventRecorder, EventRecorderProvider, EventType, ObjectReference } from './event-recorder.ts';
 export { Informer, isTombstone } from './informer.ts';
 export type { DeletedFinalStateUnknown, EventHandlers, InformerOptions } from './informer.ts';
 export { defaultKubeconfigPath, loadKubeconfig, parseKubeconfig } from './kubeconfig.ts';

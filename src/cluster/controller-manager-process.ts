@@ -3,11 +3,12 @@
  * control-plane node of an HA cluster. It reaches the apiservers with a kubeconfig's
  * credentials, fails over between the `--server` endpoints (refreshed from the `kubernetes`
  * Endpoints), and acts only while it holds the `kube-system/kube-controller-manager` Lease
- * (unless leader election is off).
+ * (unless leader election is off). The CA it trusts for the apiservers is the cluster CA, which
+ * the root CA publisher puts in every namespace unless `--root-ca-file` names another bundle.
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { Clientset, runEndpointsRefresher, type Logger } from '../client/index.ts';
+import { Clientset, loadKubeconfig, runEndpointsRefresher, type Logger } from '../client/index.ts';
 import { runControllerManager, type ControllerDescriptor, type ControllerSettings, type LeaderElectionConfig } from '../controllers/index.ts';
 
 export interface ControllerManagerProcessOptions {
@@ -15,6 +16,7 @@ export interface ControllerManagerProcessOptions {
   /** Apiserver URLs to use instead of the kubeconfig's server (failover order). */
   readonly servers: readonly string[];
   readonly controllers: readonly ControllerDescriptor[];
+  /** Without `rootCaPem`, the kubeconfig's certificate authority is published. */
   readonly settings: ControllerSettings;
   /** Worker counts by controller name. */
   readonly workers: Readonly<Record<string, number>>;
@@ -32,11 +34,16 @@ export interface RunningControllerManager {
 
 /** Starts the controller manager; see the file comment. */
 export async function startControllerManagerProcess(opts: ControllerManagerProcessOptions): Promise<RunningControllerManager> {
-  const clientset = await Clientset.fromKubeconfig(opts.kubeconfigPath, undefined, {
+  const { options } = await loadKubeconfig(opts.kubeconfigPath);
+  const clientset = Clientset.fromOptions({
+    ...options,
     ...(opts.servers.length > 0 ? { endpoints: [...opts.servers] } : {}),
     userAgent: 'k8ts-controller-manager',
     logger: opts.logger,
   });
+  const trustedCa = options.ca === undefined ? undefined : String(options.ca);
+  const rootCaPem = opts.settings.rootCaPem ?? trustedCa;
+  const settings = rootCaPem === undefined ? opts.settings : { ...opts.settings, rootCaPem };
   const abort = new AbortController();
   const identity = `${hostname()}_${randomUUID()}`;
   opts.logger.info('starting the controller manager', {
@@ -50,7 +57,7 @@ export async function startControllerManagerProcess(opts: ControllerManagerProce
     {
       clientset,
       controllers: opts.controllers,
-      settings: opts.settings,
+      settings,
       workers: opts.workers,
       logger: opts.logger,
       ...(opts.leaderElection === undefined ? {} : { leaderElection: { ...opts.leaderElection, identity } }),

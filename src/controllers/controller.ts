@@ -6,7 +6,7 @@
  */
 import type { KubeObject } from '../api/meta/types.ts';
 import type { ResourceType } from '../api/resource-type.ts';
-import type { Clientset, Clock, InformerScope, Logger, SharedInformerFactory } from '../client/index.ts';
+import type { Clientset, Clock, EventRecorderProvider, InformerScope, Logger, SharedInformerFactory } from '../client/index.ts';
 import type { ControllerSettings } from './settings.ts';
 
 /** What a reconcile asks of the runner when it succeeds. */
@@ -51,6 +51,11 @@ export interface ControllerContext {
   readonly informers: SharedInformerFactory;
   readonly clock: Clock;
   readonly logger: Logger;
+  /**
+   * The controller manager's one event broadcaster: a controller takes a recorder named as
+   * upstream names its Events' source (`ctx.events.newRecorder('deployment-controller')`).
+   */
+  readonly events: EventRecorderProvider;
   /** Timings and limits from the command line (`--node-monitor-grace-period`, …). */
   readonly settings: ControllerSettings;
 }

@@ -4,10 +4,11 @@
  *
  * Each leadership term gets a fresh informer factory and controller instances, all stopped
  * through the leading signal the moment leadership ends (fencing: a reconcile in flight sees
- * its signal abort and its requests cancelled).
+ * its signal abort and its requests cancelled). One EventBroadcaster serves every term, so the
+ * Events of the whole controller manager share one write budget and one aggregation cache.
  */
 import type { Clientset, Clock, Logger } from '../client/index.ts';
-import { LeaderElector, leaseLock, realClock, SharedInformerFactory, silentLogger } from '../client/index.ts';
+import { EventBroadcaster, LeaderElector, leaseLock, realClock, SharedInformerFactory, silentLogger } from '../client/index.ts';
 import type { ControllerDescriptor } from './controller.ts';
 import { isSelfRunning } from './controller.ts';
 import { CONTROLLERS } from './registry.ts';
@@ -52,6 +53,8 @@ export interface ControllerManagerOptions {
 /** What every leadership term of the controllers shares. */
 export interface ControllerDeps {
   clientset: Clientset;
+  /** Where the controllers' Events go; omitted, runControllers makes one for its run. */
+  events?: EventBroadcaster;
   clock?: Clock;
   logger?: Logger;
   settings?: ControllerSettings;
@@ -63,7 +66,8 @@ export async function runControllers(controllers: readonly ControllerDescriptor[
   const clock = deps.clock ?? realClock;
   const logger = deps.logger ?? silentLogger;
   const informers = new SharedInformerFactory(deps.clientset, { clock, logger });
-  const ctx = { clientset: deps.clientset, informers, clock, logger, settings: deps.settings ?? DEFAULT_CONTROLLER_SETTINGS };
+  const events = deps.events ?? new EventBroadcaster({ clientset: deps.clientset, clock, logger });
+  const ctx = { clientset: deps.clientset, informers, clock, logger, events, settings: deps.settings ?? DEFAULT_CONTROLLER_SETTINGS };
   const served = new ServedTypes(deps.clientset, clock, logger, ctx.settings.discoveryRefreshMs);
   await Promise.all(
     controllers.map(async (c) => {
@@ -77,25 +81,46 @@ export async function runControllers(controllers: readonly ControllerDescriptor[
     }),
   );
   await informers.stopped();
+  if (deps.events === undefined) await closeEvents(events, clock);
+}
+
+/** Gives recorded Events a moment to be written, then drops the rest. */
+async function closeEvents(events: EventBroadcaster, clock: Clock): Promise<void> {
+  const timer = new AbortController();
+  await Promise.race([events.flush(), clock.sleep(1000, timer.signal).catch(() => undefined)]);
+  timer.abort();
+  events.close();
 }
 
 /** Runs the controller manager until `signal` aborts; with election, only while leading. */
 export async function runControllerManager(opts: ControllerManagerOptions, signal: AbortSignal): Promise<void> {
   const controllers = opts.controllers ?? CONTROLLERS;
+  const clock = opts.clock ?? realClock;
+  const logger = opts.logger ?? silentLogger;
+  const events = new EventBroadcaster({ clientset: opts.clientset, clock, logger });
   const deps: ControllerDeps = {
     clientset: opts.clientset,
-    clock: opts.clock ?? realClock,
-    logger: opts.logger ?? silentLogger,
+    events,
+    clock,
+    logger,
     ...(opts.settings === undefined ? {} : { settings: opts.settings }),
     ...(opts.workers === undefined ? {} : { workers: opts.workers }),
   };
-  const le = opts.leaderElection;
+  try {
+    await runElected(controllers, deps, opts.leaderElection, signal);
+  } finally {
+    await closeEvents(events, clock);
+  }
+}
+
+/** Runs the controllers, with election when `le` is given. */
+async function runElected(controllers: readonly ControllerDescriptor[], deps: ControllerDeps, le: LeaderElectionConfig | undefined, signal: AbortSignal): Promise<void> {
   if (le === undefined) {
     await runControllers(controllers, deps, signal);
     return;
   }
   const elector = new LeaderElector({
-    lock: leaseLock(opts.clientset, le.namespace ?? 'kube-system', le.name ?? 'kube-controller-manager'),
+    lock: leaseLock(deps.clientset, le.namespace ?? 'kube-system', le.name ?? 'kube-controller-manager'),
     identity: le.identity,
     ...(le.leaseDurationSeconds === undefined ? {} : { leaseDurationSeconds: le.leaseDurationSeconds }),
     ...(le.renewDeadlineMs === undefined ? {} : { renewDeadlineMs: le.renewDeadlineMs }),

@@ -29,6 +29,7 @@ describe('selectControllers()', () => {
       'namespace-controller',
       'garbage-collector-controller',
       'serviceaccount-controller',
+      'root-ca-certificate-publisher-controller',
       'replicaset-controller',
       'deployment-controller',
       'statefulset-controller',

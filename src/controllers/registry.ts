@@ -15,6 +15,7 @@ import { namespaceController } from './namespace/namespace-controller.ts';
 import { nodeLifecycleController } from './nodelifecycle/node-lifecycle-controller.ts';
 import { replicaSetController, replicationControllerController } from './replicaset/replicaset-controller.ts';
 import { resourceQuotaController } from './resourcequota/resourcequota-controller.ts';
+import { rootCaCertPublisherController } from './rootcacertpublisher/root-ca-cert-publisher.ts';
 import { serviceAccountController } from './serviceaccount/serviceaccount-controller.ts';
 import { statefulSetController } from './statefulset/statefulset-controller.ts';
 import { taintEvictionController } from './taint-eviction/taint-eviction-controller.ts';
@@ -24,6 +25,7 @@ export const CONTROLLERS: readonly ControllerDescriptor[] = [
   namespaceController,
   garbageCollector,
   serviceAccountController,
+  rootCaCertPublisherController,
   replicaSetController,
   replicationControllerController,
   deploymentController,

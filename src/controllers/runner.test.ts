@@ -5,6 +5,7 @@ import { Clientset, SharedInformerFactory, silentLogger, WorkQueue } from '../cl
 import { FakeApi } from '../client/testing/fake-api.ts';
 import { FakeClock } from '../client/testing/fake-clock.ts';
 import { waitFor } from '../client/testing/wait-for.ts';
+import { noEvents } from '../client/testing/no-events.ts';
 import type { ControllerContext, ControllerDescriptor, Reconciler, ReconcileResult } from './controller.ts';
 import { TerminalError } from './controller.ts';
 import { ownerKeys, processQueue, runController } from './runner.ts';
@@ -38,7 +39,7 @@ async function harness(reconcile: (key: string, signal: AbortSignal) => Promise<
   const url = await api.start();
   const clientset = Clientset.fromOptions({ endpoints: [url] });
   const clock = new FakeClock();
-  const ctx: ControllerContext = { clientset, informers: new SharedInformerFactory(clientset, { clock }), clock, logger: silentLogger, settings: DEFAULT_CONTROLLER_SETTINGS };
+  const ctx: ControllerContext = { clientset, informers: new SharedInformerFactory(clientset, { clock }), clock, logger: silentLogger, events: noEvents, settings: DEFAULT_CONTROLLER_SETTINGS };
   const reconciler: Reconciler = { reconcile };
   const descriptor: ControllerDescriptor = { name: 'widget-controller', primary: widgets, watches: [{ type: configmaps }], workers, create: () => reconciler };
   const ac = new AbortController();
@@ -164,7 +165,7 @@ describe('runController()', () => {
     api.put(widgets, { metadata: { namespace: 'ns', name: 'w' } });
     const clientset = Clientset.fromOptions({ endpoints: [url] });
     const clock = new FakeClock();
-    const ctx: ControllerContext = { clientset, informers: new SharedInformerFactory(clientset, { clock }), clock, logger: silentLogger, settings: DEFAULT_CONTROLLER_SETTINGS };
+    const ctx: ControllerContext = { clientset, informers: new SharedInformerFactory(clientset, { clock }), clock, logger: silentLogger, events: noEvents, settings: DEFAULT_CONTROLLER_SETTINGS };
     const seen: number[] = [];
     const descriptor: ControllerDescriptor = {
       name: 'reader',
@@ -197,7 +198,7 @@ describe('runController()', () => {
     api.put(widgets, { metadata: { namespace: 'ns', name: 'b' } });
     const clientset = Clientset.fromOptions({ endpoints: [url] });
     const clock = new FakeClock();
-    const ctx: ControllerContext = { clientset, informers: new SharedInformerFactory(clientset, { clock }), clock, logger: silentLogger, settings: DEFAULT_CONTROLLER_SETTINGS };
+    const ctx: ControllerContext = { clientset, informers: new SharedInformerFactory(clientset, { clock }), clock, logger: silentLogger, events: noEvents, settings: DEFAULT_CONTROLLER_SETTINGS };
     const descriptor: ControllerDescriptor = { name: 'resync', primary: widgets, watches: [], resyncPeriodMs: 60_000, create: () => ({ reconcile: async (key) => (calls.push(key), {}) }) };
     const ac = new AbortController();
     const done = runController(descriptor, ctx, ac.signal);
@@ -224,7 +225,7 @@ describe('runController()', () => {
     api.put(widgets, { metadata: { namespace: 'ns', name: 'w' } });
     const clientset = Clientset.fromOptions({ endpoints: [url] });
     const clock = new FakeClock();
-    const ctx: ControllerContext = { clientset, informers: new SharedInformerFactory(clientset, { clock }), clock, logger: silentLogger, settings: DEFAULT_CONTROLLER_SETTINGS };
+    const ctx: ControllerContext = { clientset, informers: new SharedInformerFactory(clientset, { clock }), clock, logger: silentLogger, events: noEvents, settings: DEFAULT_CONTROLLER_SETTINGS };
     const calls: string[] = [];
     const recorder = (name: string, primary: ResourceType): ControllerDescriptor => ({ name, primary, watches: [], create: () => ({ reconcile: async (key) => (calls.push(`${name}:${key}`), {}) }) });
     const ac = new AbortController();

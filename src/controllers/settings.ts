@@ -1,11 +1,12 @@
 /**
- * The tunable timings of the controllers, as kube-controller-manager's flags set them. The
+ * The tunable timings of the controllers, and the cluster CA they publish, as
+ * kube-controller-manager's flags set them. The
  * node-lifecycle defaults are shorter than Kubernetes' on purpose: k8ts clusters are local and
  * small, and a dead node should be noticed within seconds (Kubernetes waits ~40-50 s before
  * NotReady).
  */
 
-/** Timings and limits shared by the controllers; every field has a command-line flag. */
+/** Timings, limits and the cluster CA shared by the controllers; every field has a command-line flag. */
 export interface ControllerSettings {
   /**
    * How long a node may go without renewing its Lease (or posting status) before its Ready
@@ -30,6 +31,12 @@ export interface ControllerSettings {
   readonly podEvictionTimeoutMs: number;
   /** How often the garbage collector re-reads discovery for new resource types. */
   readonly discoveryRefreshMs: number;
+  /**
+   * The cluster CA bundle (PEM) the root CA publisher puts in every namespace's
+   * `kube-root-ca.crt`: `--root-ca-file`, else the CA the controller manager trusts for the
+   * apiserver (as upstream). Unset: nothing is published.
+   */
+  readonly rootCaPem?: string;
 }
 
 /** The defaults (see the file comment for why the node timings are short). */

@@ -19,8 +19,8 @@
  *   the run signal when the scheduler stops.
  */
 import type { KubeObject } from '../api/meta/types.ts';
-import type { Clientset, Clock, Informer, Logger, SharedInformerFactory } from '../client/index.ts';
-import { EventRecorder, realClock, referenceTo, silentLogger } from '../client/index.ts';
+import type { Clientset, Clock, EventRecorder, Informer, Logger, SharedInformerFactory } from '../client/index.ts';
+import { EventBroadcaster, realClock, referenceTo, silentLogger } from '../client/index.ts';
 import { SchedulerCache } from './cache/scheduler-cache.ts';
 import { schedulerInformers, subscribe, type SchedulerInformers } from './informer-handlers.ts';
 import type { ClusterEvent } from './framework/cluster-event.ts';
@@ -63,8 +63,8 @@ export interface SchedulerOptions {
   initialBackoffMs?: number;
   maxBackoffMs?: number;
   maxUnschedulableMs?: number;
-  /** Events are written through this recorder; one is created when omitted. */
-  events?: EventRecorder;
+  /** Events are written through this broadcaster; one is created (and closed at the end) when omitted. */
+  events?: EventBroadcaster;
   /** @default realClock */
   clock?: Clock;
   /** @default silentLogger */
@@ -126,8 +126,9 @@ export class Scheduler {
   readonly queue: SchedulingQueue;
   readonly framework: Framework;
   readonly #algorithm: SchedulingAlgorithm;
-  readonly #events: EventRecorder;
+  readonly #broadcaster: EventBroadcaster;
   readonly #ownsEvents: boolean;
+  readonly #events: EventRecorder;
   readonly #informers: SchedulerInformers;
   readonly #pods: Informer<KubeObject>;
   readonly #bindSlots: Slots;
@@ -143,7 +144,8 @@ export class Scheduler {
     this.#mayAct = opts.mayAct ?? (() => true);
     const profile = opts.profile ?? defaultProfile();
     this.#ownsEvents = opts.events === undefined;
-    this.#events = opts.events ?? new EventRecorder({ clientset: opts.clientset, component: profile.schedulerName, clock: this.#clock, logger: this.#logger });
+    this.#broadcaster = opts.events ?? new EventBroadcaster({ clientset: opts.clientset, clock: this.#clock, logger: this.#logger });
+    this.#events = this.#broadcaster.newRecorder(profile.schedulerName);
     this.#informers = schedulerInformers(opts.informers);
     this.#pods = this.#informers.pods;
     const namespaces = this.#informers.namespaces;
@@ -205,16 +207,16 @@ export class Scheduler {
       await Promise.allSettled([...this.#background]);
       for (const u of unsubscribe) u();
       if (this.#ownsEvents) await this.#closeEvents();
-      this.#logger.info('scheduler stopped', { ...this.#stats, eventsDropped: this.#events.dropped });
+      this.#logger.info('scheduler stopped', { ...this.#stats, eventsDropped: this.#broadcaster.dropped });
     }
   }
 
   /** Gives recorded events a moment to be written, then drops the rest. */
   async #closeEvents(): Promise<void> {
     const timer = new AbortController();
-    await Promise.race([this.#events.flush(), this.#clock.sleep(1000, timer.signal).catch(() => undefined)]);
+    await Promise.race([this.#broadcaster.flush(), this.#clock.sleep(1000, timer.signal).catch(() => undefined)]);
     timer.abort();
-    this.#events.close();
+    this.#broadcaster.close();
   }
 
   async #loop(signal: AbortSignal): Promise<void> {

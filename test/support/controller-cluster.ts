@@ -44,7 +44,7 @@ export async function startControllerCluster(opts: ControllerClusterOptions = {}
   const newClient = (): Clientset => Clientset.fromOptions({ endpoints: [api.server.url], ca: api.certs.caPem, cert: api.certs.clientCertPem, key: api.certs.clientKeyPem });
   const client = newClient();
   const managers: RunningManager[] = [];
-  const settings = { ...DEFAULT_CONTROLLER_SETTINGS, ...opts.settings };
+  const settings = { ...DEFAULT_CONTROLLER_SETTINGS, rootCaPem: api.certs.caPem, ...opts.settings };
   const startManager = (identity: string, elect: boolean, managerOpts: { crash?: boolean } = {}): RunningManager => {
     const clientset = newClient();
     const ac = new AbortController();

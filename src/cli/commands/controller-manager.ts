@@ -3,6 +3,7 @@
  * against the apiservers of a kubeconfig, until SIGTERM or SIGINT. The flags are
  * kube-controller-manager's own (durations in Go notation: `10s`, `500ms`, `1m`).
  */
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { lineLogger } from '../../client/index.ts';
 import { CONTROLLERS, DEFAULT_CONTROLLER_SETTINGS, selectControllers } from '../../controllers/index.ts';
@@ -40,6 +41,7 @@ interface Flags {
   nodeMonitorPeriod: string;
   nodeStartupGracePeriod: string;
   podEvictionTimeout: string;
+  rootCaFile?: string;
   [concurrency: string]: unknown;
 }
 
@@ -61,7 +63,8 @@ export function registerControllerManager(program: Command, ctx: CliContext): vo
     .option('--node-monitor-grace-period <duration>', 'how long a node may stop renewing its lease before it is marked NotReady (Unknown)', seconds(DEFAULT_CONTROLLER_SETTINGS.nodeMonitorGracePeriodMs))
     .option('--node-monitor-period <duration>', 'how often node health is checked, besides when a grace period runs out', seconds(DEFAULT_CONTROLLER_SETTINGS.nodeMonitorPeriodMs))
     .option('--node-startup-grace-period <duration>', 'how long a new node may stay silent before it is marked NotReady', seconds(DEFAULT_CONTROLLER_SETTINGS.nodeStartupGracePeriodMs))
-    .option('--pod-eviction-timeout <duration>', 'how long pods that tolerate neither not-ready nor unreachable stay on such a node (pods get 30s tolerations by default)', seconds(DEFAULT_CONTROLLER_SETTINGS.podEvictionTimeoutMs));
+    .option('--pod-eviction-timeout <duration>', 'how long pods that tolerate neither not-ready nor unreachable stay on such a node (pods get 30s tolerations by default)', seconds(DEFAULT_CONTROLLER_SETTINGS.podEvictionTimeoutMs))
+    .option('--root-ca-file <file>', "the cluster CA bundle (PEM) published as kube-root-ca.crt in every namespace (default: the kubeconfig's certificate authority)");
   for (const c of CONCURRENCY_FLAGS) {
     const workers = CONTROLLERS.find((d) => d.name === c.controller)?.workers ?? 1;
     cmd.option(`${c.flag} <n>`, `concurrent reconciles of the ${c.controller}`, String(workers));
@@ -85,6 +88,7 @@ export function registerControllerManager(program: Command, ctx: CliContext): vo
       podEvictionTimeoutMs: parseDuration(flags.podEvictionTimeout, '--pod-eviction-timeout'),
     };
     if (settings.nodeMonitorPeriodMs <= 0) throw new UsageError('--node-monitor-period must be longer than 0s');
+    const rootCaPem = flags.rootCaFile === undefined ? undefined : readRootCa(flags.rootCaFile);
     const workers: Record<string, number> = {};
     for (const c of CONCURRENCY_FLAGS) {
       const n = parseCount(String(flags[c.option]), c.flag);
@@ -108,7 +112,7 @@ export function registerControllerManager(program: Command, ctx: CliContext): vo
     process.on('SIGINT', onSignal);
     try {
       const { startControllerManagerProcess } = await import('../../cluster/controller-manager-process.ts');
-      const running = await startControllerManagerProcess({ kubeconfigPath, servers, controllers, settings, workers, leaderElection, logger });
+      const running = await startControllerManagerProcess({ kubeconfigPath, servers, controllers, settings: rootCaPem === undefined ? settings : { ...settings, rootCaPem }, workers, leaderElection, logger });
       const ended = await Promise.race([stopSignal.then((s) => `received ${s}; shutting down`), running.done.then(() => 'the controller manager ended')]);
       logger.info(ended);
       const watchdog = setTimeout(() => {
@@ -124,6 +128,13 @@ export function registerControllerManager(program: Command, ctx: CliContext): vo
       process.off('SIGINT', onSignal);
     }
   });
+}
+
+/** The `--root-ca-file` bundle: a readable file holding PEM certificates (upstream refuses anything else too). */
+function readRootCa(file: string): string {
+  const pem = readFileSync(parseReadableFile(file, '--root-ca-file'), 'utf8');
+  if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new UsageError(`--root-ca-file: ${file} holds no PEM certificate`);
+  return pem;
 }
 
 /** The leader election flags, checked against each other as the elector requires. */

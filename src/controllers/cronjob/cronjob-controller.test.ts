@@ -58,6 +58,8 @@ describe('cronjob controller', () => {
       assert.equal(cj(h).status.lastScheduleTime, '2025-01-01T00:05:00Z');
       finish(h, job, 'Complete');
       await h.until(() => cj(h).status?.active === undefined && cj(h).status?.lastSuccessfulTime !== undefined, 'the success recorded');
+      await h.until(() => h.events('tick').length === 2, 'two events');
+      assert.deepEqual(h.events('tick'), [`Normal SuccessfulCreate: Created job ${job.metadata.name}`, `Normal SawCompletedJob: Saw completed job: ${job.metadata.name}, condition: Complete`]);
     });
   });
 
@@ -70,6 +72,8 @@ describe('cronjob controller', () => {
       await h.until(() => jobs(h).length === 2, 'two kept', 60_000);
       const names = jobs(h).map((j) => j.metadata.name);
       assert.deepEqual(names, [`tick-${minutes('2025-01-01T00:15:00Z')}`, `tick-${minutes('2025-01-01T00:20:00Z')}`], 'the newest two');
+      const deleted = [`tick-${minutes('2025-01-01T00:05:00Z')}`, `tick-${minutes('2025-01-01T00:10:00Z')}`];
+      await h.until(() => deleted.every((n) => h.events('tick').includes(`Normal SuccessfulDelete: Deleted job ${n}`)), 'the deletions told');
     });
   });
 
@@ -79,6 +83,9 @@ describe('cronjob controller', () => {
       await h.clock.advance(5 * 60_000);
       await h.quiesce();
       assert.equal(jobs(h).length, 1, 'no second job while the first runs');
+      const skipped = 'Normal JobAlreadyActive: Not starting job because prior execution is running and concurrency policy is Forbid';
+      await h.until(() => h.events('tick').some((e) => e.startsWith(skipped)), 'the skip told (once, counting repeats)', 1_000);
+      assert.equal(jobs(h).length, 1, 'still no second job');
     });
     await withCronJob({ concurrencyPolicy: 'Replace' }, async (h) => {
       await h.until(() => jobs(h).length === 1, 'the first job', 60_000);
@@ -106,6 +113,19 @@ describe('cronjob controller', () => {
       await h.quiesce();
       assert.equal(jobs(h).length, 0, 'too late for 00:05');
       await h.until(() => jobs(h).length === 1, 'the 00:10 firing', 60_000);
+    });
+  });
+
+  it('records FailedCreate with the error when the Job is refused, and MissingJob when an active one vanishes', async () => {
+    await withCronJob({}, async (h) => {
+      h.api.intercept = (req) => (req.method === 'POST' && req.url.includes('/jobs') ? { code: 403, reason: 'Forbidden', message: 'jobs "tick-1" is forbidden: no' } : undefined);
+      await h.until(() => h.events('tick').length > 0, 'the failure', 60_000);
+      assert.equal(h.events('tick')[0], 'Warning FailedCreate: Error creating job: jobs "tick-1" is forbidden: no');
+      h.api.intercept = () => undefined;
+      await h.until(() => cj(h).status?.active?.length === 1, 'the job once allowed', 1_000);
+      const name = cj(h).status.active[0].name;
+      h.api.delete(jobType, 'ns', name);
+      await h.until(() => h.events('tick').includes(`Normal MissingJob: Active job went missing: ${name}`), 'the vanished job told');
     });
   });
 });

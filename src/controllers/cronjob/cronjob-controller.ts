@@ -15,18 +15,26 @@
  *      deleted, oldest first;
  *   4. it asks to be woken at the next firing.
  * Times come from the schedule in `spec.timeZone` (else the controller's local zone).
+ *
+ * Events (from `cronjob-controller`, upstream's reasons and texts): `SuccessfulCreate` "Created
+ * job <name>", `SawCompletedJob` "Saw completed job: <name>, condition: Complete|Failed" when an
+ * active Job finishes, `MissingJob` when one vanishes, `SuccessfulDelete` "Deleted job <name>"
+ * (history limits, Replace), `JobAlreadyActive` when Forbid skips a firing, and Warnings
+ * `FailedCreate`, `FailedDelete`, `MissSchedule`, `TooManyMissedTimes`, `UnparseableSchedule`.
  */
 import { parseCronSchedule } from '../../api/batch/v1/cron-schedule.ts';
 import { cronJobType } from '../../api/batch/v1/cronjob.ts';
 import { jobType } from '../../api/batch/v1/job.ts';
-import { isObject, str } from '../../api/meta/shape.ts';
+import { isObject, objects, str } from '../../api/meta/shape.ts';
 import type { KubeObject } from '../../api/meta/types.ts';
-import type { Informer, ResourceClient } from '../../client/index.ts';
+import type { EventRecorder, Informer, ResourceClient } from '../../client/index.ts';
 import { isAlreadyExists, isNotFound } from '../../client/index.ts';
 import type { ControllerContext, ControllerDescriptor, Reconciler, ReconcileResult } from '../controller.ts';
 import { TerminalError } from '../controller.ts';
 import type { Condition } from '../common/conditions.ts';
 import { findCondition } from '../common/conditions.ts';
+import { errorMessage, isNamespaceTerminating } from '../common/errors.ts';
+import { eventRef } from '../common/event-reference.ts';
 import { WriteExpectations } from '../common/expectations.ts';
 import { CONTROLLER_UID_INDEX, ensureIndex } from '../common/indexes.ts';
 import { newControllerRef } from '../common/owner-refs.ts';
@@ -55,10 +63,12 @@ export class CronJobReconciler implements Reconciler {
   readonly #jobs: Informer<KubeObject>;
   readonly #client: ResourceClient;
   readonly #jobClient: ResourceClient;
+  readonly #events: EventRecorder;
   readonly #expectations = new WriteExpectations();
 
   constructor(ctx: ControllerContext) {
     this.#ctx = ctx;
+    this.#events = ctx.events.newRecorder('cronjob-controller');
     this.#cronJobs = ctx.informers.informerFor(cronJobType);
     this.#jobs = ctx.informers.informerFor(jobType);
     ensureIndex(this.#jobs, CONTROLLER_UID_INDEX);
@@ -78,7 +88,19 @@ export class CronJobReconciler implements Reconciler {
     const jobs = this.#jobs.store.byIndex(CONTROLLER_UID_INDEX, cj.metadata.uid ?? '');
     const running = jobs.filter((j) => jobOutcome(j) === undefined && j.metadata.deletionTimestamp === undefined);
 
-    // 1. Active jobs and the last success.
+    // 1. Active jobs and the last success; what became of the jobs that were active is told
+    // once the status saying so is written (a retry on a stale cache then repeats nothing).
+    const cjRef = eventRef(cj, cronJobType);
+    const seen: Array<[reason: string, message: string]> = [];
+    for (const was of objects(cj.status?.active)) {
+      const job = jobs.find((j) => j.metadata.uid === was.uid);
+      const outcome = job === undefined ? undefined : jobOutcome(job);
+      if (job === undefined) seen.push(['MissingJob', `Active job went missing: ${str(was.name)}`]);
+      else if (outcome !== undefined) seen.push(['SawCompletedJob', `Saw completed job: ${job.metadata.name}, condition: ${outcome}`]);
+    }
+    const tellSeen = (): void => {
+      for (const [reason, message] of seen) this.#events.event(cjRef, 'Normal', reason, message);
+    };
     const status: Record<string, any> = { ...cj.status };
     const active = running.map(ref).sort((a, b) => String(a.name).localeCompare(String(b.name)));
     if (active.length > 0) status.active = active;
@@ -93,6 +115,8 @@ export class CronJobReconciler implements Reconciler {
     const parsed = parseCronSchedule(str(spec.schedule));
     if (!parsed.ok) {
       await writeStatusIfChanged(this.#client, cj, status, signal);
+      tellSeen();
+      this.#events.event(cjRef, 'Warning', 'UnparseableSchedule', `unparseable schedule: ${JSON.stringify(str(spec.schedule))} : ${parsed.error}`);
       throw new TerminalError(`CronJob ${key}: invalid schedule ${JSON.stringify(spec.schedule)}: ${parsed.error}`);
     }
     const timeZone = str(spec.timeZone) === '' ? undefined : str(spec.timeZone);
@@ -102,14 +126,18 @@ export class CronJobReconciler implements Reconciler {
       let earliest = parseTime(status.lastScheduleTime) ?? parseTime(cj.metadata.creationTimestamp) ?? now;
       if (deadline !== undefined) earliest = Math.max(earliest, now - deadline);
       const { latest, missed } = latestFiring(parsed.schedule, earliest, now, timeZone);
-      if (missed > 100) this.#ctx.logger.warn('cronjob missed more than 100 start times; running only the latest', { cronjob: key, missed });
+      if (missed > 100) {
+        this.#ctx.logger.warn('cronjob missed more than 100 start times; running only the latest', { cronjob: key, missed });
+        this.#events.event(cjRef, 'Warning', 'TooManyMissedTimes', 'too many missed start times. Set or decrease .spec.startingDeadlineSeconds or check clock skew');
+      }
       const inTime = latest !== undefined && (deadline === undefined || latest + deadline >= now);
       if (latest !== undefined && inTime) {
         const policy = str(spec.concurrencyPolicy) || 'Allow';
         if (policy === 'Forbid' && running.length > 0) {
           this.#ctx.logger.info('cronjob firing skipped: concurrencyPolicy Forbid and a job is still running', { cronjob: key });
+          this.#events.event(cjRef, 'Normal', 'JobAlreadyActive', 'Not starting job because prior execution is running and concurrency policy is Forbid');
         } else {
-          if (policy === 'Replace') await Promise.all(running.map((j) => this.#deleteJob(key, j, signal)));
+          if (policy === 'Replace') await Promise.all(running.map((j) => this.#deleteJob(key, cj, j, signal)));
           const job = await this.#createJob(key, cj, latest, signal);
           if (job !== undefined && policy !== 'Replace') status.active = [...(status.active ?? []), ref(job)].filter((r, i, all) => all.findIndex((o) => o.uid === r.uid) === i);
           if (job !== undefined && policy === 'Replace') status.active = [ref(job)];
@@ -117,15 +145,18 @@ export class CronJobReconciler implements Reconciler {
         }
       } else if (latest !== undefined) {
         this.#ctx.logger.warn('cronjob firing missed: past startingDeadlineSeconds', { cronjob: key, scheduled: formatTime(new Date(latest)) });
+        // Go's RFC1123Z in UTC, as upstream prints the missed time.
+        this.#events.event(cjRef, 'Warning', 'MissSchedule', `Missed scheduled time to start a job: ${new Date(latest).toUTCString().replace(/ GMT$/, ' +0000')}`);
       }
       const next = nextFiring(parsed.schedule, now, timeZone);
       if (next !== undefined) requeueAfterMs = next - now + 100;
     }
 
     // 3. History.
-    await this.#prune(key, jobs, 'Complete', typeof spec.successfulJobsHistoryLimit === 'number' ? spec.successfulJobsHistoryLimit : 3, signal);
-    await this.#prune(key, jobs, 'Failed', typeof spec.failedJobsHistoryLimit === 'number' ? spec.failedJobsHistoryLimit : 1, signal);
+    await this.#prune(key, cj, jobs, 'Complete', typeof spec.successfulJobsHistoryLimit === 'number' ? spec.successfulJobsHistoryLimit : 3, signal);
+    await this.#prune(key, cj, jobs, 'Failed', typeof spec.failedJobsHistoryLimit === 'number' ? spec.failedJobsHistoryLimit : 1, signal);
     await writeStatusIfChanged(this.#client, cj, status, signal);
+    tellSeen();
     return requeueAfterMs === undefined ? {} : { requeueAfterMs };
   }
 
@@ -149,28 +180,34 @@ export class CronJobReconciler implements Reconciler {
       const created = await this.#jobClient.create(job, { signal });
       this.#expectations.expect(key, this.#jobs, created.metadata.resourceVersion);
       this.#ctx.logger.info('cronjob created a job', { cronjob: key, job: created.metadata.name });
+      this.#events.event(eventRef(cj, cronJobType), 'Normal', 'SuccessfulCreate', `Created job ${created.metadata.name}`);
       return created;
     } catch (err) {
       if (isAlreadyExists(err)) return undefined;
+      if (!signal.aborted && !isNamespaceTerminating(err)) this.#events.event(eventRef(cj, cronJobType), 'Warning', 'FailedCreate', `Error creating job: ${errorMessage(err)}`);
       throw err;
     }
   }
 
-  async #deleteJob(key: string, job: KubeObject, signal: AbortSignal): Promise<void> {
+  async #deleteJob(key: string, cj: KubeObject, job: KubeObject, signal: AbortSignal): Promise<void> {
     try {
       const gone = await this.#jobClient.delete(job.metadata.name ?? '', { namespace: job.metadata.namespace, propagationPolicy: 'Background', preconditions: { uid: job.metadata.uid }, signal });
       this.#expectations.expect(key, this.#jobs, gone.metadata.resourceVersion);
+      this.#events.event(eventRef(cj, cronJobType), 'Normal', 'SuccessfulDelete', `Deleted job ${job.metadata.name}`);
     } catch (err) {
-      if (!isNotFound(err)) throw err;
+      if (isNotFound(err)) return;
+      // Upstream's text, odd as it reads.
+      if (!signal.aborted) this.#events.event(eventRef(cj, cronJobType), 'Warning', 'FailedDelete', `Deleted job: ${errorMessage(err)}`);
+      throw err;
     }
   }
 
   /** Deletes the oldest finished jobs with `outcome` beyond `limit`. */
-  async #prune(key: string, jobs: readonly KubeObject[], outcome: 'Complete' | 'Failed', limit: number, signal: AbortSignal): Promise<void> {
+  async #prune(key: string, cj: KubeObject, jobs: readonly KubeObject[], outcome: 'Complete' | 'Failed', limit: number, signal: AbortSignal): Promise<void> {
     const finished = jobs
       .filter((j) => jobOutcome(j) === outcome && j.metadata.deletionTimestamp === undefined)
       .sort((a, b) => (parseTime(a.status?.startTime) ?? parseTime(a.metadata.creationTimestamp) ?? 0) - (parseTime(b.status?.startTime) ?? parseTime(b.metadata.creationTimestamp) ?? 0));
-    for (const j of finished.slice(0, Math.max(0, finished.length - limit))) await this.#deleteJob(key, j, signal);
+    for (const j of finished.slice(0, Math.max(0, finished.length - limit))) await this.#deleteJob(key, cj, j, signal);
   }
 }
 

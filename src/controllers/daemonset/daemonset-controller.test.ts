@@ -61,6 +61,15 @@ describe('daemonset controller', () => {
       await h.until(() => nodesOf(h).includes('worker-4'), 'a pod on the new node');
       h.api.put(nodeType, { ...h.api.get(nodeType, undefined, 'worker-1')!, metadata: { name: 'worker-1', labels: { role: 'none' } } });
       await h.until(() => !nodesOf(h).includes('worker-1'), 'the pod removed from a node that stopped matching');
+      await h.until(() => h.events('agent').length === 4, 'three creation events and a deletion event');
+      assert.deepEqual(h.events('agent').filter((e) => e.startsWith('Normal SuccessfulCreate: Created pod: agent-')).length, 3);
+      assert.ok(h.events('agent').some((e) => e.startsWith('Normal SuccessfulDelete: Deleted pod: agent-')));
+
+      // A failed daemon pod is reported and replaced.
+      const failed = live(h).find((p) => affinityNodeName(p.spec) === 'worker-2')!;
+      h.api.put(podType, { ...failed, status: { phase: 'Failed' } });
+      await h.until(() => h.events('agent').includes(`Warning FailedDaemonPod: Found failed daemon pod ns/${failed.metadata.name} on node worker-2, will try to kill it`), 'the failed pod told');
+      await h.until(() => nodesOf(h).includes('worker-2') && !live(h).some((p) => p.metadata.name === failed.metadata.name), 'its replacement');
     } finally {
       await h.stop();
     }

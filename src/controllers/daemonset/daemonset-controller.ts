@@ -19,6 +19,9 @@
  * nodes lack an available pod (unavailable old pods go at once); with maxSurge, by starting the
  * new pod first on up to maxSurge nodes and deleting the old one once the new one is available.
  * OnDelete leaves old pods until someone deletes them. Then the status.
+ *
+ * Events (from `daemonset-controller`): each pod created or deleted (pod-control.ts), and a
+ * `FailedDaemonPod` Warning for each failed pod it replaces, as upstream.
  */
 import { controllerRevisionType } from '../../api/apps/v1/controller-revision.ts';
 import { daemonSetType } from '../../api/apps/v1/daemonset.ts';
@@ -39,14 +42,16 @@ import {
 } from '../../api/core/v1/taints.ts';
 import { isObject, objects, str } from '../../api/meta/shape.ts';
 import type { KubeObject } from '../../api/meta/types.ts';
-import type { Informer, ResourceClient } from '../../client/index.ts';
-import { isNotFound, objectKey } from '../../client/index.ts';
+import type { EventRecorder, Informer, ResourceClient } from '../../client/index.ts';
+import { objectKey } from '../../client/index.ts';
 import type { ControllerContext, ControllerDescriptor, Reconciler, ReconcileResult } from '../controller.ts';
 import { CONTROLLER_REVISION_HASH_LABEL, pruneRevisions, RevisionCollisionError, revisionsOf, updateRevision, type RevisionDeps } from '../common/controller-revisions.ts';
+import { eventRef } from '../common/event-reference.ts';
 import { WriteExpectations } from '../common/expectations.ts';
 import { CONTROLLER_UID_INDEX, ensureIndex } from '../common/indexes.ts';
 import { resolveIntOrPercent } from '../common/int-or-percent.ts';
 import { isPodAvailable, isPodReady, isPodTerminating, msUntilAvailable, podPhase } from '../common/pod-state.ts';
+import { PodControl } from '../common/pod-control.ts';
 import { podFromTemplate } from '../common/pod-template.ts';
 import { parseTime } from '../common/time.ts';
 import { writeStatusIfChanged } from '../common/status-writer.ts';
@@ -90,12 +95,14 @@ export class DaemonSetReconciler implements Reconciler {
   readonly #pods: Informer<KubeObject>;
   readonly #revisions: Informer<KubeObject>;
   readonly #client: ResourceClient;
-  readonly #podClient: ResourceClient;
   readonly #revisionClient: ResourceClient;
+  readonly #events: EventRecorder;
+  readonly #podControl: PodControl;
   readonly #expectations = new WriteExpectations();
 
   constructor(ctx: ControllerContext) {
     this.#ctx = ctx;
+    this.#events = ctx.events.newRecorder('daemonset-controller');
     this.#sets = ctx.informers.informerFor(daemonSetType);
     this.#nodes = ctx.informers.informerFor(nodeType);
     this.#pods = ctx.informers.informerFor(podType);
@@ -103,7 +110,7 @@ export class DaemonSetReconciler implements Reconciler {
     ensureIndex(this.#pods, CONTROLLER_UID_INDEX);
     ensureIndex(this.#revisions, CONTROLLER_UID_INDEX);
     this.#client = ctx.clientset.resource(daemonSetType);
-    this.#podClient = ctx.clientset.resource(podType);
+    this.#podControl = new PodControl(ctx.clientset.resource(podType), this.#events);
     this.#revisionClient = ctx.clientset.resource(controllerRevisionType);
   }
 
@@ -149,6 +156,9 @@ export class DaemonSetReconciler implements Reconciler {
         continue;
       }
       const failed = pods.filter((p) => podPhase(p) === 'Failed');
+      for (const p of failed) {
+        this.#events.event(eventRef(ds, daemonSetType), 'Warning', 'FailedDaemonPod', `Found failed daemon pod ${p.metadata.namespace}/${p.metadata.name} on node ${name}, will try to kill it`);
+      }
       remove.push(...failed);
       const alive = pods.filter((p) => podPhase(p) !== 'Failed').sort((a, b) => (parseTime(a.metadata.creationTimestamp) ?? 0) - (parseTime(b.metadata.creationTimestamp) ?? 0));
       if (shouldRun && alive.length === 0) create.push(name);
@@ -162,7 +172,7 @@ export class DaemonSetReconciler implements Reconciler {
     const strategy = ds.spec?.updateStrategy ?? {};
     if (strategy.type !== 'OnDelete') this.#rollingUpdate(ds, eligible, owned.filter((p) => !isPodTerminating(p) && !remove.includes(p)), isNew, available, create, remove);
 
-    await Promise.all([...create.map((node) => this.#createPod(key, ds, node, hash, signal)), ...remove.map((p) => this.#deletePod(key, p, signal))]);
+    await Promise.all([...create.map((node) => this.#createPod(key, ds, node, hash, signal)), ...remove.map((p) => this.#deletePod(key, ds, p, signal))]);
 
     const scheduled = owned.filter((p) => !isPodTerminating(p) && eligible.has(nodeOfPod(p)));
     const nodesWith = (pred: (p: KubeObject) => boolean): number => new Set(scheduled.filter(pred).map(nodeOfPod)).size;
@@ -260,17 +270,13 @@ export class DaemonSetReconciler implements Reconciler {
         };
       },
     });
-    const created = await this.#podClient.create(pod, { signal });
+    const created = await this.#podControl.create(eventRef(ds, daemonSetType), pod, signal);
     this.#expectations.expect(key, this.#pods, created.metadata.resourceVersion);
   }
 
-  async #deletePod(key: string, pod: KubeObject, signal: AbortSignal): Promise<void> {
-    try {
-      const gone = await this.#podClient.delete(pod.metadata.name ?? '', { namespace: pod.metadata.namespace, preconditions: { uid: pod.metadata.uid }, signal });
-      this.#expectations.expect(key, this.#pods, gone.metadata.resourceVersion);
-    } catch (err) {
-      if (!isNotFound(err)) throw err;
-    }
+  async #deletePod(key: string, ds: KubeObject, pod: KubeObject, signal: AbortSignal): Promise<void> {
+    const gone = await this.#podControl.delete(eventRef(ds, daemonSetType), pod, signal);
+    if (gone !== undefined) this.#expectations.expect(key, this.#pods, gone.metadata.resourceVersion);
   }
 }
 

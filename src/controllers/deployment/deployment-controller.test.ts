@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { deploymentType } from '../../api/apps/v1/deployment.ts';
 import { replicaSetType } from '../../api/apps/v1/replicaset.ts';
+import { eventType } from '../../api/core/v1/event.ts';
 import { podType } from '../../api/core/v1/pod.ts';
 import type { KubeObject } from '../../api/meta/types.ts';
 import { isPodActive, isPodReady } from '../common/pod-state.ts';
@@ -216,6 +217,31 @@ describe('deployment controller', () => {
       await h.until(() => sizes() === JSON.stringify([['1', 14], ['2', 9]]), 'the proportional resize');
       await h.quiesce();
       assert.equal(sizes(), JSON.stringify([['1', 14], ['2', 9]]), 'and the stalled rollout stays there');
+    });
+  });
+
+  it('records ScalingReplicaSet about the Deployment for each size it gives a ReplicaSet, up and down', async () => {
+    await withControllers([deployment('web', 1)], async (h) => {
+      await h.until(() => sets(h).length === 1, 'the ReplicaSet');
+      const rs = sets(h)[0]!.metadata.name;
+      await h.until(() => h.events('web').length === 1, 'the first event');
+      assert.deepEqual(h.events('web'), [`Normal ScalingReplicaSet: Scaled up replica set ${rs} from 0 to 1`]);
+      editSpec(h, (spec) => (spec.replicas = 3));
+      await h.until(() => h.events('web').length === 2, 'the scale-up event');
+      editSpec(h, (spec) => (spec.replicas = 2));
+      await h.until(() => h.events('web').length === 3, 'the scale-down event');
+      assert.deepEqual(h.events('web').slice(1), [`Normal ScalingReplicaSet: Scaled up replica set ${rs} from 1 to 3`, `Normal ScalingReplicaSet: Scaled down replica set ${rs} from 3 to 2`]);
+      const ev = h.api.list(eventType, 'ns').find((e) => (e.involvedObject as { kind: string }).kind === 'Deployment')!;
+      assert.deepEqual([ev.source, (ev.involvedObject as { uid: string }).uid], [{ component: 'deployment-controller' }, dep(h).metadata.uid]);
+    });
+  });
+
+  it('records ReplicaSetCreateError when the new ReplicaSet is refused', async () => {
+    await withControllers([], async (h) => {
+      h.api.intercept = (req) => (req.method === 'POST' && req.url.includes('/replicasets') ? { code: 403, reason: 'Forbidden', message: 'replicasets "web-x" is forbidden: not today' } : undefined);
+      h.api.put(deploymentType, deployment('web', 1));
+      await h.until(() => h.events('web').length > 0, 'the failure event');
+      assert.match(h.events('web')[0]!, /^Warning ReplicaSetCreateError: Failed to create new replica set "web-[a-z0-9]+": replicasets "web-x" is forbidden: not today$/);
     });
   });
 });

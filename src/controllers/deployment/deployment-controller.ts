@@ -20,6 +20,11 @@
  * Every step is decided from the caches; writes name the cached resourceVersion, so a step
  * decided on stale state fails with 409 and is retried on fresh state.
  *
+ * Events (from `deployment-controller`, as upstream): `ScalingReplicaSet` for every size it
+ * gives a ReplicaSet ("Scaled up replica set web-7d4b9c8f5 from 0 to 3", "Scaled down replica
+ * set … from 3 to 2"), and a `ReplicaSetCreateError` Warning when the new ReplicaSet cannot be
+ * created.
+ *
  * `kubectl rollout undo` (kubectl 1.32) needs nothing here: it patches the template of the
  * chosen old ReplicaSet back into the Deployment, whose new ReplicaSet is then that old one,
  * which gets the next revision number (its earlier ones go to `revision-history`).
@@ -28,10 +33,12 @@ import { deploymentType } from '../../api/apps/v1/deployment.ts';
 import { replicaSetType } from '../../api/apps/v1/replicaset.ts';
 import { podType } from '../../api/core/v1/pod.ts';
 import type { KubeObject } from '../../api/meta/types.ts';
-import type { Informer, ResourceClient } from '../../client/index.ts';
+import type { EventRecorder, Informer, ResourceClient } from '../../client/index.ts';
 import { isAlreadyExists, isNotFound, NAMESPACE_INDEX, objectKey } from '../../client/index.ts';
 import type { ControllerContext, ControllerDescriptor, Reconciler, ReconcileResult } from '../controller.ts';
 import { findCondition } from '../common/conditions.ts';
+import { errorMessage, isNamespaceTerminating } from '../common/errors.ts';
+import { eventRef } from '../common/event-reference.ts';
 import { CONTROLLER_UID_INDEX, ensureIndex } from '../common/indexes.ts';
 import { claim, controllerRef } from '../common/owner-refs.ts';
 import { isPodFinished } from '../common/pod-state.ts';
@@ -70,9 +77,11 @@ export class DeploymentReconciler implements Reconciler {
   readonly #pods: Informer<KubeObject>;
   readonly #client: ResourceClient;
   readonly #rsClient: ResourceClient;
+  readonly #events: EventRecorder;
 
   constructor(ctx: ControllerContext) {
     this.#ctx = ctx;
+    this.#events = ctx.events.newRecorder('deployment-controller');
     this.#deployments = ctx.informers.informerFor(deploymentType);
     this.#replicaSets = ctx.informers.informerFor(replicaSetType);
     this.#pods = ctx.informers.informerFor(podType);
@@ -217,13 +226,20 @@ export class DeploymentReconciler implements Reconciler {
     try {
       created = await this.#rsClient.create(draft, { signal });
     } catch (err) {
-      if (!isAlreadyExists(err)) throw err;
+      if (!isAlreadyExists(err)) {
+        if (!signal.aborted && !isNamespaceTerminating(err)) {
+          this.#events.event(eventRef(d, deploymentType), 'Warning', 'ReplicaSetCreateError', `Failed to create new replica set "${draft.metadata.name}": ${errorMessage(err)}`);
+        }
+        throw err;
+      }
       const existing = await this.#rsClient.get(draft.metadata.name ?? '', { namespace: d.metadata.namespace, signal });
       if (controllerRef(existing)?.uid === d.metadata.uid && templatesEqualIgnoringHash(existing.spec?.template, d.spec?.template)) return existing;
       const collisionCount = (typeof d.status?.collisionCount === 'number' ? d.status.collisionCount : 0) + 1;
       await this.#writeStatus(st, { ...d.status, collisionCount });
       throw new Error(`ReplicaSet name ${draft.metadata.name} is taken by another template; retrying with collisionCount ${collisionCount}`, { cause: err });
     }
+    const size = specReplicas(created);
+    if (size > 0) this.#events.event(eventRef(d, deploymentType), 'Normal', 'ScalingReplicaSet', `Scaled up replica set ${created.metadata.name} from 0 to ${size}`);
     await this.#setRevision(st, String(revision));
     if (hasProgressDeadline(st.d)) {
       const conditions = setDeploymentCondition(conditionsOf(st.d), { type: 'Progressing', status: 'True', reason: REASON.newReplicaSetCreated, message: `Created new replica set "${created.metadata.name}"` }, this.#ctx.clock.wallNow());
@@ -254,8 +270,11 @@ export class DeploymentReconciler implements Reconciler {
         const size = sizes.get(rs.metadata.name ?? '');
         if (size === undefined) return rs;
         const annotations = { ...rs.metadata.annotations, ...replicasAnnotations(d) };
-        if (size === specReplicas(rs) && deepEqual(annotations, rs.metadata.annotations ?? {})) return rs;
-        return this.#rsClient.update({ ...rs, metadata: { ...rs.metadata, annotations }, spec: { ...rs.spec, replicas: size } }, { signal });
+        const from = specReplicas(rs);
+        if (size === from && deepEqual(annotations, rs.metadata.annotations ?? {})) return rs;
+        const updated = await this.#rsClient.update({ ...rs, metadata: { ...rs.metadata, annotations }, spec: { ...rs.spec, replicas: size } }, { signal });
+        if (size !== from) this.#events.event(eventRef(d, deploymentType), 'Normal', 'ScalingReplicaSet', `Scaled ${size > from ? 'up' : 'down'} replica set ${rs.metadata.name} from ${from} to ${size}`);
+        return updated;
       }),
     );
   }

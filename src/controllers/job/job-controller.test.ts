@@ -63,6 +63,9 @@ describe('job controller', () => {
       assert.deepEqual(j.status.uncountedTerminatedPods, {});
       await h.until(() => pods(h).every((p) => (p.metadata.finalizers ?? []).length === 0), 'the finalizers released');
       assert.equal(pods(h).length, 3, 'finished pods are kept (for their logs)');
+      await h.until(() => h.events('j').includes('Normal Completed: Job completed'), 'the Completed event');
+      const created = pods(h).map((p) => `Normal SuccessfulCreate: Created pod: ${p.metadata.name}`);
+      assert.deepEqual(h.events('j').sort(), [...created, 'Normal Completed: Job completed'].sort());
     });
   });
 
@@ -78,6 +81,8 @@ describe('job controller', () => {
       await h.until(() => cond(theJob(h), 'Failed')?.status === 'True', 'Failed');
       assert.equal(cond(theJob(h), 'Failed')?.reason, 'BackoffLimitExceeded');
       assert.equal(theJob(h)?.status?.failed, 2);
+      await h.until(() => h.events('j').at(-1) === 'Warning BackoffLimitExceeded: Job has reached the specified backoff limit', 'the failure event');
+      assert.equal(h.events('j').filter((e) => e.startsWith('Normal SuccessfulCreate: Created pod: j-')).length, 2);
     });
   });
 
@@ -105,6 +110,8 @@ describe('job controller', () => {
       await h.until(() => cond(theJob(h), 'Failed')?.reason === 'DeadlineExceeded', 'the deadline', 5_000);
       assert.equal(running(h).length, 0);
       assert.equal(theJob(h)?.status?.failed ?? 0, 0, 'the pod it deleted is no failure');
+      await h.until(() => h.events('j').includes('Warning DeadlineExceeded: Job was active longer than specified deadline'), 'the failure event');
+      assert.ok(h.events('j').some((e) => e.startsWith('Normal SuccessfulDelete: Deleted pod: j-')), 'the deleted pod told');
     });
   });
 
@@ -163,6 +170,9 @@ describe('job controller', () => {
       assert.equal(theJob(h)?.status?.failed ?? 0, 0, 'a pod the controller deleted is no failure');
       h.api.put(jobType, { ...theJob(h)!, spec: { ...theJob(h)!.spec, suspend: false } });
       await h.until(() => cond(theJob(h), 'Suspended')?.status === 'False' && running(h).length === 1, 'resumed');
+      await h.until(() => h.events('j').includes('Normal Resumed: Job resumed'), 'the Resumed event');
+      const told = h.events('j').filter((e) => !e.startsWith('Normal SuccessfulCreate'));
+      assert.deepEqual(told.map((e) => e.replace(/pod: .*/, 'pod: …')), ['Normal SuccessfulDelete: Deleted pod: …', 'Normal Suspended: Job suspended', 'Normal Resumed: Job resumed']);
     });
   });
 

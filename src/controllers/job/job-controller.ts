@@ -25,21 +25,29 @@
  * Pods the controller deletes itself (too many, suspended, done, failed) lose their tracking
  * finalizer first, so however they end (a SIGTERMed process exits with an error), they are
  * never counted as failures.
+ *
+ * Events (from `job-controller`, as upstream): each pod created or deleted (pod-control.ts);
+ * `Completed` "Job completed" once the Job is Complete, or a Warning with the Failed
+ * condition's reason and message (`BackoffLimitExceeded` "Job has reached the specified backoff
+ * limit", `DeadlineExceeded` "Job was active longer than specified deadline"); `Suspended` "Job
+ * suspended" and `Resumed` "Job resumed" when the Suspended condition turns.
  */
 import { CONTROLLER_UID_LABEL, JOB_NAME_LABEL, jobType } from '../../api/batch/v1/job.ts';
 import { podType } from '../../api/core/v1/pod.ts';
 import { isObject, objects } from '../../api/meta/shape.ts';
 import type { KubeObject } from '../../api/meta/types.ts';
-import type { Informer, ResourceClient } from '../../client/index.ts';
+import type { EventRecorder, Informer, ResourceClient } from '../../client/index.ts';
 import { isNotFound, NAMESPACE_INDEX, splitKey } from '../../client/index.ts';
 import type { ControllerContext, ControllerDescriptor, Reconciler, ReconcileResult } from '../controller.ts';
 import type { Condition } from '../common/conditions.ts';
 import { findCondition, setCondition } from '../common/conditions.ts';
 import { errorMessage } from '../common/errors.ts';
+import { eventRef } from '../common/event-reference.ts';
 import { WriteExpectations } from '../common/expectations.ts';
 import { CONTROLLER_UID_INDEX, ensureIndex } from '../common/indexes.ts';
 import { controllerRef } from '../common/owner-refs.ts';
 import { isPodReady, isPodTerminating, podPhase } from '../common/pod-state.ts';
+import { PodControl } from '../common/pod-control.ts';
 import { podFromTemplate } from '../common/pod-template.ts';
 import { rankForDeletion } from '../common/pod-ranking.ts';
 import { writeStatusIfChanged } from '../common/status-writer.ts';
@@ -101,6 +109,8 @@ export class JobReconciler implements Reconciler {
   readonly #pods: Informer<KubeObject>;
   readonly #client: ResourceClient;
   readonly #podClient: ResourceClient;
+  readonly #events: EventRecorder;
+  readonly #podControl: PodControl;
   readonly #expectations = new WriteExpectations();
   /** When each job's failure count last grew (monotonic ms), for the creation backoff. */
   readonly #lastFailure = new Map<string, { failed: number; at: number }>();
@@ -112,6 +122,8 @@ export class JobReconciler implements Reconciler {
     ensureIndex(this.#pods, CONTROLLER_UID_INDEX);
     this.#client = ctx.clientset.resource(jobType);
     this.#podClient = ctx.clientset.resource(podType);
+    this.#events = ctx.events.newRecorder('job-controller');
+    this.#podControl = new PodControl(this.#podClient, this.#events);
   }
 
   async reconcile(key: string, signal: AbortSignal): Promise<ReconcileResult> {
@@ -198,19 +210,19 @@ export class JobReconciler implements Reconciler {
 
     if (failure !== undefined) {
       status.conditions = setCondition(conds, { type: 'FailureTarget', status: 'True', reason: failure.reason, message: failure.message }, now);
-      await this.#deletePods(key, active, signal);
+      await this.#deletePods(key, job, active, signal);
       if (active.length === 0 && terminating.length === 0) {
         status.conditions = setCondition(status.conditions, { type: 'Failed', status: 'True', reason: failure.reason, message: failure.message }, now);
       }
     } else if (done) {
       status.conditions = setCondition(conds, { type: 'SuccessCriteriaMet', status: 'True', reason: 'CompletionsReached', message: 'Reached expected number of succeeded pods' }, now);
-      await this.#deletePods(key, active, signal);
+      await this.#deletePods(key, job, active, signal);
       if (active.length === 0 && terminating.length === 0) {
         status.conditions = setCondition(status.conditions, { type: 'Complete', status: 'True', reason: 'CompletionsReached', message: 'Reached expected number of succeeded pods' }, now);
         status.completionTime = formatTime(now);
       }
     } else if (spec.suspend === true) {
-      await this.#deletePods(key, active, signal);
+      await this.#deletePods(key, job, active, signal);
       status.conditions = setCondition(conds, { type: 'Suspended', status: 'True', reason: 'JobSuspended', message: 'Job suspended' }, now);
     } else {
       if (findCondition(conds, 'Suspended')?.status === 'True') {
@@ -220,7 +232,7 @@ export class JobReconciler implements Reconciler {
       // 4. Manage the active pods.
       const wantActive = indexed || completions !== undefined ? Math.min(parallelism, Math.max(0, (completions ?? 1) - succeeded)) : succeeded > 0 ? active.length : parallelism;
       if (active.length > wantActive) {
-        await this.#deletePods(key, rankForDeletion(active).slice(0, active.length - wantActive), signal);
+        await this.#deletePods(key, job, rankForDeletion(active).slice(0, active.length - wantActive), signal);
       } else if (active.length < wantActive) {
         const wait = this.#backoffLeft(key, failed);
         if (wait > 0) requeueAfterMs = Math.min(requeueAfterMs ?? wait, wait);
@@ -233,8 +245,22 @@ export class JobReconciler implements Reconciler {
     status.ready = active.filter(isPodReady).length;
     status.terminating = terminating.length;
     const written = await writeStatusIfChanged(this.#client, job, status as Record<string, unknown>, signal);
+    this.#recordTransitions(job, written, failure);
     if (isFinished(written)) return this.#expireAfterFinished(written, now, signal);
     return requeueAfterMs === undefined ? {} : { requeueAfterMs: requeueAfterMs + 100 };
+  }
+
+  /** The Events of what the status write from `before` to `after` changed: finished, suspended, resumed. */
+  #recordTransitions(before: KubeObject, after: KubeObject, failure: { reason: string; message: string } | undefined): void {
+    const ref = eventRef(after, jobType);
+    if (isFinished(after)) {
+      if (failure === undefined) this.#events.event(ref, 'Normal', 'Completed', 'Job completed');
+      else this.#events.event(ref, 'Warning', failure.reason, failure.message);
+      return;
+    }
+    const suspended = (job: KubeObject): boolean => findCondition(job.status?.conditions as Condition[] | undefined, 'Suspended')?.status === 'True';
+    if (!suspended(before) && suspended(after)) this.#events.event(ref, 'Normal', 'Suspended', 'Job suspended');
+    else if (suspended(before) && !suspended(after)) this.#events.event(ref, 'Normal', 'Resumed', 'Job resumed');
   }
 
   /** Tracked pods whose controller is a Job named like `key` but not the one with `uid`. */
@@ -288,23 +314,19 @@ export class JobReconciler implements Reconciler {
       });
       pod.metadata.finalizers = [...(pod.metadata.finalizers ?? []), JOB_TRACKING_FINALIZER];
       if (index !== undefined) pod.metadata.annotations = { ...pod.metadata.annotations, [COMPLETION_INDEX_ANNOTATION]: String(index) };
-      const created = await this.#podClient.create(pod, { signal });
+      const created = await this.#podControl.create(eventRef(job, jobType), pod, signal);
       this.#expectations.expect(key, this.#pods, created.metadata.resourceVersion);
     });
     if (error !== undefined) throw error instanceof Error ? error : new Error(errorMessage(error));
   }
 
   /** Deletes pods of the job, uncounted: their tracking finalizers go first (see the file comment). */
-  async #deletePods(key: string, pods: readonly KubeObject[], signal: AbortSignal): Promise<void> {
+  async #deletePods(key: string, job: KubeObject, pods: readonly KubeObject[], signal: AbortSignal): Promise<void> {
     await this.#releaseFinalizers(key, pods.filter((p) => (p.metadata.finalizers ?? []).includes(JOB_TRACKING_FINALIZER)), signal);
     await Promise.all(
       pods.map(async (p) => {
-        try {
-          const gone = await this.#podClient.delete(p.metadata.name ?? '', { namespace: p.metadata.namespace, preconditions: { uid: p.metadata.uid }, signal });
-          this.#expectations.expect(key, this.#pods, gone.metadata.resourceVersion);
-        } catch (err) {
-          if (!isNotFound(err)) throw err;
-        }
+        const gone = await this.#podControl.delete(eventRef(job, jobType), p, signal);
+        if (gone !== undefined) this.#expectations.expect(key, this.#pods, gone.metadata.resourceVersion);
       }),
     );
   }

@@ -6,6 +6,7 @@ import { Clientset, SharedInformerFactory, silentLogger } from '../../client/ind
 import { FakeApi } from '../../client/testing/fake-api.ts';
 import { FakeClock } from '../../client/testing/fake-clock.ts';
 import { waitFor } from '../../client/testing/wait-for.ts';
+import { noEvents } from '../../client/testing/no-events.ts';
 import { runController } from '../runner.ts';
 import { DEFAULT_CONTROLLER_SETTINGS } from '../settings.ts';
 import { CONTENT_REMAINING_REQUEUE_MS, namespaceController } from './namespace-controller.ts';
@@ -37,7 +38,7 @@ async function harness() {
     api.put(configmaps, { metadata: { namespace: ns, name: 'b' } });
     api.put(secrets, { metadata: { namespace: ns, name: 's' } });
   }
-  const done = runController(namespaceController, { clientset, informers, clock, logger: silentLogger, settings: DEFAULT_CONTROLLER_SETTINGS }, ac.signal);
+  const done = runController(namespaceController, { clientset, informers, clock, logger: silentLogger, events: noEvents, settings: DEFAULT_CONTROLLER_SETTINGS }, ac.signal);
   await informers.waitForCacheSync(ac.signal);
   return {
     api,

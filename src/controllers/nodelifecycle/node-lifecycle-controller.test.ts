@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { leaseType } from '../../api/coordination/v1/lease.ts';
+import { eventType } from '../../api/core/v1/event.ts';
 import { nodeType } from '../../api/core/v1/node.ts';
 import { podType } from '../../api/core/v1/pod.ts';
 import { TAINT_NOT_READY, TAINT_UNREACHABLE } from '../../api/core/v1/taints.ts';
@@ -85,6 +86,17 @@ describe('node lifecycle and taint eviction', () => {
       heartbeat(h);
       await h.until(() => taintKeys(node(h)).length === 0, 'the taints removed');
       assert.equal(ready(node(h))?.status, 'True');
+
+      // What it told about the node and the pods.
+      await h.until(() => h.events('worker-1').length === 2, 'the node events');
+      assert.deepEqual(h.events('worker-1'), ['Normal RegisteredNode: Node worker-1 event: Registered Node worker-1 in Controller', 'Normal NodeNotReady: Node worker-1 status is now: NodeNotReady']);
+      for (const name of ['tolerates-30s', 'tolerates-nothing', 'tolerates-forever']) assert.ok(h.events(name).includes('Warning NodeNotReady: Node is not ready'), name);
+      assert.deepEqual(h.events('tolerates-nothing').filter((e) => e.includes('TaintManagerEviction')), ['Normal TaintManagerEviction: Marking for deletion Pod ns/tolerates-nothing']);
+      const nodeEvent = h.api.list(eventType, 'default').find((e) => e.reason === 'RegisteredNode')!;
+      assert.deepEqual([nodeEvent.source, (nodeEvent.involvedObject as { kind: string }).kind], [{ component: 'node-controller' }, 'Node']);
+
+      h.api.delete(nodeType, undefined, 'worker-1');
+      await h.until(() => h.events('worker-1').includes('Normal RemovingNode: Node worker-1 event: Removing Node worker-1 from Controller'), 'the removal told');
     } finally {
       await h.stop();
     }

@@ -15,6 +15,12 @@
  * eviction controller acts on; a node that reports Ready again loses them. While a node is
  * unreachable (Ready Unknown), the Ready condition of its pods is set False, so Services stop
  * sending them traffic. (Not for Ready False: that kubelet still runs and reports its pods.)
+ *
+ * Events, as upstream's node controller records them (source `node-controller`): on each node
+ * `RegisteredNode` "Node <n> event: Registered Node <n> in Controller" when the controller
+ * first sees it (so again after each failover, as upstream), `RemovingNode` when it goes, and
+ * `NodeNotReady` "Node <n> status is now: NodeNotReady" when its Ready condition leaves True;
+ * on each pod it marks not ready, a `NodeNotReady` Warning "Node is not ready".
  */
 import { leaseType } from '../../api/coordination/v1/lease.ts';
 import { nodeType } from '../../api/core/v1/node.ts';
@@ -22,10 +28,11 @@ import { podType } from '../../api/core/v1/pod.ts';
 import { nodeTaints } from '../../api/core/v1/taints.ts';
 import { isObject, objects, str } from '../../api/meta/shape.ts';
 import type { KubeObject } from '../../api/meta/types.ts';
-import type { Informer, ResourceClient } from '../../client/index.ts';
+import type { EventRecorder, Informer, ResourceClient } from '../../client/index.ts';
 import { isNotFound } from '../../client/index.ts';
 import { deepEqual } from '../../util/deep-equal.ts';
 import type { ControllerContext, ControllerDescriptor, Reconciler, ReconcileResult } from '../controller.ts';
+import { eventRef } from '../common/event-reference.ts';
 import { ensureIndex, NODE_NAME_INDEX } from '../common/indexes.ts';
 import { isPodActive, isPodReady } from '../common/pod-state.ts';
 import { formatTime } from '../common/time.ts';
@@ -42,6 +49,10 @@ interface Health {
   readyHeartbeat: string;
   /** Monotonic ms when a heartbeat was last seen to change. */
   probeAt: number;
+  /** The node's uid, for the Event when it goes. */
+  uid: string;
+  /** The Ready status last seen, to tell when it leaves True. */
+  readyStatus: string;
 }
 
 function readyCondition(node: KubeObject): Record<string, any> | undefined {
@@ -56,10 +67,12 @@ export class NodeLifecycleReconciler implements Reconciler {
   readonly #pods: Informer<KubeObject>;
   readonly #client: ResourceClient;
   readonly #podClient: ResourceClient;
+  readonly #events: EventRecorder;
   readonly #health = new Map<string, Health>();
 
   constructor(ctx: ControllerContext) {
     this.#ctx = ctx;
+    this.#events = ctx.events.newRecorder('node-controller');
     this.#nodes = ctx.informers.informerFor(nodeType);
     this.#leases = ctx.informers.informerFor(leaseType, { namespace: NODE_LEASE_NAMESPACE });
     this.#pods = ctx.informers.informerFor(podType);
@@ -71,7 +84,9 @@ export class NodeLifecycleReconciler implements Reconciler {
   async reconcile(name: string, signal: AbortSignal): Promise<ReconcileResult> {
     let node = this.#nodes.store.get(name);
     if (node === undefined) {
+      const gone = this.#health.get(name);
       this.#health.delete(name);
+      if (gone !== undefined) this.#nodeEvent(name, gone.uid, 'RemovingNode', `Removing Node ${name} from Controller`);
       return {};
     }
     const nowMs = this.#ctx.clock.now();
@@ -80,14 +95,22 @@ export class NodeLifecycleReconciler implements Reconciler {
     const leaseRenewTime = isObject(lease?.spec) ? str(lease.spec.renewTime) : '';
     const readyHeartbeat = str(ready?.lastHeartbeatTime);
     const seen = this.#health.get(name);
+    if (seen === undefined) this.#nodeEvent(name, node.metadata.uid ?? '', 'RegisteredNode', `Registered Node ${name} in Controller`);
     const health: Health =
-      seen === undefined || seen.leaseRenewTime !== leaseRenewTime || seen.readyHeartbeat !== readyHeartbeat ? { leaseRenewTime, readyHeartbeat, probeAt: nowMs } : seen;
+      seen === undefined || seen.leaseRenewTime !== leaseRenewTime || seen.readyHeartbeat !== readyHeartbeat
+        ? { leaseRenewTime, readyHeartbeat, probeAt: nowMs, uid: node.metadata.uid ?? '', readyStatus: seen?.readyStatus ?? str(ready?.status) }
+        : seen;
     this.#health.set(name, health);
 
     const { nodeMonitorGracePeriodMs, nodeStartupGracePeriodMs } = this.#ctx.settings;
     const grace = ready === undefined ? nodeStartupGracePeriodMs : nodeMonitorGracePeriodMs;
     const silentFor = nowMs - health.probeAt;
     if (silentFor >= grace) node = await this.#markUnknown(node, signal);
+    const readyStatus = str(readyCondition(node)?.status);
+    if (health.readyStatus === 'True' && readyStatus !== 'True') {
+      this.#events.event(eventRef(node, nodeType), 'Normal', 'NodeNotReady', `Node ${name} status is now: NodeNotReady`);
+    }
+    health.readyStatus = readyStatus;
 
     const taints = desiredTaints(node, this.#ctx.clock.wallNow());
     if (!deepEqual(taints, nodeTaints(node))) {
@@ -135,11 +158,17 @@ export class NodeLifecycleReconciler implements Reconciler {
         const conditions = objects(pod.status?.conditions).map((c) => (c.type === 'Ready' ? { ...c, status: 'False', lastTransitionTime: stamp } : c));
         try {
           await this.#podClient.updateStatus({ ...pod, status: { ...pod.status, conditions } }, { signal });
+          this.#events.event(eventRef(pod, podType), 'Warning', 'NodeNotReady', 'Node is not ready');
         } catch (err) {
           if (!isNotFound(err)) throw err;
         }
       }),
     );
+  }
+
+  /** Upstream's node Events: `Node <name> event: <what>`. */
+  #nodeEvent(name: string, uid: string, reason: string, what: string): void {
+    this.#events.event({ kind: 'Node', apiVersion: 'v1', name, uid }, 'Normal', reason, `Node ${name} event: ${what}`);
   }
 }
 

@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { replicaSetType } from '../../api/apps/v1/replicaset.ts';
+import { eventType } from '../../api/core/v1/event.ts';
 import { podType } from '../../api/core/v1/pod.ts';
 import { replicationControllerType } from '../../api/core/v1/replication-controller.ts';
 import type { KubeObject } from '../../api/meta/types.ts';
@@ -168,6 +169,58 @@ describe('replicaset controller', () => {
   });
 });
 
+describe('replicaset controller events', () => {
+  it('records SuccessfulCreate and SuccessfulDelete about the ReplicaSet, from replicaset-controller', async () => {
+    await withController(
+      (api) => api.put(replicaSetType, replicaSet('web', 3)),
+      async (h) => {
+        await h.until(() => h.events('web').length === 3, 'three creation events');
+        const created = pods(h).map((p) => `Normal SuccessfulCreate: Created pod: ${p.metadata.name}`);
+        assert.deepEqual(h.events('web').sort(), created.sort());
+        const ev = h.api.list(eventType, 'ns')[0]!;
+        const rs = rsOf(h, 'web')!;
+        assert.deepEqual(
+          { involved: { ...(ev.involvedObject as object), resourceVersion: undefined }, source: ev.source, reporting: ev.reportingComponent },
+          { involved: { kind: 'ReplicaSet', apiVersion: 'apps/v1', name: 'web', namespace: 'ns', uid: rs.metadata.uid, resourceVersion: undefined }, source: { component: 'replicaset-controller' }, reporting: 'replicaset-controller' },
+        );
+        const before = new Set(pods(h).map((p) => p.metadata.name));
+        h.api.put(replicaSetType, { ...rs, spec: { ...rs.spec, replicas: 1 } });
+        await h.until(() => pods(h).length === 1, 'one pod left');
+        const deleted = [...before].filter((n) => n !== pods(h)[0]!.metadata.name).map((n) => `Normal SuccessfulDelete: Deleted pod: ${n}`);
+        await h.until(() => deleted.every((line) => h.events('web').includes(line)), 'a deletion event per pod');
+      },
+    );
+  });
+
+  it('records FailedCreate with the apiserver\'s message, and a quota that refuses every retry grows counts, not Events', async () => {
+    const h = await startControllers([replicaSetController]);
+    try {
+      let attempts = 0;
+      h.api.intercept = (req) => {
+        if (req.method !== 'POST' || !req.url.includes('/pods')) return undefined;
+        attempts++;
+        // The pod name changes with each attempt, as a generated name does.
+        return { code: 403, reason: 'Forbidden', message: `pods "web-${attempts}" is forbidden: exceeded quota: q, requested: pods=1, used: pods=1, limited: pods=1` };
+      };
+      h.api.put(replicaSetType, replicaSet('web', 2));
+      await h.until(() => h.events('web').length > 0, 'the first FailedCreate');
+      assert.equal(h.events('web')[0], 'Warning FailedCreate: Error creating: pods "web-1" is forbidden: exceeded quota: q, requested: pods=1, used: pods=1, limited: pods=1');
+      await h.until(() => attempts >= 15, 'fifteen refused attempts, paced by the retry backoff', 1_000);
+      const settled = attempts;
+      const counted = (): number => h.api.list(eventType, 'ns').reduce((n, e) => n + (e.count as number), 0);
+      await h.until(() => counted() >= settled, 'every attempt counted');
+      const events = h.api.list(eventType, 'ns');
+      assert.ok(events.length <= 10, `at most 10 Events for ${attempts} attempts, saw ${events.length}`);
+      const combined = events.filter((e) => String(e.message).startsWith('(combined from similar events): Error creating: pods "web-'));
+      assert.equal(combined.length, 1);
+      assert.ok((combined[0]!.count as number) > 1);
+      assert.ok(events.every((e) => e.reason === 'FailedCreate' && e.type === 'Warning'));
+    } finally {
+      await h.stop();
+    }
+  });
+});
+
 describe('replicationcontroller controller', () => {
   it('keeps spec.replicas pods of a ReplicationController, selected by its label map, and reports status', async () => {
     const types = [...CONTROLLER_TEST_TYPES, { type: replicationControllerType, status: true }];
@@ -194,6 +247,8 @@ describe('replicationcontroller controller', () => {
       await h.until(() => h.api.get(replicationControllerType, 'ns', 'legacy')?.status?.replicas === 2, 'status.replicas 2');
       h.api.put(replicationControllerType, { ...rc, spec: { ...rc.spec, replicas: 1 } });
       await h.until(() => owned().length === 1, 'scaled down to one pod');
+      await h.until(() => h.events('legacy').some((e) => e.startsWith('Normal SuccessfulDelete: Deleted pod: ')), 'the deletion event');
+      assert.deepEqual(h.api.list(eventType, 'ns')[0]!.source, { component: 'replication-controller' });
     } finally {
       await h.stop();
     }

@@ -1,7 +1,9 @@
 /**
  * The ReplicaSet controller keeps `spec.replicas` pods running for each ReplicaSet; the
  * ReplicationController controller is the same reconciler over core/v1 ReplicationControllers,
- * whose selector is a plain label map (ReplicatedKind says how each kind is read).
+ * whose selector is a plain label map (ReplicatedKind says how each kind is read). Each pod
+ * created or deleted is an Event about the ReplicaSet (pod-control.ts), from
+ * `replicaset-controller` (`replication-controller` for ReplicationControllers), as upstream.
  *
  * One reconcile of a ReplicaSet:
  *   1. claims the active pods of its namespace (controlled and matching the selector; orphans
@@ -27,11 +29,13 @@ import type { Informer, ResourceClient } from '../../client/index.ts';
 import { isNotFound, NAMESPACE_INDEX, objectKey } from '../../client/index.ts';
 import type { ControllerContext, ControllerDescriptor, Reconciler, ReconcileResult } from '../controller.ts';
 import type { Condition } from '../common/conditions.ts';
-import { removeCondition, setCondition } from '../common/conditions.ts';
+import { findCondition, removeCondition, setCondition } from '../common/conditions.ts';
 import { errorMessage } from '../common/errors.ts';
+import { eventRef } from '../common/event-reference.ts';
 import { WriteExpectations } from '../common/expectations.ts';
 import { CONTROLLER_UID_INDEX, ensureIndex } from '../common/indexes.ts';
 import { claim, controllerRef } from '../common/owner-refs.ts';
+import { PodControl } from '../common/pod-control.ts';
 import { rankForDeletion } from '../common/pod-ranking.ts';
 import { isPodActive, isPodAvailable, isPodReady, msUntilAvailable } from '../common/pod-state.ts';
 import { podFromTemplate, templateParts } from '../common/pod-template.ts';
@@ -53,14 +57,17 @@ function minReadySeconds(rs: KubeObject): number {
 /** A kind of replicated pods: its type and how its label selector reads. */
 export interface ReplicatedKind {
   readonly type: ResourceType;
+  /** The Events' source, as upstream names it. */
+  readonly component: string;
   /** The selector as a metav1.LabelSelector. */
   selector(obj: KubeObject): unknown;
 }
 
-const REPLICA_SETS: ReplicatedKind = { type: replicaSetType, selector: (rs) => rs.spec?.selector };
+const REPLICA_SETS: ReplicatedKind = { type: replicaSetType, component: 'replicaset-controller', selector: (rs) => rs.spec?.selector };
 /** A ReplicationController's selector is a label map: equality requirements only. */
 const REPLICATION_CONTROLLERS: ReplicatedKind = {
   type: replicationControllerType,
+  component: 'replication-controller',
   selector: (rc) => (isObject(rc.spec) && isObject(rc.spec.selector) ? { matchLabels: rc.spec.selector } : null),
 };
 
@@ -72,6 +79,7 @@ export class ReplicaSetReconciler implements Reconciler {
   readonly #pods: Informer<KubeObject>;
   readonly #rsClient: ResourceClient;
   readonly #podClient: ResourceClient;
+  readonly #podControl: PodControl;
   readonly #expectations = new WriteExpectations();
 
   constructor(ctx: ControllerContext, kind: ReplicatedKind = REPLICA_SETS) {
@@ -82,6 +90,7 @@ export class ReplicaSetReconciler implements Reconciler {
     ensureIndex(this.#pods, CONTROLLER_UID_INDEX);
     this.#rsClient = ctx.clientset.resource(kind.type);
     this.#podClient = ctx.clientset.resource(podType);
+    this.#podControl = new PodControl(this.#podClient, ctx.events.newRecorder(kind.component));
   }
 
   async reconcile(key: string, signal: AbortSignal): Promise<ReconcileResult> {
@@ -127,11 +136,12 @@ export class ReplicaSetReconciler implements Reconciler {
   /** Creates or deletes pods toward spec.replicas; returns what failed, if anything. */
   async #manageReplicas(key: string, rs: KubeObject, pods: KubeObject[], signal: AbortSignal): Promise<{ reason: string; message: string } | undefined> {
     const diff = pods.length - desiredReplicas(rs);
+    const owner = eventRef(rs, this.#kind.type);
     if (diff < 0) {
       const want = Math.min(-diff, BURST_REPLICAS);
       const { error } = await slowStartBatch(want, async () => {
         const pod = podFromTemplate(rs.spec?.template, rs, this.#kind.type, { generateName: `${rs.metadata.name}-` });
-        const created = await this.#podClient.create(pod, { signal });
+        const created = await this.#podControl.create(owner, pod, signal);
         this.#expectations.expect(key, this.#pods, created.metadata.resourceVersion);
       });
       if (error !== undefined) return { reason: 'FailedCreate', message: `failed to create pods: ${errorMessage(error)}` };
@@ -139,12 +149,8 @@ export class ReplicaSetReconciler implements Reconciler {
       const victims = rankForDeletion(pods).slice(0, Math.min(diff, BURST_REPLICAS));
       const results = await Promise.allSettled(
         victims.map(async (pod) => {
-          try {
-            const gone = await this.#podClient.delete(pod.metadata.name ?? '', { namespace: pod.metadata.namespace, preconditions: { uid: pod.metadata.uid }, signal });
-            this.#expectations.expect(key, this.#pods, gone.metadata.resourceVersion);
-          } catch (err) {
-            if (!isNotFound(err)) throw err;
-          }
+          const gone = await this.#podControl.delete(owner, pod, signal);
+          if (gone !== undefined) this.#expectations.expect(key, this.#pods, gone.metadata.resourceVersion);
         }),
       );
       const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -157,10 +163,13 @@ export class ReplicaSetReconciler implements Reconciler {
     const templateLabels = templateParts(rs.spec?.template).metadata.labels as Record<string, string> | undefined;
     const mrs = minReadySeconds(rs);
     const previous = isObject(rs.status) ? (rs.status.conditions as Condition[] | undefined) : undefined;
-    const conditions =
-      failure === undefined
-        ? removeCondition(previous, 'ReplicaFailure')
-        : setCondition(previous, { type: 'ReplicaFailure', status: 'True', reason: failure.reason, message: failure.message }, now);
+    // A failure already reported keeps its first text, as upstream: a message that changes with
+    // every retry (a generated pod name) would rewrite the status, and that write would wake the
+    // ReplicaSet at once, past the retry backoff.
+    let conditions: Condition[];
+    if (failure === undefined) conditions = removeCondition(previous, 'ReplicaFailure');
+    else if (findCondition(previous, 'ReplicaFailure') !== undefined) conditions = [...(previous ?? [])];
+    else conditions = setCondition(previous, { type: 'ReplicaFailure', status: 'True', reason: failure.reason, message: failure.message }, now);
     return {
       replicas: pods.length,
       fullyLabeledReplicas: pods.filter((p) => hasLabels(p.metadata.labels, templateLabels)).length,

@@ -85,6 +85,14 @@ describe('statefulset controller', () => {
       const deletes = h.api.requests.filter((r) => r.method === 'DELETE' && r.url.includes('/pods/')).map((r) => r.url.slice(r.url.lastIndexOf('/') + 1));
       assert.deepEqual(deletes, ['db-2', 'db-1'], 'highest ordinal first');
       assert.deepEqual(names(h), ['db-0']);
+      await h.until(() => h.events('db').length === 5, 'an event per pod created and deleted');
+      assert.deepEqual(h.events('db'), [
+        'Normal SuccessfulCreate: create Pod db-0 in StatefulSet db successful',
+        'Normal SuccessfulCreate: create Pod db-1 in StatefulSet db successful',
+        'Normal SuccessfulCreate: create Pod db-2 in StatefulSet db successful',
+        'Normal SuccessfulDelete: delete Pod db-2 in StatefulSet db successful',
+        'Normal SuccessfulDelete: delete Pod db-1 in StatefulSet db successful',
+      ]);
     });
   });
 
@@ -93,6 +101,22 @@ describe('statefulset controller', () => {
       await h.until(() => names(h).length === 3, 'three pods at once');
       h.api.put(statefulSetType, { ...set(h), spec: { ...set(h).spec, replicas: 0 } });
       await h.until(() => names(h).length === 0, 'all gone at once');
+    });
+  });
+
+  it('records FailedCreate with the error, and RecreatingFailedPod before replacing a failed pod', async () => {
+    await withSet(statefulSet(1), async (h) => {
+      await h.until(() => names(h).length === 1, 'db-0');
+      const p0 = pod(h, 'db-0')!;
+      h.api.put(podType, { ...p0, status: { phase: 'Failed' } });
+      h.api.intercept = (req) => (req.method === 'POST' && req.url.includes('/pods') ? { code: 403, reason: 'Forbidden', message: 'pods "db-0" is forbidden: no' } : undefined);
+      await h.until(() => h.events('db').some((e) => e.startsWith('Warning FailedCreate')), 'the failed create');
+      // The refused create is retried (with backoff): its Event may count more than one already.
+      assert.deepEqual(h.events('db').slice(1, 4).map((e) => e.replace(/ \(x\d+\)$/, '')), [
+        'Warning RecreatingFailedPod: StatefulSet ns/db is recreating failed Pod db-0',
+        'Normal SuccessfulDelete: delete Pod db-0 in StatefulSet db successful',
+        'Warning FailedCreate: create Pod db-0 in StatefulSet db failed error: pods "db-0" is forbidden: no',
+      ]);
     });
   });
 

@@ -22,6 +22,10 @@
  *   5. writes the status (replicas, readyReplicas, availableReplicas, currentReplicas,
  *      updatedReplicas, current and update revision, observedGeneration) and prunes old
  *      revisions beyond revisionHistoryLimit.
+ * Events (from `statefulset-controller`, upstream's texts): `SuccessfulCreate` "create Pod web-0
+ * in StatefulSet web successful", `SuccessfulDelete` "delete Pod web-2 in StatefulSet web
+ * successful", `FailedCreate`/`FailedDelete` Warnings ("… failed error: <message>"), and
+ * `RecreatingFailedPod` (Warning) or `RecreatingTerminatedPod` before a finished pod is replaced.
  * Storage: k8ts has no PersistentVolumes; `volumeClaimTemplates` are kept in the spec, and each
  * becomes an `emptyDir` volume of that name in the pods (so mounts resolve) — data does not
  * survive the pod.
@@ -31,10 +35,12 @@ import { statefulSetType } from '../../api/apps/v1/statefulset.ts';
 import { podType } from '../../api/core/v1/pod.ts';
 import { isObject, objects, str } from '../../api/meta/shape.ts';
 import type { KubeObject } from '../../api/meta/types.ts';
-import type { Informer, ResourceClient } from '../../client/index.ts';
+import type { EventRecorder, Informer, ResourceClient } from '../../client/index.ts';
 import { isAlreadyExists, isNotFound, NAMESPACE_INDEX, objectKey } from '../../client/index.ts';
 import type { ControllerContext, ControllerDescriptor, Reconciler, ReconcileResult } from '../controller.ts';
 import { CONTROLLER_REVISION_HASH_LABEL, pruneRevisions, RevisionCollisionError, revisionsOf, revisionTemplate, updateRevision, type RevisionDeps } from '../common/controller-revisions.ts';
+import { errorMessage, isNamespaceTerminating } from '../common/errors.ts';
+import { eventRef } from '../common/event-reference.ts';
 import { WriteExpectations } from '../common/expectations.ts';
 import { CONTROLLER_UID_INDEX, ensureIndex } from '../common/indexes.ts';
 import { claim, controllerRef } from '../common/owner-refs.ts';
@@ -68,10 +74,12 @@ export class StatefulSetReconciler implements Reconciler {
   readonly #client: ResourceClient;
   readonly #podClient: ResourceClient;
   readonly #revisionClient: ResourceClient;
+  readonly #events: EventRecorder;
   readonly #expectations = new WriteExpectations();
 
   constructor(ctx: ControllerContext) {
     this.#ctx = ctx;
+    this.#events = ctx.events.newRecorder('statefulset-controller');
     this.#sets = ctx.informers.informerFor(statefulSetType);
     this.#pods = ctx.informers.informerFor(podType);
     this.#revisions = ctx.informers.informerFor(controllerRevisionType);
@@ -140,7 +148,14 @@ export class StatefulSetReconciler implements Reconciler {
         await this.#createPod(key, set, ordinal, fromCurrent ? current : update, signal);
         blocked = ordered;
       } else if (isPodFinished(pod)) {
-        await this.#deletePod(key, pod, signal);
+        const failed = podPhase(pod) === 'Failed';
+        this.#events.event(
+          eventRef(set, statefulSetType),
+          failed ? 'Warning' : 'Normal',
+          failed ? 'RecreatingFailedPod' : 'RecreatingTerminatedPod',
+          `StatefulSet ${set.metadata.namespace}/${set.metadata.name} is recreating ${failed ? 'failed' : 'terminated'} Pod ${pod.metadata.name}`,
+        );
+        await this.#deletePod(key, set, pod, signal);
         blocked = ordered;
       } else if (ordered && !healthy(pod, minReady, now)) {
         blocked = true;
@@ -149,14 +164,14 @@ export class StatefulSetReconciler implements Reconciler {
     // 3. Condemned pods, highest ordinal first.
     const allHealthy = [...byOrdinal.values()].length === replicas && [...byOrdinal.values()].every((p) => healthy(p, minReady, now));
     condemned.sort((a, b) => (ordinalOf(set, b) ?? -1) - (ordinalOf(set, a) ?? -1));
-    if (!ordered) await Promise.all(condemned.filter((p) => !isPodTerminating(p)).map((p) => this.#deletePod(key, p, signal)));
-    else if (!blocked && condemned.length > 0 && condemned.every((p) => !isPodTerminating(p)) && allHealthy) await this.#deletePod(key, condemned[0]!, signal);
+    if (!ordered) await Promise.all(condemned.filter((p) => !isPodTerminating(p)).map((p) => this.#deletePod(key, set, p, signal)));
+    else if (!blocked && condemned.length > 0 && condemned.every((p) => !isPodTerminating(p)) && allHealthy) await this.#deletePod(key, set, condemned[0]!, signal);
     // 4. Rolling update, highest ordinal first.
     if (rolling && !blocked && condemned.length === 0 && allHealthy) {
       for (let ordinal = start + replicas - 1; ordinal >= start + partition; ordinal--) {
         const pod = byOrdinal.get(ordinal)!;
         if (pod.metadata.labels?.[CONTROLLER_REVISION_HASH_LABEL] !== updateName) {
-          await this.#deletePod(key, pod, signal);
+          await this.#deletePod(key, set, pod, signal);
           break;
         }
       }
@@ -208,19 +223,33 @@ export class StatefulSetReconciler implements Reconciler {
     try {
       const created = await this.#podClient.create(pod, { signal });
       this.#expectations.expect(key, this.#pods, created.metadata.resourceVersion);
+      this.#podEvent('create', set, name);
     } catch (err) {
       // The name is still held by a pod being deleted (or one the cache has not shown yet): wait for it.
-      if (!isAlreadyExists(err)) throw err;
+      if (isAlreadyExists(err)) return;
+      if (!signal.aborted && !isNamespaceTerminating(err)) this.#podEvent('create', set, name, err);
+      throw err;
     }
   }
 
-  async #deletePod(key: string, pod: KubeObject, signal: AbortSignal): Promise<void> {
+  async #deletePod(key: string, set: KubeObject, pod: KubeObject, signal: AbortSignal): Promise<void> {
     try {
       const gone = await this.#podClient.delete(pod.metadata.name ?? '', { namespace: pod.metadata.namespace, preconditions: { uid: pod.metadata.uid }, signal });
       this.#expectations.expect(key, this.#pods, gone.metadata.resourceVersion);
+      this.#podEvent('delete', set, pod.metadata.name ?? '');
     } catch (err) {
-      if (!isNotFound(err)) throw err;
+      if (isNotFound(err)) return;
+      if (!signal.aborted) this.#podEvent('delete', set, pod.metadata.name ?? '', err);
+      throw err;
     }
+  }
+
+  /** Upstream's Event for a pod created or deleted (or not, with `err`). */
+  #podEvent(verb: 'create' | 'delete', set: KubeObject, podName: string, err?: unknown): void {
+    const what = `${verb} Pod ${podName} in StatefulSet ${set.metadata.name}`;
+    const Verb = verb === 'create' ? 'Create' : 'Delete';
+    if (err === undefined) this.#events.event(eventRef(set, statefulSetType), 'Normal', `Successful${Verb}`, `${what} successful`);
+    else this.#events.event(eventRef(set, statefulSetType), 'Warning', `Failed${Verb}`, `${what} failed error: ${errorMessage(err)}`);
   }
 }
 

@@ -11,16 +11,18 @@
  * that are due and asks to be woken for the next. Pods that tolerate neither `not-ready` nor
  * `unreachable` (the apiserver gives every new pod 30 s for both) stay
  * `--pod-eviction-timeout` before they go for those two taints. Evicted pods are marked with a
- * DisruptionTarget condition, then deleted with their normal grace period.
+ * DisruptionTarget condition, then deleted with their normal grace period, and get upstream's
+ * `TaintManagerEviction` Event "Marking for deletion Pod <namespace>/<name>".
  */
 import { nodeType } from '../../api/core/v1/node.ts';
 import { podType } from '../../api/core/v1/pod.ts';
 import { TAINT_NOT_READY, TAINT_UNREACHABLE, nodeTaints, podTolerations, tolerationsFor, type Taint } from '../../api/core/v1/taints.ts';
 import { isObject, objects, str } from '../../api/meta/shape.ts';
 import type { KubeObject } from '../../api/meta/types.ts';
-import type { Informer, ResourceClient } from '../../client/index.ts';
+import type { EventRecorder, Informer, ResourceClient } from '../../client/index.ts';
 import { isConflict, isNotFound } from '../../client/index.ts';
 import type { ControllerContext, ControllerDescriptor, Reconciler, ReconcileResult } from '../controller.ts';
+import { eventRef } from '../common/event-reference.ts';
 import { ensureIndex, NODE_NAME_INDEX } from '../common/indexes.ts';
 import { isPodActive } from '../common/pod-state.ts';
 import { formatTime, parseTime } from '../common/time.ts';
@@ -49,8 +51,14 @@ export class TaintEvictionReconciler implements Reconciler {
   readonly #nodes: Informer<KubeObject>;
   readonly #pods: Informer<KubeObject>;
   readonly #podClient: ResourceClient;
+  readonly #events: EventRecorder;
   /** When a taint without timeAdded was first seen, by `node/key`. */
   readonly #firstSeen = new Map<string, number>();
+  /**
+   * The pods of each node whose eviction was told in an Event, so that a second look before
+   * the cache shows the deletion tells nothing again (pruned to the node's active pods).
+   */
+  readonly #told = new Map<string, Set<string>>();
 
   constructor(ctx: ControllerContext) {
     this.#ctx = ctx;
@@ -58,13 +66,17 @@ export class TaintEvictionReconciler implements Reconciler {
     this.#pods = ctx.informers.informerFor(podType);
     ensureIndex(this.#pods, NODE_NAME_INDEX);
     this.#podClient = ctx.clientset.resource(podType);
+    this.#events = ctx.events.newRecorder('taint-eviction-controller');
   }
 
   async reconcile(name: string, signal: AbortSignal): Promise<ReconcileResult> {
     const node = this.#nodes.store.get(name);
     const taints = node === undefined ? [] : nodeTaints(node).filter((t) => t.effect === 'NoExecute');
     for (const key of [...this.#firstSeen.keys()]) if (key.startsWith(`${name}/`) && !taints.some((t) => key === `${name}/${t.key}`)) this.#firstSeen.delete(key);
-    if (taints.length === 0) return {};
+    if (taints.length === 0) {
+      this.#told.delete(name);
+      return {};
+    }
     const now = this.#ctx.clock.wallNow().getTime();
     const addedAt = (t: Taint): number => {
       const added = parseTime(t.timeAdded);
@@ -75,17 +87,26 @@ export class TaintEvictionReconciler implements Reconciler {
     };
     let next = Infinity;
     const due: KubeObject[] = [];
-    for (const pod of this.#pods.store.byIndex(NODE_NAME_INDEX, name).filter(isPodActive)) {
+    const active = this.#pods.store.byIndex(NODE_NAME_INDEX, name).filter(isPodActive);
+    const before = this.#told.get(name);
+    const told = new Set(active.map((p) => p.metadata.uid ?? '').filter((uid) => before?.has(uid) === true));
+    this.#told.set(name, told);
+    for (const pod of active) {
       const deadline = evictionDeadline(pod, taints, addedAt, this.#ctx.settings.podEvictionTimeoutMs);
       if (deadline <= now) due.push(pod);
       else next = Math.min(next, deadline);
     }
-    await Promise.all(due.map((pod) => this.#evict(pod, name, signal)));
+    await Promise.all(due.map((pod) => this.#evict(pod, name, told, signal)));
     return next === Infinity ? {} : { requeueAfterMs: next - now + 100 };
   }
 
-  async #evict(pod: KubeObject, nodeName: string, signal: AbortSignal): Promise<void> {
+  /** Marks and deletes `pod`; tells it in an Event unless `told` says that was done. */
+  async #evict(pod: KubeObject, nodeName: string, told: Set<string>, signal: AbortSignal): Promise<void> {
     const namespace = pod.metadata.namespace;
+    if (!told.has(pod.metadata.uid ?? '')) {
+      told.add(pod.metadata.uid ?? '');
+      this.#events.event(eventRef(pod, podType), 'Normal', 'TaintManagerEviction', `Marking for deletion Pod ${namespace}/${pod.metadata.name}`);
+    }
     const conditions = [
       ...objects(isObject(pod.status) ? pod.status.conditions : undefined).filter((c) => c.type !== 'DisruptionTarget'),
       { type: 'DisruptionTarget', status: 'True', reason: 'DeletionByTaintManager', message: 'Taint manager: deleting due to NoExecute taint', lastTransitionTime: formatTime(this.#ctx.clock.wallNow()) },

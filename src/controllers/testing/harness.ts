@@ -12,6 +12,7 @@ import { cronJobType } from '../../api/batch/v1/cronjob.ts';
 import { jobType } from '../../api/batch/v1/job.ts';
 import { leaseType } from '../../api/coordination/v1/lease.ts';
 import { configMapType } from '../../api/core/v1/configmap.ts';
+import { eventType } from '../../api/core/v1/event.ts';
 import { endpointsType } from '../../api/core/v1/endpoints.ts';
 import { namespaceType } from '../../api/core/v1/namespace.ts';
 import { nodeType } from '../../api/core/v1/node.ts';
@@ -22,7 +23,7 @@ import { endpointSliceType } from '../../api/discovery/v1/endpoint-slice.ts';
 import type { KubeObject } from '../../api/meta/types.ts';
 import { podDisruptionBudgetType } from '../../api/policy/v1/pod-disruption-budget.ts';
 import type { ResourceType } from '../../api/resource-type.ts';
-import { Clientset, SharedInformerFactory, silentLogger } from '../../client/index.ts';
+import { Clientset, EventBroadcaster, SharedInformerFactory, silentLogger } from '../../client/index.ts';
 import type { FakeApiType } from '../../client/testing/fake-api.ts';
 import { FakeApi } from '../../client/testing/fake-api.ts';
 import { FakeClock, flushMicrotasks } from '../../client/testing/fake-clock.ts';
@@ -42,6 +43,7 @@ export const CONTROLLER_TEST_TYPES: readonly FakeApiType[] = [
   { type: nodeType, status: true },
   { type: serviceAccountType },
   { type: configMapType },
+  { type: eventType },
   { type: leaseType },
   { type: deploymentType, status: true },
   { type: replicaSetType, status: true },
@@ -60,6 +62,11 @@ export interface ControllerHarness {
   readonly ctx: ControllerContext;
   /** Objects of a type (in a namespace), as stored. */
   list(type: ResourceType, namespace?: string): KubeObject[];
+  /**
+   * The Events written so far about the object named `involvedName` (all when omitted), oldest
+   * first, as `<type> <reason>: <message>`; a count above 1 is appended as ` (xN)`.
+   */
+  events(involvedName?: string): string[];
   /**
    * Waits until `condition` holds, letting the controller work in between and moving the fake
    * clock by `stepMs` each round (0: never), so that requeues and backoffs come due.
@@ -87,7 +94,8 @@ export async function startControllers(controllers: readonly ControllerDescripto
   opts.seed?.(api);
   const clientset = Clientset.fromOptions({ endpoints: [url] });
   const informers = new SharedInformerFactory(clientset, { clock });
-  const ctx: ControllerContext = { clientset, informers, clock, logger: silentLogger, settings: { ...DEFAULT_CONTROLLER_SETTINGS, ...opts.settings } };
+  const events = new EventBroadcaster({ clientset, clock });
+  const ctx: ControllerContext = { clientset, informers, clock, logger: silentLogger, events, settings: { ...DEFAULT_CONTROLLER_SETTINGS, ...opts.settings } };
   const ac = new AbortController();
   const done = Promise.all(controllers.map((c) => runController(c, ctx, ac.signal, opts.workers === undefined ? {} : { workers: opts.workers })));
   await informers.waitForCacheSync(ac.signal);
@@ -97,6 +105,11 @@ export async function startControllers(controllers: readonly ControllerDescripto
     clock,
     ctx,
     list: (type, namespace) => api.list(type, namespace),
+    events: (involvedName) =>
+      api
+        .list(eventType)
+        .filter((e) => involvedName === undefined || (e.involvedObject as { name?: string }).name === involvedName)
+        .map((e) => `${e.type} ${e.reason}: ${e.message}${(e.count as number) > 1 ? ` (x${e.count})` : ''}`),
     async until(condition, what, stepMs = 0) {
       await waitFor(async () => {
         if (condition()) return true;
@@ -120,6 +133,7 @@ export async function startControllers(controllers: readonly ControllerDescripto
       ac.abort();
       await done;
       await informers.stopped();
+      events.close();
       clientset.close();
       await api.close();
     },
