@@ -112,6 +112,8 @@ describe('quota admission of pods on two apiservers sharing a store', () => {
   it('fills container defaults from a LimitRange (then charged), and refuses what exceeds its bounds', async () => {
     const lr = { apiVersion: 'v1', kind: 'LimitRange', metadata: { name: 'defaults' }, spec: { limits: [{ type: 'Container', defaultRequest: { cpu: '100m' }, default: { cpu: '200m' }, max: { cpu: '300m' } }] } };
     assert.equal((await b.request('POST', `/api/v1/namespaces/${NS}/limitranges`, { body: lr })).status, 201);
+    // Admission reads LimitRanges from the watch cache of the apiserver the pod goes through.
+    await waitFor(async () => (await a.request('GET', `/api/v1/namespaces/${NS}/limitranges?resourceVersion=0`)).json.items.length === 1, 'the LimitRange in the watch cache');
     const bare = await a.request('POST', PODS, { body: podBody('bare') });
     assert.equal(bare.status, 201, bare.text);
     assert.deepEqual(bare.json.spec.containers[0].resources, { requests: { cpu: '100m' }, limits: { cpu: '200m' } });
