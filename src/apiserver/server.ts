@@ -47,7 +47,7 @@ import { handleResource } from './handlers/resource.ts';
 import type { KubeletClientConfig } from './kubelet-connection.ts';
 import { backgroundCheck, serveHealth, type HealthCheck } from './health.ts';
 import { wantsAggregatedDiscovery } from './http/negotiation.ts';
-import { refuseDotSegments, requestUrl } from './http/request-target.ts';
+import { parseRequestTarget, refuseDotSegments, requestUrl } from './http/request-target.ts';
 import { writeError, writeJson, writeText } from './http/respond.ts';
 import { serveOpenApi } from './openapi.ts';
 import { isConnectSubresource, isUpgradeRoute, serveConnect, serveConnectUpgrade } from './proxy/proxy-handler.ts';
@@ -377,7 +377,12 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
       rejectUnauthorized: false,
       minVersion: 'TLSv1.2',
       // Only the subresources that take upgrades do; any other request with Upgrade headers is served as a plain one.
-      shouldUpgradeCallback: (req: IncomingMessage) => isUpgradeRoute(requestUrl(req.url ?? '/').pathname),
+      // Runs inside the HTTP parser, where a throw would end the process: a target that does
+      // not parse is no upgrade, and the request handler answers it with 400.
+      shouldUpgradeCallback: (req: IncomingMessage) => {
+        const url = parseRequestTarget(req.url ?? '/');
+        return url !== undefined && isUpgradeRoute(url.pathname);
+      },
     },
     serve,
   );

@@ -5,6 +5,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { connect } from 'node:tls';
 import { startTestApiServer, type Response, type TestApiServer } from '../support/test-apiserver.ts';
 
 function expectStatus(r: Response, code: number, reason: string): void {
@@ -49,6 +50,36 @@ describe('request paths', () => {
     expectStatus(await t.request('GET', '/version/..'), 400, 'BadRequest');
     await namespaceAlive('trav');
     assert.equal((await t.request('GET', `${CM}/cm`)).status, 200);
+  });
+
+  /** Sends `head` as is over TLS (no client library would send such a request line); resolves to the status line. */
+  const raw = (head: string): Promise<string> =>
+    new Promise((resolve, reject) => {
+      const url = new URL(t.server.url);
+      const socket = connect({ host: url.hostname, port: Number(url.port), ca: t.certs.caPem, cert: t.certs.clientCertPem, key: t.certs.clientKeyPem, servername: 'localhost' }, () => socket.write(head));
+      let text = '';
+      socket.on('data', (d: Buffer) => {
+        text += d.toString();
+        if (text.includes('\r\n')) socket.destroy();
+      });
+      socket.on('close', () => resolve(text.split('\r\n')[0] ?? ''));
+      socket.on('error', reject);
+    });
+
+  it('answers a request target that does not parse with 400, upgrade or not, and keeps serving', async () => {
+    assert.equal(await raw('GET http://[ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'), 'HTTP/1.1 400 Bad Request');
+    // An upgrade is decided inside the HTTP parser, where a throw would have ended the process.
+    assert.match(await raw('GET http://[ HTTP/1.1\r\nHost: x\r\nUpgrade: SPDY/3.1\r\nConnection: Upgrade\r\n\r\n'), /^HTTP\/1\.1 400 /);
+    await namespaceAlive('trav');
+  });
+
+  it('reads an impersonated extra key that is not valid percent-encoding as written', async () => {
+    const r = await t.request('POST', '/apis/authentication.k8s.io/v1/selfsubjectreviews', {
+      body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' },
+      headers: { 'Impersonate-User': 'bob', 'Impersonate-Extra-%zz': 'v' },
+    });
+    assert.equal(r.status, 201, r.text);
+    assert.deepEqual(r.json.status.userInfo.extra, { '%zz': ['v'] });
   });
 
   it('refuses an empty segment inside a resource path with 400, so no other object is addressed', async () => {

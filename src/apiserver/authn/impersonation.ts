@@ -18,6 +18,15 @@ const UNAUTHENTICATED = 'system:unauthenticated';
 const SERVICE_ACCOUNT = /^system:serviceaccount:([^:]+):([^:]+)$/;
 const EXTRA_PREFIX = 'impersonate-extra-';
 
+/** A percent-encoded extra key decoded; one that is not valid percent-encoding is taken as written. */
+function unescapeKey(key: string): string {
+  try {
+    return decodeURIComponent(key);
+  } catch {
+    return key;
+  }
+}
+
 function values(req: IncomingMessage, header: string): string[] {
   return (req.headersDistinct[header] ?? []).map((v) => v.trim()).filter((v) => v !== '');
 }
@@ -31,7 +40,7 @@ export async function impersonatedUser(req: IncomingMessage, user: UserInfo, aut
   for (const header of Object.keys(req.headersDistinct)) {
     if (!header.startsWith(EXTRA_PREFIX)) continue;
     // Header names cannot carry every key character, so keys travel percent-encoded.
-    extra[decodeURIComponent(header.slice(EXTRA_PREFIX.length))] = values(req, header);
+    extra[unescapeKey(header.slice(EXTRA_PREFIX.length))] = values(req, header);
   }
   const others = groups.length > 0 || uids.length > 0 || Object.keys(extra).length > 0;
   if (names.length === 0) {

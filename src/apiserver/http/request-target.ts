@@ -3,7 +3,7 @@
  * before anyone reads it: it resolves `.` and `..` segments, also written `%2e` (any case) and
  * also after a backslash, which it reads as `/`; so `…/namespaces/x/configmaps/%2e%2e` would
  * address the namespace `x` itself. Such targets are refused from the raw text, before any
- * parsing; every other target parses to the path it spells.
+ * parsing; every other target that parses reads as the path it spells.
  */
 import { badRequest } from '../errors.ts';
 
@@ -24,9 +24,24 @@ export function refuseDotSegments(target: string): void {
 }
 
 /**
- * The URL of a request target. A target starting with `/` is a path, even one starting `//`
- * (resolved against a base URL, `//x/y` would read as host `x` and path `/y`).
+ * The URL of a request target, or undefined for one that does not parse (`http://[`). A target
+ * starting with `/` is a path, even one starting `//` (resolved against a base URL, `//x/y`
+ * would read as host `x` and path `/y`).
+ */
+export function parseRequestTarget(target: string): URL | undefined {
+  try {
+    return target.startsWith('/') ? new URL(`${ORIGIN}${target}`) : new URL(target, ORIGIN);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The URL of a request target.
+ * @throws ApiError 400 BadRequest for a target that does not parse
  */
 export function requestUrl(target: string): URL {
-  return target.startsWith('/') ? new URL(`${ORIGIN}${target}`) : new URL(target, ORIGIN);
+  const url = parseRequestTarget(target);
+  if (url === undefined) throw badRequest(`invalid request target ${JSON.stringify(target)}`);
+  return url;
 }
