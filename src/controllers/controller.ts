@@ -70,8 +70,14 @@ export interface ControllerNaming {
 
 /** A controller as the runner needs it: name, primary type, watches, and a factory. */
 export interface ReconcilingController extends ControllerNaming {
-  /** Queue keys are objects of this type; every change to one enqueues its key. */
+  /** Queue keys are objects of this type; every change to one enqueues its key (see primaryUpdateMatters). */
   readonly primary: ResourceType;
+  /**
+   * Whether an update of a primary object enqueues it. @default every update does. The quota
+   * controller ignores writes of its quotas' status: quota admission charges it, and a recount
+   * woken by that charge, before the new pod is in the cache, would undo it.
+   */
+  readonly primaryUpdateMatters?: (oldObj: KubeObject, newObj: KubeObject) => boolean;
   readonly watches: readonly Watch[];
   /** Concurrent reconciles (of different keys). @default 1 */
   readonly workers?: number;

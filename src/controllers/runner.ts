@@ -106,7 +106,10 @@ export async function runController(descriptor: ControllerDescriptor, ctx: Contr
   const stop = (): void => queue.shutDown();
   signal.addEventListener('abort', stop, { once: true });
   try {
-    const watched: Watch[] = [{ type: descriptor.primary, mapTo: (obj) => [objectKey(obj)] }, ...descriptor.watches];
+    const watched: Array<Watch & { updateMatters?: (oldObj: KubeObject, newObj: KubeObject) => boolean }> = [
+      { type: descriptor.primary, mapTo: (obj) => [objectKey(obj)], ...(descriptor.primaryUpdateMatters === undefined ? {} : { updateMatters: descriptor.primaryUpdateMatters }) },
+      ...descriptor.watches,
+    ];
     const { result: reconciler, informers } = ctx.informers.recordUsage(() => {
       const created = descriptor.create(ctx);
       for (const w of watched) {
@@ -115,7 +118,10 @@ export async function runController(descriptor: ControllerDescriptor, ctx: Contr
           ctx.informers.informerFor(w.type, w.scope).addEventHandler({
             onAdd: (obj) => enqueueKeys(map(obj, ctx)),
             // Both: an update can move an object from one primary to another (a label change).
-            onUpdate: (oldObj, newObj) => enqueueKeys([...new Set([...map(oldObj, ctx), ...map(newObj, ctx)])]),
+            onUpdate: (oldObj, newObj) => {
+              if (w.updateMatters !== undefined && !w.updateMatters(oldObj, newObj)) return;
+              enqueueKeys([...new Set([...map(oldObj, ctx), ...map(newObj, ctx)])]);
+            },
             onDelete: (obj) => enqueueKeys(map(unwrapTombstone(obj), ctx)),
           }),
         );

@@ -567,14 +567,21 @@ export class GenericStore {
       await own.rollback();
       storageFailure(err);
     }
+    // Reservations do not throw (see Reservation), but each must run even if the other did.
     return {
       commit: async () => {
-        await own.commit();
-        await quota.commit();
+        try {
+          await own.commit();
+        } finally {
+          await quota.commit();
+        }
       },
       rollback: async () => {
-        await own.rollback();
-        await quota.rollback();
+        try {
+          await own.rollback();
+        } finally {
+          await quota.rollback();
+        }
       },
     };
   }

@@ -66,4 +66,29 @@ describe('resourcequota controller', () => {
       await h.stop();
     }
   });
+
+  it('leaves a charge admission wrote alone until a pod change or the spec says to recount', async () => {
+    const h = await startControllers([resourceQuotaController], {
+      types: [...CONTROLLER_TEST_TYPES, { type: resourceQuotaType, status: true }],
+      seed: (api) => api.put(resourceQuotaType, { metadata: { name: 'q', namespace: 'shop' }, spec: { hard: { pods: '2' } } }),
+    });
+    const used = (): Record<string, string> | undefined => h.api.get(resourceQuotaType, 'shop', 'q')?.status?.used;
+    try {
+      await h.until(() => used()?.['pods'] === '0', 'the first count');
+      // Quota admission charges a pod before storing it: the pod is not there yet.
+      const quota = h.api.get(resourceQuotaType, 'shop', 'q')!;
+      h.api.put(resourceQuotaType, { ...quota, status: { ...quota.status, used: { pods: '1' } } });
+      await h.quiesce();
+      assert.equal(used()?.['pods'], '1', 'a recount now would undo the charge');
+      h.api.put(podType, pod('a', '100m', '1Mi'));
+      await h.quiesce();
+      assert.equal(used()?.['pods'], '1');
+      h.api.put(resourceQuotaType, { ...h.api.get(resourceQuotaType, 'shop', 'q')!, status: { hard: { pods: '2' }, used: { pods: '2' } } });
+      await h.quiesce();
+      h.api.put(resourceQuotaType, { ...h.api.get(resourceQuotaType, 'shop', 'q')!, spec: { hard: { pods: '3' } } });
+      await h.until(() => used()?.['pods'] === '1' && h.api.get(resourceQuotaType, 'shop', 'q')?.status?.hard?.pods === '3', 'the recount a spec change asks for');
+    } finally {
+      await h.stop();
+    }
+  });
 });

@@ -2,10 +2,11 @@
  * The ResourceQuota controller keeps each quota's `status.hard` equal to its spec and its
  * `status.used` equal to what the namespace's pods use of the resources it counts, and to the
  * number of objects of each kind it counts (see api/core/v1/resource-quota-usage.ts). It
- * reconciles a quota when it changes and when a pod of its namespace does, and every
- * OBJECT_RECOUNT_MS while it counts objects of other kinds. Refusing pods beyond a quota is the apiserver's quota admission
- * (src/apiserver/registry/pod-quota-allocator.ts), which charges `status.used` as it admits a
- * pod; this controller's recount then replaces the charges with what the pods use.
+ * reconciles a quota when its spec changes and when a pod of its namespace does, every
+ * OBJECT_RECOUNT_MS while it counts objects of other kinds, and every 5 minutes. Refusing
+ * writes beyond a quota is the apiserver's quota admission (src/apiserver/registry/
+ * quota-allocator.ts), which charges `status.used` as it admits an object; this controller's
+ * recount then replaces the charges with what exists.
  */
 import { podType } from '../../api/core/v1/pod.ts';
 import { resourceQuotaType } from '../../api/core/v1/resource-quota.ts';
@@ -99,7 +100,11 @@ export const resourceQuotaController: ControllerDescriptor = {
   name: 'resourcequota-controller',
   aliases: ['resourcequota'],
   primary: resourceQuotaType,
+  // Spec changes only: a status write is quota admission's charge (or this controller's own).
+  primaryUpdateMatters: (oldObj, newObj) => !deepEqual(oldObj.spec, newObj.spec),
   watches: [{ type: podType, mapTo: quotasOfNamespace }],
+  // A safety net, as upstream's resync, for a recount no pod change announces.
+  resyncPeriodMs: 5 * 60_000,
   workers: 2,
   create: (ctx) => new ResourceQuotaReconciler(ctx),
 };
