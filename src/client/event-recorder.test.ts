@@ -136,6 +136,24 @@ describe('EventBroadcaster', () => {
     assert.equal(server.requests.length, 7);
   });
 
+  it('still writes the repeat of a known Event when new ones are being dropped for room', async () => {
+    server.requests.length = 0;
+    const clock = new FakeClock();
+    const events = new EventBroadcaster({ clientset, qps: 1, burst: 1, maxPending: 2, clock });
+    const recorder = events.newRecorder('c');
+    recorder.event(pod('r0'), 'Normal', 'Scheduled', 'ok');
+    await waitFor(() => server.requests.length === 1, 'the first Event written');
+    await events.flush();
+    for (const name of ['r1', 'r2', 'r3']) recorder.event(pod(name), 'Normal', 'Scheduled', 'ok');
+    assert.equal(events.dropped, 1, 'r3 found no room');
+    recorder.event(pod('r0'), 'Normal', 'Scheduled', 'ok');
+    await clock.advance(5_000);
+    await events.flush();
+    const patches = server.requests.filter((r) => r.method === 'PATCH').map((r) => JSON.parse(r.body).count);
+    assert.deepEqual(patches, [2], "r0's repeat is counted");
+    assert.equal(events.dropped, 1);
+  });
+
   it('close() drops what waits and ignores later events', async () => {
     server.requests.length = 0;
     const clock = new FakeClock();

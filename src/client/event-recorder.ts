@@ -250,8 +250,10 @@ export class EventBroadcaster implements EventRecorderProvider {
     this.#records.set(key, rec);
     if (this.#records.size > MAX_REMEMBERED) this.#records.delete(this.#records.keys().next().value as string);
     rec.dirty = true;
-    // A busy Event sends this occurrence with its next write; an idle one waits for room.
-    if (!rec.busy && this.#queue.length < this.#maxPending) this.#enqueue(rec);
+    // A busy Event sends this occurrence with its next write. An idle one is queued even past
+    // maxPending (only new Events are dropped for room): it is remembered already, so the queue
+    // holds at most the remembered Events beyond the limit, and its count is not lost.
+    if (!rec.busy) this.#enqueue(rec);
   }
 
   #drop(): void {

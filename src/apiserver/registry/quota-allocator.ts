@@ -23,7 +23,7 @@ import type { GenericStore } from './generic-store.ts';
 import { collectionPrefix } from './keys.ts';
 import type { ResourceAllocator } from './strategy.ts';
 
-/** Compare-and-swap attempts on one quota before the pod is refused as too contended (a 409 the client retries). */
+/** Compare-and-swap attempts on one quota before the write is refused as too contended (a 409 the client retries). */
 const CAS_ATTEMPTS = 10;
 
 interface Charge {
@@ -83,7 +83,7 @@ export function quotaAllocator(registry: ApiRegistry, resource: GroupResource, l
           }
         }
       } catch (err) {
-        log(`could not give back a pod's charge to quota ${namespace}/${c.quota}: ${String(err)}`);
+        log(`could not give back a charge to quota ${namespace}/${c.quota}: ${String(err)}`);
       }
     }
   }

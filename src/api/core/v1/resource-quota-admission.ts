@@ -19,7 +19,7 @@ import { formatQuotaAmount, isTrackedQuotaResource, objectCountTarget, podQuotaA
 /** One object, in nano-units (an object count's unit). */
 const ONE = 1_000_000_000n;
 
-/** A quota's reason to refuse a pod; the message follows `pods "<name>" is forbidden: `. */
+/** A quota's reason to refuse an object; the message follows `<resource> "<name>" is forbidden: `. */
 export class QuotaRefusal extends Error {
   override name = 'QuotaRefusal';
 }
