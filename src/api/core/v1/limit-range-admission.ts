@@ -7,8 +7,7 @@
 import { formatQuantity, parseQuantity } from '../../meta/quantity.ts';
 import { isObject, objects, str, type JsonObject } from '../../meta/shape.ts';
 import type { KubeObject } from '../../meta/types.ts';
-import { resourceValues } from '../../validation/resource-list.ts';
-import { podLimitAmounts, podRequestAmounts } from './pod-resources.ts';
+import { containerAmounts, podLimitAmounts, podRequestAmounts } from './pod-resources.ts';
 
 /** The annotation naming what the admission filled in. */
 export const LIMIT_RANGER_ANNOTATION = 'kubernetes.io/limit-ranger';
@@ -112,10 +111,8 @@ export function admitPodToLimitRanges(pod: KubeObject, ranges: readonly KubeObje
         for (const c of [...objects(spec.containers), ...objects(spec.initContainers)]) {
           const resources = isObject(c.resources) ? c.resources : {};
           const raw = (field: 'requests' | 'limits', name: string): string => (isObject(resources[field]) ? str(resources[field][name]) : '');
-          // A container's requests default to its limits, as pod defaulting does.
-          const requests = resourceValues({ ...(isObject(resources.limits) ? resources.limits : {}), ...(isObject(resources.requests) ? resources.requests : {}) });
           const text = (field: 'requests' | 'limits', name: string): string => raw(field, name) || raw('limits', name);
-          errors.push(...check(item, 'Container', requests, resourceValues(resources.limits), text));
+          errors.push(...check(item, 'Container', containerAmounts(c, 'requests'), containerAmounts(c, 'limits'), text));
         }
       } else if (item.type === 'Pod') {
         const requests = podRequestAmounts(pod);

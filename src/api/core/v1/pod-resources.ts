@@ -17,12 +17,18 @@ function max(into: Amounts, other: Amounts): void {
   for (const [k, v] of other) if (v > (into.get(k) ?? 0n)) into.set(k, v);
 }
 
+/**
+ * One container's requests, or limits, by resource name (nano-units). Its requests default to
+ * its limits, as pod defaulting fills them.
+ */
+export function containerAmounts(c: JsonObject, field: 'requests' | 'limits'): Amounts {
+  const resources = isObject(c.resources) ? c.resources : {};
+  const limits = isObject(resources.limits) ? resources.limits : {};
+  return resourceValues(field === 'requests' ? { ...limits, ...(isObject(resources.requests) ? resources.requests : {}) } : limits);
+}
+
 function amounts(spec: JsonObject, field: 'requests' | 'limits'): Amounts {
-  const of = (c: JsonObject): Amounts => {
-    const resources = isObject(c.resources) ? c.resources : {};
-    // A container's requests default to its limits.
-    return resourceValues(field === 'requests' ? { ...(isObject(resources.limits) ? resources.limits : {}), ...(isObject(resources.requests) ? resources.requests : {}) } : resources.limits);
-  };
+  const of = (c: JsonObject): Amounts => containerAmounts(c, field);
   const total: Amounts = new Map();
   for (const c of objects(spec.containers)) add(total, of(c));
   const sidecars: Amounts = new Map();

@@ -13,7 +13,7 @@
 import { isObject, objects, str } from '../../meta/shape.ts';
 import type { KubeObject } from '../../meta/types.ts';
 import { parseQuantity } from '../../meta/quantity.ts';
-import { resourceValues } from '../../validation/resource-list.ts';
+import { containerAmounts } from './pod-resources.ts';
 import { formatQuotaAmount, isTrackedQuotaResource, objectCountTarget, podQuotaAmount, quotaSelectsPod, type GroupResource } from './resource-quota-usage.ts';
 
 /** One object, in nano-units (an object count's unit). */
@@ -54,10 +54,8 @@ function checkContainersSpecify(quotaName: string, restricted: readonly string[]
   const spec = isObject(pod.spec) ? pod.spec : {};
   const missing = new Map<string, string[]>();
   for (const c of [...objects(spec.containers), ...objects(spec.initContainers)]) {
-    const resources = isObject(c.resources) ? c.resources : {};
-    const limits = resourceValues(resources.limits);
-    // A container's requests default to its limits.
-    const requests = new Map([...limits, ...resourceValues(resources.requests)]);
+    const limits = containerAmounts(c, 'limits');
+    const requests = containerAmounts(c, 'requests');
     for (const name of restricted) {
       const rule = MUST_SPECIFY[name];
       if (rule === undefined || (rule.field === 'requests' ? requests : limits).has(rule.resource)) continue;
