@@ -199,6 +199,14 @@ export class EventBroadcaster implements EventRecorderProvider {
     this.#settleIdle();
   }
 
+  /** Gives what was recorded up to `graceMs` to be written, then closes (see close). */
+  async shutdown(graceMs = 1000): Promise<void> {
+    const timer = new AbortController();
+    await Promise.race([this.flush(), this.#clock.sleep(graceMs, timer.signal).catch(() => undefined)]);
+    timer.abort();
+    this.close();
+  }
+
   /**
    * Resolves once everything recorded so far has been written (or failed), except repeats held
    * back by their Event's budget, which go out when it allows.

@@ -81,15 +81,7 @@ export async function runControllers(controllers: readonly ControllerDescriptor[
     }),
   );
   await informers.stopped();
-  if (deps.events === undefined) await closeEvents(events, clock);
-}
-
-/** Gives recorded Events a moment to be written, then drops the rest. */
-async function closeEvents(events: EventBroadcaster, clock: Clock): Promise<void> {
-  const timer = new AbortController();
-  await Promise.race([events.flush(), clock.sleep(1000, timer.signal).catch(() => undefined)]);
-  timer.abort();
-  events.close();
+  if (deps.events === undefined) await events.shutdown();
 }
 
 /** Runs the controller manager until `signal` aborts; with election, only while leading. */
@@ -109,7 +101,7 @@ export async function runControllerManager(opts: ControllerManagerOptions, signa
   try {
     await runElected(controllers, deps, opts.leaderElection, signal);
   } finally {
-    await closeEvents(events, clock);
+    await events.shutdown();
   }
 }
 

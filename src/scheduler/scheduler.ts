@@ -206,17 +206,9 @@ export class Scheduler {
       await queueRun;
       await Promise.allSettled([...this.#background]);
       for (const u of unsubscribe) u();
-      if (this.#ownsEvents) await this.#closeEvents();
+      if (this.#ownsEvents) await this.#broadcaster.shutdown();
       this.#logger.info('scheduler stopped', { ...this.#stats, eventsDropped: this.#broadcaster.dropped });
     }
-  }
-
-  /** Gives recorded events a moment to be written, then drops the rest. */
-  async #closeEvents(): Promise<void> {
-    const timer = new AbortController();
-    await Promise.race([this.#broadcaster.flush(), this.#clock.sleep(1000, timer.signal).catch(() => undefined)]);
-    timer.abort();
-    this.#broadcaster.close();
   }
 
   async #loop(signal: AbortSignal): Promise<void> {
