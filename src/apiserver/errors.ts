@@ -97,6 +97,11 @@ export function conflict(ref: ResourceRef, name: string, why: string): ApiError 
   });
 }
 
+/** Whether `err` is a 409 Conflict (a lost compare-and-swap, among others). */
+export function isConflictError(err: unknown): boolean {
+  return err instanceof ApiError && err.code === 409;
+}
+
 /** The standard optimistic-concurrency conflict. */
 export function modifiedConflict(ref: ResourceRef, name: string): ApiError {
   return conflict(ref, name, 'the object has been modified; please apply your changes to the latest version and try again');

@@ -15,6 +15,7 @@
  * Upstream: kubernetes/apimachinery pkg/runtime/serializer/json (strict decoding),
  * apiextensions-apiserver pkg/apiserver/schema/pruning (custom resources).
  */
+import { isObject } from '../meta/shape.ts';
 import type { KindSchema } from '../openapi/registry.ts';
 import type { OpenApiSchema } from '../openapi/schema-types.ts';
 import { describeJsonType, describeJsonValue, fitsJsonType, jsonTypeOf, OUT_OF_RANGE_NUMBER } from './json-types.ts';
@@ -38,10 +39,6 @@ export interface SchemaFieldsResult {
 export interface SchemaFieldsOptions {
   /** Whether JSON types are checked (built-in kinds) or only unknown fields (custom resources). */
   readonly types: boolean;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function childPath(path: string, key: string): string {

@@ -14,7 +14,7 @@ import {
   STALE_BUDGET_RETRY_SECONDS, takeDisruption, unhealthyPodMayGo, type BudgetRefusal,
 } from '../../api/policy/v1/eviction.ts';
 import { podDisruptionBudgetType } from '../../api/policy/v1/pod-disruption-budget.ts';
-import { ApiError, badRequest, conflict, forbidden, methodNotAllowed, timeout } from '../errors.ts';
+import { ApiError, badRequest, conflict, forbidden, isConflictError, methodNotAllowed, timeout } from '../errors.ts';
 import { successStatus, writeJson } from '../http/respond.ts';
 import { formatTimestamp, type GenericStore } from '../registry/generic-store.ts';
 import type { ResourceRequestInfo } from '../request-info.ts';
@@ -40,10 +40,6 @@ export function refusalError(pdb: KubeObject, refusal: BudgetRefusal): ApiError 
 
 function staleBudgetError(pdbName: string): ApiError {
   return refusalError({ metadata: { name: pdbName } }, { kind: 'tooManyRequests', cause: `The disruption budget ${pdbName} is still being processed by the server.`, retryAfterSeconds: STALE_BUDGET_RETRY_SECONDS });
-}
-
-function isConflict(err: unknown): boolean {
-  return err instanceof ApiError && err.code === 409;
 }
 
 async function readEviction(ctx: RequestContext, podName: string): Promise<ParsedDeleteOptions> {
@@ -106,7 +102,7 @@ async function takeFromBudget(budgets: GenericStore, pdb: KubeObject, podName: s
     });
   } catch (err) {
     // The store retries lost races itself; one that keeps losing them gives up with a 409.
-    if (isConflict(err)) throw timeout(`couldn't update PodDisruptionBudget "${name}" due to conflicts`, 10);
+    if (isConflictError(err)) throw timeout(`couldn't update PodDisruptionBudget "${name}" due to conflicts`, 10);
     throw err;
   }
 }
@@ -123,7 +119,7 @@ export async function handlePodEviction(ctx: RequestContext, info: ResourceReque
       await markAndDelete(pods, namespace, info.name, mustPinResourceVersion(pod) ? pinned(options, pod) : options);
       return writeJson(ctx.res, 201, { ...successStatus(undefined), code: 201 });
     } catch (err) {
-      if (!isConflict(err) || clientPinned || attempt >= MAX_PINNED_ATTEMPTS) throw err;
+      if (!isConflictError(err) || clientPinned || attempt >= MAX_PINNED_ATTEMPTS) throw err;
     }
     pod = await pods.get(namespace, info.name);
   }
@@ -141,7 +137,7 @@ export async function handlePodEviction(ctx: RequestContext, info: ResourceReque
   try {
     await markAndDelete(pods, namespace, info.name, deleteOptions);
   } catch (err) {
-    if (isConflict(err) && deleteOptions !== options && !clientPinned) throw staleBudgetError(pdb?.metadata.name ?? '');
+    if (isConflictError(err) && deleteOptions !== options && !clientPinned) throw staleBudgetError(pdb?.metadata.name ?? '');
     throw err;
   }
   writeJson(ctx.res, 201, { ...successStatus(undefined), code: 201 });

@@ -15,7 +15,7 @@ import { resourceQuotaType } from '../../api/core/v1/resource-quota.ts';
 import { chargeToQuota, QuotaRefusal, releaseFromQuota } from '../../api/core/v1/resource-quota-admission.ts';
 import type { GroupResource } from '../../api/core/v1/resource-quota-usage.ts';
 import type { KubeObject } from '../../api/meta/types.ts';
-import { ApiError, forbidden, qualifiedResource } from '../errors.ts';
+import { forbidden, isConflictError, qualifiedResource } from '../errors.ts';
 import { getIfExists } from '../system-objects.ts';
 import type { ApiRegistry } from './api-registry.ts';
 import { NOTHING_RESERVED } from './define-strategy.ts';
@@ -29,10 +29,6 @@ const CAS_ATTEMPTS = 10;
 interface Charge {
   readonly quota: string;
   readonly requested: ReadonlyMap<string, bigint>;
-}
-
-function isConflict(err: unknown): boolean {
-  return err instanceof ApiError && err.code === 409;
 }
 
 function withUsed(quota: KubeObject, used: Record<string, string>): KubeObject {
@@ -61,7 +57,7 @@ export function quotaAllocator(registry: ApiRegistry, resource: GroupResource, l
         await store.update(namespace, name, withUsed(quota, taken.used), 'status', { dryRun: false });
         return { quota: name, requested: taken.requested };
       } catch (err) {
-        if (!isConflict(err) || attempt >= CAS_ATTEMPTS) throw err;
+        if (!isConflictError(err) || attempt >= CAS_ATTEMPTS) throw err;
       }
       quota = await getIfExists(store, namespace, name);
     }
@@ -79,7 +75,7 @@ export function quotaAllocator(registry: ApiRegistry, resource: GroupResource, l
             await store.update(namespace, c.quota, withUsed(quota, releaseFromQuota(quota, c.requested)), 'status', { dryRun: false });
             break;
           } catch (err) {
-            if (!isConflict(err) || attempt >= CAS_ATTEMPTS) throw err;
+            if (!isConflictError(err) || attempt >= CAS_ATTEMPTS) throw err;
           }
         }
       } catch (err) {
