@@ -5,7 +5,7 @@
  * whose count grows, not an Event per retry), a Job that completes; and `kube-root-ca.crt` in a
  * new namespace.
  */
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { deploymentType } from '../../src/api/apps/v1/deployment.ts';
 import { replicaSetType } from '../../src/api/apps/v1/replicaset.ts';
@@ -15,25 +15,16 @@ import { eventType } from '../../src/api/core/v1/event.ts';
 import { resourceQuotaType } from '../../src/api/core/v1/resource-quota.ts';
 import type { KubeObject } from '../../src/api/meta/types.ts';
 import { waitFor } from '../../src/client/testing/wait-for.ts';
-import { startControllerCluster, type ControllerCluster } from '../support/controller-cluster.ts';
+import { useControllerCluster } from '../support/controller-cluster.ts';
 
 const NS = 'events';
-let cluster: ControllerCluster;
-
-before(async () => {
-  cluster = await startControllerCluster();
-  cluster.startManager('cm-1', false);
-  await cluster.createNamespace(NS);
-});
-after(async () => {
-  await cluster?.stop();
-});
+const cluster = useControllerCluster(NS);
 
 /** The Events `kubectl describe` shows for `obj`: its namespace, by name, namespace, kind and uid. */
 async function describeEvents(obj: KubeObject, kind: string): Promise<KubeObject[]> {
   const m = obj.metadata;
   const fieldSelector = `involvedObject.name=${m.name},involvedObject.namespace=${m.namespace},involvedObject.kind=${kind},involvedObject.uid=${m.uid}`;
-  return (await cluster.client.resource(eventType).list({ namespace: m.namespace, fieldSelector })).items;
+  return (await cluster().client.resource(eventType).list({ namespace: m.namespace, fieldSelector })).items;
 }
 
 const lines = (events: KubeObject[]): string[] => events.map((e) => `${e.type} ${e.reason} ${(e.source as { component: string }).component}: ${e.message}`);
@@ -45,13 +36,13 @@ function deployment(name: string, replicas: number): KubeObject {
 
 async function replicaSetOf(name: string): Promise<KubeObject> {
   let rs: KubeObject | undefined;
-  await waitFor(async () => (rs = (await cluster.client.resource(replicaSetType).list({ namespace: NS, labelSelector: `app=${name}` })).items[0]) !== undefined, `the ReplicaSet of ${name}`);
+  await waitFor(async () => (rs = (await cluster().client.resource(replicaSetType).list({ namespace: NS, labelSelector: `app=${name}` })).items[0]) !== undefined, `the ReplicaSet of ${name}`);
   return rs!;
 }
 
 describe('controller events through the apiserver', () => {
   it('a scale-up and scale-down are found on the Deployment and its ReplicaSet as kubectl describe asks', async () => {
-    const deployments = cluster.client.resource(deploymentType);
+    const deployments = cluster().client.resource(deploymentType);
     await deployments.create(deployment('web', 1));
     const rs = await replicaSetOf('web');
     await deployments.patch('web', { spec: { replicas: 3 } }, { namespace: NS });
@@ -69,15 +60,15 @@ describe('controller events through the apiserver', () => {
     assert.equal(rsLines.filter((l) => new RegExp(`^Normal SuccessfulCreate replicaset-controller: Created pod: ${rs.metadata.name}-[a-z0-9]{5}$`).test(l)).length, 3);
     assert.equal(rsLines.filter((l) => new RegExp(`^Normal SuccessfulDelete replicaset-controller: Deleted pod: ${rs.metadata.name}-[a-z0-9]{5}$`).test(l)).length, 1);
     // `kubectl events --for deploy/web` asks by kind and name.
-    const forDeployment = await cluster.client.resource(eventType).list({ namespace: NS, fieldSelector: 'involvedObject.kind=Deployment,involvedObject.name=web' });
+    const forDeployment = await cluster().client.resource(eventType).list({ namespace: NS, fieldSelector: 'involvedObject.kind=Deployment,involvedObject.name=web' });
     assert.equal(forDeployment.items.length, 3);
   });
 
   it('a ReplicaSet held back by a quota keeps a handful of FailedCreate Warnings whose counts grow', async () => {
-    const quotas = cluster.client.resource(resourceQuotaType);
+    const quotas = cluster().client.resource(resourceQuotaType);
     await quotas.create({ metadata: { name: 'pods', namespace: NS }, spec: { hard: { pods: '3' } } });
     await waitFor(async () => (await quotas.get('pods', { namespace: NS })).status?.used?.pods === '2', 'the quota to count the two pods of web');
-    await cluster.client.resource(deploymentType).create(deployment('held', 3));
+    await cluster().client.resource(deploymentType).create(deployment('held', 3));
     const rs = await replicaSetOf('held');
     const failures = async (): Promise<KubeObject[]> => (await describeEvents(rs, 'ReplicaSet')).filter((e) => e.reason === 'FailedCreate');
     await waitFor(async () => (await failures()).length > 0, 'the refusal');
@@ -93,11 +84,11 @@ describe('controller events through the apiserver', () => {
   });
 
   it('a Job that completes says so', async () => {
-    await cluster.client.resource(jobType).create({
+    await cluster().client.resource(jobType).create({
       metadata: { name: 'once', namespace: NS },
       spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'x', command: ['sh', '-c', 'exit 0'] }] } } },
     });
-    const job = await cluster.client.resource(jobType).get('once', { namespace: NS });
+    const job = await cluster().client.resource(jobType).get('once', { namespace: NS });
     await waitFor(async () => (await describeEvents(job, 'Job')).some((e) => e.reason === 'Completed'), 'the Completed event');
     const told = lines(await describeEvents(job, 'Job'));
     assert.match(told[0]!, /^Normal SuccessfulCreate job-controller: Created pod: once-[a-z0-9]{5}$/);
@@ -105,10 +96,10 @@ describe('controller events through the apiserver', () => {
   });
 
   it('publishes kube-root-ca.crt with the cluster CA in a new namespace', async () => {
-    await cluster.createNamespace('fresh');
+    await cluster().createNamespace('fresh');
     let cm: KubeObject | undefined;
-    await waitFor(async () => (cm = await cluster.client.resource(configMapType).get('kube-root-ca.crt', { namespace: 'fresh' }).catch(() => undefined)) !== undefined, 'the ConfigMap');
-    assert.deepEqual(cm!.data, { 'ca.crt': cluster.api.certs.caPem });
+    await waitFor(async () => (cm = await cluster().client.resource(configMapType).get('kube-root-ca.crt', { namespace: 'fresh' }).catch(() => undefined)) !== undefined, 'the ConfigMap');
+    assert.deepEqual(cm!.data, { 'ca.crt': cluster().api.certs.caPem });
     assert.match(cm!.metadata.annotations?.['kubernetes.io/description'] ?? '', /^Contains a CA bundle that can be used to verify the kube-apiserver/);
   });
 });

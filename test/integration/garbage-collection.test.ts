@@ -4,7 +4,7 @@
  * Deployment (deletionTimestamp, `foregroundDeletion`) until they are gone; Orphan leaves them,
  * without owner references.
  */
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { deploymentType } from '../../src/api/apps/v1/deployment.ts';
 import { replicaSetType } from '../../src/api/apps/v1/replicaset.ts';
@@ -12,33 +12,24 @@ import { podType } from '../../src/api/core/v1/pod.ts';
 import type { KubeObject } from '../../src/api/meta/types.ts';
 import { isNotFound } from '../../src/client/index.ts';
 import { waitFor } from '../../src/client/testing/wait-for.ts';
-import { startControllerCluster, type ControllerCluster } from '../support/controller-cluster.ts';
+import { useControllerCluster } from '../support/controller-cluster.ts';
 
-let cluster: ControllerCluster;
 const NS = 'gc';
-
-before(async () => {
-  cluster = await startControllerCluster();
-  cluster.startManager('cm-1', false);
-  await cluster.createNamespace(NS);
-});
-after(async () => {
-  await cluster?.stop();
-});
+const cluster = useControllerCluster(NS);
 
 async function deployment(name: string): Promise<void> {
-  await cluster.client.resource(deploymentType).create({
+  await cluster().client.resource(deploymentType).create({
     metadata: { name, namespace: NS },
     spec: { replicas: 2, selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'c', image: 'x', command: ['x'] }] } } },
   });
-  await waitFor(async () => (await cluster.client.resource(deploymentType).get(name, { namespace: NS })).status?.availableReplicas === 2, `${name} available`, 30_000);
+  await waitFor(async () => (await cluster().client.resource(deploymentType).get(name, { namespace: NS })).status?.availableReplicas === 2, `${name} available`, 30_000);
 }
 
-const sets = async (app: string): Promise<KubeObject[]> => (await cluster.client.resource(replicaSetType).list({ namespace: NS, labelSelector: `app=${app}` })).items;
-const pods = async (app: string): Promise<KubeObject[]> => (await cluster.client.resource(podType).list({ namespace: NS, labelSelector: `app=${app}` })).items;
+const sets = async (app: string): Promise<KubeObject[]> => (await cluster().client.resource(replicaSetType).list({ namespace: NS, labelSelector: `app=${app}` })).items;
+const pods = async (app: string): Promise<KubeObject[]> => (await cluster().client.resource(podType).list({ namespace: NS, labelSelector: `app=${app}` })).items;
 const gone = async (name: string): Promise<boolean> => {
   try {
-    await cluster.client.resource(deploymentType).get(name, { namespace: NS });
+    await cluster().client.resource(deploymentType).get(name, { namespace: NS });
     return false;
   } catch (err) {
     if (isNotFound(err)) return true;
@@ -49,14 +40,14 @@ const gone = async (name: string): Promise<boolean> => {
 describe('garbage collection of a Deployment', () => {
   it('Background: the Deployment goes at once, its ReplicaSet and pods after it', async () => {
     await deployment('bg');
-    await cluster.client.resource(deploymentType).delete('bg', { namespace: NS, propagationPolicy: 'Background' });
+    await cluster().client.resource(deploymentType).delete('bg', { namespace: NS, propagationPolicy: 'Background' });
     assert.ok(await gone('bg'));
     await waitFor(async () => (await sets('bg')).length === 0 && (await pods('bg')).length === 0, 'the ReplicaSet and pods to go', 30_000);
   });
 
   it('Foreground: the Deployment stays, marked, until its dependents are gone', async () => {
     await deployment('fg');
-    const deleted = await cluster.client.resource(deploymentType).delete('fg', { namespace: NS, propagationPolicy: 'Foreground' });
+    const deleted = await cluster().client.resource(deploymentType).delete('fg', { namespace: NS, propagationPolicy: 'Foreground' });
     assert.ok((deleted as KubeObject).metadata.deletionTimestamp, 'the Deployment is marked deleted');
     assert.deepEqual((deleted as KubeObject).metadata.finalizers, ['foregroundDeletion']);
     // Watch the order: the Deployment must outlive every pod and the ReplicaSet.
@@ -72,7 +63,7 @@ describe('garbage collection of a Deployment', () => {
 
   it('Orphan: the ReplicaSet and pods stay, no longer owned', async () => {
     await deployment('or');
-    await cluster.client.resource(deploymentType).delete('or', { namespace: NS, propagationPolicy: 'Orphan' });
+    await cluster().client.resource(deploymentType).delete('or', { namespace: NS, propagationPolicy: 'Orphan' });
     await waitFor(() => gone('or'), 'the Deployment to go', 30_000);
     const [rs] = await sets('or');
     assert.ok(rs, 'the ReplicaSet stays');

@@ -13,7 +13,7 @@ import { resourceQuotaType } from '../../src/api/core/v1/resource-quota.ts';
 import type { KubeObject } from '../../src/api/meta/types.ts';
 import { waitFor } from '../../src/client/testing/wait-for.ts';
 import { MemoryStorage } from '../../src/storage/memory/memory-storage.ts';
-import { startControllerCluster, type ControllerCluster } from '../support/controller-cluster.ts';
+import { useControllerCluster } from '../support/controller-cluster.ts';
 import { startTestApiServer, type TestApiServer } from '../support/test-apiserver.ts';
 
 const NS = 'quota';
@@ -127,28 +127,20 @@ describe('quota admission of pods on two apiservers sharing a store', () => {
 });
 
 describe('quota admission with the controllers', () => {
-  let cluster: ControllerCluster;
-  before(async () => {
-    cluster = await startControllerCluster();
-    cluster.startManager('cm-1', false);
-    await cluster.createNamespace(NS);
-  });
-  after(async () => {
-    await cluster?.stop();
-  });
+  const cluster = useControllerCluster(NS);
 
   it('holds a Deployment back at the quota, says why, and goes on once the quota grows', async () => {
-    const quotas = cluster.client.resource(resourceQuotaType);
+    const quotas = cluster().client.resource(resourceQuotaType);
     await quotas.create({ metadata: { name: 'pods', namespace: NS }, spec: { hard: { pods: '2' } } });
     await waitFor(async () => (await quotas.get('pods', { namespace: NS })).status?.used !== undefined, 'the quota controller to fill status.used');
     const labels = { app: 'held' };
-    await cluster.client.resource(deploymentType).create({
+    await cluster().client.resource(deploymentType).create({
       metadata: { name: 'held', namespace: NS },
       spec: { replicas: 3, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: 'app', image: 'i', command: ['sleep', '60'] }] } } },
     });
-    const pods = async (): Promise<KubeObject[]> => (await cluster.client.resource(podType).list({ namespace: NS, labelSelector: 'app=held' })).items;
+    const pods = async (): Promise<KubeObject[]> => (await cluster().client.resource(podType).list({ namespace: NS, labelSelector: 'app=held' })).items;
     const failure = async (): Promise<Record<string, unknown> | undefined> => {
-      const [rs] = (await cluster.client.resource(replicaSetType).list({ namespace: NS, labelSelector: 'app=held' })).items;
+      const [rs] = (await cluster().client.resource(replicaSetType).list({ namespace: NS, labelSelector: 'app=held' })).items;
       return ((rs?.status?.conditions ?? []) as Array<Record<string, unknown>>).find((c) => c.type === 'ReplicaFailure' && c.status === 'True');
     };
     await waitFor(async () => (await failure()) !== undefined, 'the ReplicaSet to report ReplicaFailure');

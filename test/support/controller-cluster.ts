@@ -3,6 +3,7 @@
  * storage, the controller manager over HTTPS (with or without leader election), and a test
  * kubelet (test-kubelet.ts) standing in for the scheduler and the kubelets.
  */
+import { after, before } from 'node:test';
 import { namespaceType } from '../../src/api/core/v1/namespace.ts';
 import type { DefaultTolerationSeconds } from '../../src/api/core/v1/pod-default-tolerations.ts';
 import { Clientset } from '../../src/client/index.ts';
@@ -83,5 +84,25 @@ export async function startControllerCluster(opts: ControllerClusterOptions = {}
       client.close();
       await api.close();
     },
+  };
+}
+
+/**
+ * For a test file or suite: starts a controller cluster with one controller manager (no
+ * election) and `namespace` before its tests, stops it after them; returns the running cluster.
+ */
+export function useControllerCluster(namespace: string): () => ControllerCluster {
+  let cluster: ControllerCluster | undefined;
+  before(async () => {
+    cluster = await startControllerCluster();
+    cluster.startManager('cm-1', false);
+    await cluster.createNamespace(namespace);
+  });
+  after(async () => {
+    await cluster?.stop();
+  });
+  return () => {
+    if (cluster === undefined) throw new Error('the controller cluster has not started');
+    return cluster;
   };
 }
