@@ -10,7 +10,8 @@ import { impersonatedUser } from './impersonation.ts';
 const admin: UserInfo = { name: 'kubernetes-admin', groups: ['system:masters', 'system:authenticated'] };
 
 function request(headers: Record<string, string[]>): IncomingMessage {
-  return { headersDistinct: headers } as unknown as IncomingMessage;
+  const single = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, v.join(', ')]));
+  return { headers: single, headersDistinct: headers } as unknown as IncomingMessage;
 }
 
 /** Records what it is asked, and refuses `refused` resources. */

@@ -33,6 +33,8 @@ function values(req: IncomingMessage, header: string): string[] {
 
 /** The user `req` acts as: `user` itself unless it carries Impersonate-* headers. */
 export async function impersonatedUser(req: IncomingMessage, user: UserInfo, authorizer: Authorizer): Promise<UserInfo> {
+  // Most requests impersonate no one: leave Node's per-request list of repeated headers unbuilt.
+  if (!Object.keys(req.headers).some((h) => h.startsWith('impersonate-'))) return user;
   const names = values(req, 'impersonate-user');
   const groups = values(req, 'impersonate-group');
   const uids = values(req, 'impersonate-uid');
