@@ -33,7 +33,10 @@ import { ServiceAccountTokens } from './authn/service-account-token.ts';
 import { tokenSubjectExists } from './authn/token-subject.ts';
 import { loadTokenFile } from './authn/token-file.ts';
 import { requestAttributes, forbiddenError } from './authz/attributes.ts';
-import { allowAllAuthorizer, type Authorizer } from './authz/authorizer.ts';
+import { authorizerFor, type AuthorizationMode } from './authz/authorization-mode.ts';
+import type { Authorizer } from './authz/authorizer.ts';
+import { escalationAdmission } from './authz/rbac/escalation-admission.ts';
+import { cachedRbacPolicy } from './authz/rbac/rbac-policy.ts';
 import { ensureKubernetesService, ensureSystemNamespaces, ensureSystemPriorityClasses } from './bootstrap.ts';
 import { DEFAULT_COMPACTION_INTERVAL_MS, PeriodicCompactor } from './periodic-compactor.ts';
 import { recordRequest, trackInflight } from './request-metrics.ts';
@@ -75,6 +78,9 @@ export interface ApiServerOptions {
   readonly tokenFile?: string;
   /** The key pair that signs service account tokens; without it TokenRequest is not served. */
   readonly serviceAccountKey?: { readonly privateKeyPem: string; readonly publicKeyPem: string };
+  /** `--authorization-mode`: RBAC (default) or AlwaysAllow. */
+  readonly authorizationMode?: AuthorizationMode;
+  /** An authorizer to use instead of the mode's (tests). */
   readonly authorizer?: Authorizer;
   /** Budget of concurrent non-long-running requests: read-only and mutating (upstream: 400 and 200). */
   readonly maxReadOnlyInFlight?: number;
@@ -193,7 +199,9 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
   const storage = opts.storage;
   const registry: ApiRegistry = new ApiRegistry(storage, (err) => log(`watch cache: ${String(err)}`), opts.watchCacheSize, {
     quota: (type) => quotaAllocator(registry, type, (m) => log(`quota admission: ${m}`)),
+    writerAdmission: (type) => escalationAdmission(type, { authorizer: () => authorizer, policy: rbacPolicy }),
   });
+  const rbacPolicy = cachedRbacPolicy(registry);
   const serviceAccountTokens = opts.serviceAccountKey === undefined ? undefined : new ServiceAccountTokens(opts.serviceAccountKey);
   const serviceAllocator = new ServiceAllocator({
     storage,
@@ -225,7 +233,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
     opts.tokenFile !== undefined ? loadTokenFile(opts.tokenFile) : undefined,
     serviceAccountTokens === undefined ? undefined : { tokens: serviceAccountTokens, stillValid: (claims) => tokenSubjectExists(registry, claims) },
   );
-  const authorizer = opts.authorizer ?? allowAllAuthorizer;
+  const authorizer = opts.authorizer ?? authorizerFor(opts.authorizationMode ?? 'RBAC', rbacPolicy);
   for (const review of reviewResources(authorizer)) registry.addCreateOnly(review);
   const maxReadOnly = opts.maxReadOnlyInFlight ?? 400;
   const maxMutating = opts.maxMutatingInFlight ?? 200;

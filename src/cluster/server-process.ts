@@ -10,6 +10,7 @@
 import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DefaultTolerationSeconds } from '../api/core/v1/pod-default-tolerations.ts';
+import type { AuthorizationMode } from '../apiserver/authz/authorization-mode.ts';
 import { startApiServer } from '../apiserver/server.ts';
 import type { Taint } from '../kubelet/index.ts';
 import { openStorage, type Storage } from '../storage/index.ts';
@@ -55,6 +56,8 @@ export interface ServerProcessOptions {
   readonly leaderElection?: LeaderElectionTiming;
   /** Static token file: CSV lines `token,user,uid,"group1,group2"`. */
   readonly tokenFile?: string;
+  /** The apiserver's authorization mode (default RBAC). */
+  readonly authorizationMode?: AuthorizationMode;
   /** The NodePort range, `FIRST-LAST` (default 30000-32767). */
   readonly serviceNodePortRange?: string;
   /** One line to the log (default: stderr with a timestamp). */
@@ -155,6 +158,7 @@ export async function runServerProcess(opts: ServerProcessOptions): Promise<Runn
       port: opts.port,
       tls: { certPem: prepared.pki.serving.certPem, keyPem: prepared.pki.serving.keyPem, clientCaPem: prepared.pki.ca.pem.certPem },
       ...(opts.tokenFile === undefined ? {} : { tokenFile: opts.tokenFile }),
+      ...(opts.authorizationMode === undefined ? {} : { authorizationMode: opts.authorizationMode }),
       serviceAccountKey: prepared.pki.serviceAccountKey,
       ...(opts.serviceNodePortRange === undefined ? {} : { serviceNodePortRange: opts.serviceNodePortRange }),
       ...(opts.defaultTolerationSeconds === undefined ? {} : { defaultTolerationSeconds: opts.defaultTolerationSeconds }),

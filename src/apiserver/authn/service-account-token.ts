@@ -59,7 +59,7 @@ export class ServiceAccountTokens {
       jti: randomUUID(),
       'kubernetes.io': kubernetes,
       nbf: iat,
-      sub: `system:serviceaccount:${subject.namespace}:${subject.name}`,
+      sub: serviceAccountUserName(subject.namespace, subject.name),
     };
     const signingInput = `${b64url(JSON.stringify({ alg: 'ES256', kid: this.#keyId }))}.${b64url(JSON.stringify(payload))}`;
     const signature = sign('sha256', Buffer.from(signingInput), { key: this.#privateKey, dsaEncoding: 'ieee-p1363' });
@@ -106,10 +106,15 @@ export class ServiceAccountTokens {
   }
 }
 
+/** The user name a service account authenticates as (what RBAC bindings of it match). */
+export function serviceAccountUserName(namespace: string, name: string): string {
+  return `system:serviceaccount:${namespace}:${name}`;
+}
+
 /** The user a service account authenticates as. */
 export function serviceAccountUser(namespace: string, name: string, uid: string): { name: string; uid: string; groups: string[] } {
   return {
-    name: `system:serviceaccount:${namespace}:${name}`,
+    name: serviceAccountUserName(namespace, name),
     uid,
     groups: ['system:serviceaccounts', `system:serviceaccounts:${namespace}`, 'system:authenticated'],
   };

@@ -2,8 +2,8 @@
  * Authorization: may this user do this? The request path asks an Authorizer with the
  * attributes RBAC rules are written in (verb, API group, resource, subresource, namespace, name,
  * or a non-resource path), and the access reviews (`kubectl auth can-i`) ask the same
- * Authorizer, so they always agree with what the server enforces. An RBAC authorizer drops in
- * by implementing this interface; until then the allow-all authorizer answers, and says so.
+ * Authorizer, so they always agree with what the server enforces. Which authorizers answer is
+ * the apiserver's authorization mode (authorization-mode.ts).
  */
 import type { UserInfo } from '../authn/authenticator.ts';
 
@@ -67,18 +67,21 @@ export interface Authorizer {
   rulesFor(user: UserInfo, namespace: string): Promise<RulesResult>;
 }
 
-const ALLOW_ALL_REASON = 'k8ts does not enforce authorization yet: every authenticated request is allowed';
+/** Everything: every verb on every resource and every non-resource URL. */
+export const ALL_RULES: RulesResult = {
+  resourceRules: [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'], resourceNames: [] }],
+  nonResourceRules: [{ verbs: ['*'], nonResourceURLs: ['*'] }],
+  incomplete: false,
+};
 
-/** Allows every authenticated request (until RBAC is enforced), and says so in its reasons. */
+const ALLOW_ALL_REASON = 'the apiserver runs with --authorization-mode AlwaysAllow: every authenticated request is allowed';
+
+/** Allows every authenticated request (authorization mode AlwaysAllow), and says so in its reasons. */
 export const allowAllAuthorizer: Authorizer = {
   async authorize() {
     return { decision: 'allow', reason: ALLOW_ALL_REASON };
   },
   async rulesFor() {
-    return {
-      resourceRules: [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'], resourceNames: [] }],
-      nonResourceRules: [{ verbs: ['*'], nonResourceURLs: ['*'] }],
-      incomplete: false,
-    };
+    return ALL_RULES;
   },
 };

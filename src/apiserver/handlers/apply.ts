@@ -117,7 +117,7 @@ export async function handleApply(ctx: RequestContext, store: GenericStore, name
 
   for (let attempt = 0; ; attempt++) {
     try {
-      const updated = await store.guaranteedUpdate(namespace, name, target, { dryRun, trackFields }, precondition, (current) => apply(current));
+      const updated = await store.guaranteedUpdate(namespace, name, target, { dryRun, trackFields, user: ctx.user }, precondition, (current) => apply(current));
       addWarnings(ctx.res, warnings);
       return writeJson(ctx.res, 200, updated);
     } catch (err) {
@@ -126,7 +126,7 @@ export async function handleApply(ctx: RequestContext, store: GenericStore, name
       if (!missing || target !== 'main' || precondition !== undefined) throw err;
     }
     try {
-      const created = await store.create(namespace, apply(undefined), { dryRun });
+      const created = await store.create(namespace, apply(undefined), { dryRun, user: ctx.user });
       addWarnings(ctx.res, warnings);
       return writeJson(ctx.res, 201, created);
     } catch (err) {

@@ -166,7 +166,7 @@ async function handleMain(ctx: RequestContext, info: ResourceRequestInfo, store:
       const trackFields = updateTracker(ctx, store, '', 'CreateOptions');
       const { obj, duplicates } = await readObjectBodyWithDuplicates(ctx);
       checkFields(ctx, store, obj, duplicates);
-      const created = await store.create(namespace, obj, { dryRun: dryRun(ctx), trackFields });
+      const created = await store.create(namespace, obj, { dryRun: dryRun(ctx), trackFields, user: ctx.user });
       addStrategyWarnings(ctx, store, created);
       return writeJson(ctx.res, 201, created);
     }
@@ -175,7 +175,7 @@ async function handleMain(ctx: RequestContext, info: ResourceRequestInfo, store:
       const trackFields = updateTracker(ctx, store, '', 'UpdateOptions');
       const { obj, duplicates } = await readObjectBodyWithDuplicates(ctx);
       checkFields(ctx, store, obj, duplicates);
-      const updated = await store.update(namespace, info.name, obj, 'main', { dryRun: dryRun(ctx), trackFields });
+      const updated = await store.update(namespace, info.name, obj, 'main', { dryRun: dryRun(ctx), trackFields, user: ctx.user });
       addStrategyWarnings(ctx, store, updated);
       return writeJson(ctx.res, 200, updated);
     }
@@ -225,7 +225,7 @@ async function patchObject(ctx: RequestContext, info: ResourceRequestInfo, store
   const mode = parseFieldValidation(q);
   const patch = parsePatch(ctx.req.headers['content-type'] ?? '', body, catalog.strategicMergePatch(type));
   let warnings: string[] = [];
-  const patched = await store.guaranteedUpdate(namespace, info.name, target, { dryRun: dryRun(ctx), trackFields }, undefined, (current) => {
+  const patched = await store.guaranteedUpdate(namespace, info.name, target, { dryRun: dryRun(ctx), trackFields, user: ctx.user }, undefined, (current) => {
     const next = applyParsedPatch(store, patch, current, catalog.patchSchema(type));
     warnings = validateFields(mode, next, patch.duplicates, catalog, type);
     return next;
@@ -246,7 +246,7 @@ async function handleStatus(ctx: RequestContext, info: ResourceRequestInfo, stor
       const trackFields = updateTracker(ctx, store, 'status', 'UpdateOptions');
       const { obj, duplicates } = await readObjectBodyWithDuplicates(ctx);
       checkFields(ctx, store, obj, duplicates);
-      const updated = await store.update(namespace, info.name, obj, 'status', { dryRun: dryRun(ctx), trackFields });
+      const updated = await store.update(namespace, info.name, obj, 'status', { dryRun: dryRun(ctx), trackFields, user: ctx.user });
       return writeJson(ctx.res, 200, updated);
     }
     case 'patch':

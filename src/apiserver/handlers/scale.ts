@@ -53,7 +53,7 @@ export async function handleScale(ctx: RequestContext, info: ResourceRequestInfo
   const patch = info.verb === 'patch' ? parsePatch(ctx.req.headers['content-type'] ?? '', await readBody(ctx.req)) : undefined;
   const catalog = openApiCatalog(ctx.registry);
   let warnings: string[] = [];
-  const updated = await store.guaranteedUpdate(namespace, info.name, 'main', { dryRun, trackFields }, undefined, (current) => {
+  const updated = await store.guaranteedUpdate(namespace, info.name, 'main', { dryRun, trackFields, user: ctx.user }, undefined, (current) => {
     const scale = scaleOf(store, current);
     let next: KubeObject;
     if (putBody !== undefined) {

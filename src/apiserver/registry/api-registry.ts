@@ -14,7 +14,7 @@ import { compareVersionPriority } from '../../api/meta/version-priority.ts';
 import { openApiCatalog } from '../openapi-catalog.ts';
 import type { ResourceType } from '../../api/resource-type.ts';
 import type { UserInfo } from '../authn/authenticator.ts';
-import { GenericStore, type NamespaceState } from './generic-store.ts';
+import { GenericStore, type NamespaceState, type WriterAdmission } from './generic-store.ts';
 import { resourcePrefix } from './keys.ts';
 import type { ResourceAllocator, ResourceStrategy } from './strategy.ts';
 import { WatchCache } from './watch-cache.ts';
@@ -91,19 +91,27 @@ export class ApiRegistry {
   readonly #onError: (err: unknown) => void;
   readonly #watchCacheSize: number | undefined;
   readonly #quota: ((type: ResourceType) => ResourceAllocator) | undefined;
+  readonly #writerAdmission: ((type: ResourceType) => WriterAdmission | undefined) | undefined;
   #namespaces: GenericStore | undefined;
   #generation = 0;
 
   /**
    * `watchCacheSize`: events each resource's watch cache keeps for resuming watches.
    * `quota`: the quota admission of a namespaced kind's new objects (run after the kind's own
-   * allocator; none by default).
+   * allocator; none by default). `writerAdmission`: a kind's admission by who writes (RBAC's
+   * escalation prevention; none by default).
    */
-  constructor(storage: Storage, onError: (err: unknown) => void, watchCacheSize?: number, options: { quota?: (type: ResourceType) => ResourceAllocator } = {}) {
+  constructor(
+    storage: Storage,
+    onError: (err: unknown) => void,
+    watchCacheSize?: number,
+    options: { quota?: (type: ResourceType) => ResourceAllocator; writerAdmission?: (type: ResourceType) => WriterAdmission | undefined } = {},
+  ) {
     this.#storage = storage;
     this.#onError = onError;
     this.#watchCacheSize = watchCacheSize;
     this.#quota = options.quota;
+    this.#writerAdmission = options.writerAdmission;
   }
 
   /**
@@ -125,11 +133,13 @@ export class ApiRegistry {
     }
     entry.users.add(key);
     await entry.cache.start();
+    const writerAdmission = this.#writerAdmission?.(t);
     const store = new GenericStore(strategy, {
       storage: this.#storage,
       cache: entry.cache,
       namespaceState: (ns) => this.namespaceState(ns),
       ...(t.namespaced && this.#quota !== undefined ? { quota: this.#quota(t) } : {}),
+      ...(writerAdmission === undefined ? {} : { writerAdmission }),
     });
     const subresources: SubresourceInfo[] = [];
     if (strategy.hasStatus) subresources.push({ name: 'status', kind: t.kind, verbs: ['get', 'patch', 'update'] });

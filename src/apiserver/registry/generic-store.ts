@@ -10,6 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FieldError, KubeList, KubeObject } from '../../api/meta/types.ts';
 import { apiVersionOf } from '../../api/resource-type.ts';
+import type { UserInfo } from '../authn/authenticator.ts';
 import { CompactedError, ConflictError, FutureRevisionError, KeyExistsError, KeyNotFoundError, StorageUnavailableError } from '../../storage/errors.ts';
 import type { KeyValue, Storage } from '../../storage/storage.ts';
 import { deepEqual } from '../../util/deep-equal.ts';
@@ -45,6 +46,8 @@ export interface GenericStoreDeps {
   readonly namespaceState: (namespace: string) => Promise<NamespaceState>;
   /** Quota admission, run after the strategy's allocator (ResourceQuota charges). Default: none. */
   readonly quota?: ResourceAllocator;
+  /** Admission by who writes (RBAC escalation prevention). Default: none. */
+  readonly writerAdmission?: WriterAdmission;
   readonly now?: () => Date;
 }
 
@@ -57,6 +60,21 @@ export interface WriteOptions {
    * the stored one (undefined on create). Without it, managedFields stay as the object has them.
    */
   readonly trackFields?: (next: KubeObject, current: KubeObject | undefined) => void;
+  /**
+   * Who asked for the write (a client's request); writer admission checks them. The server's
+   * own writes (bootstrap objects, system updates) carry none and are trusted.
+   */
+  readonly user?: UserInfo;
+}
+
+/**
+ * Admission that depends on who writes: RBAC's escalation prevention (a user may grant only
+ * permissions they hold). Runs on creates and on updates of the main resource that carry the
+ * writer, after validation, dry runs included; refuses by throwing an ApiError (403).
+ */
+export interface WriterAdmission {
+  /** `current` is undefined on create. */
+  admit(next: KubeObject, current: KubeObject | undefined, user: UserInfo): Promise<void>;
 }
 
 export interface DeleteOptions extends WriteOptions {
@@ -142,6 +160,7 @@ export class GenericStore {
   readonly #cache: WatchCache;
   readonly #namespaceState: (namespace: string) => Promise<NamespaceState>;
   readonly #quota: ResourceAllocator | undefined;
+  readonly #writerAdmission: WriterAdmission | undefined;
   readonly #now: () => Date;
   /** What `present` made of each stored object (weakly held, so it goes with the object). */
   readonly #presented = new WeakMap<KubeObject, KubeObject>();
@@ -152,6 +171,7 @@ export class GenericStore {
     this.#cache = deps.cache;
     this.#namespaceState = deps.namespaceState;
     this.#quota = deps.quota;
+    this.#writerAdmission = deps.writerAdmission;
     this.#now = deps.now ?? (() => new Date());
   }
 
@@ -341,6 +361,7 @@ export class GenericStore {
     await this.strategy.admitCreate(obj);
     const errors: FieldError[] = [...validateNewObjectMeta(this.strategy, obj), ...this.strategy.validateCreate(obj)];
     if (errors.length > 0) throw invalid(type.group, type.kind, meta.name ?? '', errors);
+    if (opts.user !== undefined) await this.#writerAdmission?.admit(obj, undefined, opts.user);
     if (requested !== undefined) {
       // The writer owns what it sent, defaults included, but not what the server generates on
       // create (a job's selector, a pod's service account), as upstream records ownership
@@ -475,6 +496,7 @@ export class GenericStore {
       const errors = validateObjectMetaUpdate(this.strategy, next, current);
       if (target !== 'system') errors.push(...this.strategy.validateUpdate(next, current));
       if (errors.length > 0) throw invalid(type.group, type.kind, name, errors);
+      if (target === 'main' && opts.user !== undefined) await this.#writerAdmission?.admit(next, current, opts.user);
       if (target === 'main' && this.strategy.changesGeneration(next, current)) {
         next.metadata.generation = (current.metadata.generation ?? 1) + 1;
       }

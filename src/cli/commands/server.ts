@@ -7,6 +7,7 @@ import { DEFAULT_TOLERATION_SECONDS } from '../../api/core/v1/pod-default-tolera
 import { APISERVER_PORT, defaultServiceClusterIpRange } from '../../cluster/address-plan.ts';
 import { defaultServerDataDir, k8tsHome } from '../../cluster/k8ts-home.ts';
 import type { InProcessComponent, ServerStorageOptions } from '../../cluster/index.ts';
+import { AUTHORIZATION_MODES, type AuthorizationMode } from '../../apiserver/authz/authorization-mode.ts';
 import type { CliContext } from '../cli-context.ts';
 import {
   parseCount,
@@ -31,6 +32,7 @@ interface ServerFlags {
   bindAddress: string;
   port: string;
   tokenFile?: string;
+  authorizationMode: string;
   storage: string;
   etcdServers?: string;
   etcdCafile?: string;
@@ -53,6 +55,12 @@ interface ServerFlags {
   leaderElectLeaseDuration?: string;
   leaderElectRenewDeadline?: string;
   leaderElectRetryPeriod?: string;
+}
+
+function parseAuthorizationMode(value: string): AuthorizationMode {
+  const mode = AUTHORIZATION_MODES.find((m) => m === value);
+  if (mode === undefined) throw new UsageError(`--authorization-mode must be ${AUTHORIZATION_MODES.join(' or ')}, got ${JSON.stringify(value)}`);
+  return mode;
 }
 
 /** How long a clean shutdown may take before the process exits anyway. */
@@ -98,6 +106,7 @@ export function registerServer(program: Command, ctx: CliContext): void {
     .option('--bind-address <address>', 'IP address to listen on', '127.0.0.1')
     .option('--port <port>', 'port to listen on', String(APISERVER_PORT))
     .option('--token-file <file>', 'static bearer tokens: CSV lines token,user,uid,"group1,group2"')
+    .option('--authorization-mode <mode>', 'RBAC (system:masters, then Roles and bindings) or AlwaysAllow (every authenticated request)', 'RBAC')
     .option('--storage <backend>', 'where objects live: sqlite (in the data directory) or etcd', 'sqlite')
     .option('--etcd-servers <urls>', 'etcd members\' client URLs, comma-separated (with --storage etcd)')
     .option('--etcd-cafile <file>', 'the etcd CA certificate')
@@ -125,6 +134,7 @@ export function registerServer(program: Command, ctx: CliContext): void {
       const bindAddress = parseIpAddress(flags.bindAddress, '--bind-address');
       const port = parsePort(flags.port);
       const tokenFile = flags.tokenFile === undefined ? undefined : parseReadableFile(flags.tokenFile, '--token-file');
+      const authorizationMode = parseAuthorizationMode(flags.authorizationMode);
       const serviceClusterIpRange = parseServiceCidr(flags.serviceClusterIpRange ?? defaultServiceClusterIpRange(bindAddress), '--service-cluster-ip-range');
       const serviceNodePortRange = parsePortRangeFlag(flags.serviceNodePortRange, '--service-node-port-range');
       const defaultTolerationSeconds = {
@@ -189,6 +199,7 @@ export function registerServer(program: Command, ctx: CliContext): void {
           ...(node === undefined ? {} : { node }),
           ...(shutdownDelayMs === undefined ? {} : { shutdownDelayMs }),
           ...(tokenFile === undefined ? {} : { tokenFile }),
+          authorizationMode,
           log,
           signal: abortStart.signal,
         });
