@@ -1,6 +1,6 @@
 /**
  * The `kubectl create <generator>` commands, `create token`, `run`, `expose` and `auth
- * can-i|whoami` against a `k8ts up` cluster with the real kubectl 1.32. The generators and `auth`
+ * can-i|whoami` (with RBAC enforced) against a `k8ts up` cluster with the real kubectl 1.32. The generators and `auth`
  * send protobuf bodies (kubectl's typed clients do), so each created object is read back as JSON
  * to check that its fields came through the protobuf decoder.
  */
@@ -167,12 +167,42 @@ describe('kubectl create, run, expose and auth against k8ts', () => {
     assert.deepEqual(svc.spec.ports, [{ port: 80, protocol: 'TCP', targetPort: 8080 }]);
   });
 
-  it('answers auth can-i from the allow-all authorizer, and can-i --list', async () => {
+  it('answers auth can-i for the admin, who may do anything', async () => {
     assert.equal((await ok(['auth', 'can-i', 'create', 'pods'])).trim(), 'yes');
     assert.equal((await ok(['auth', 'can-i', 'delete', 'deployments.apps', '-n', 'team-a'])).trim(), 'yes');
     assert.equal((await ok(['auth', 'can-i', 'get', '/healthz'])).trim(), 'yes');
     const list = await ok(['auth', 'can-i', '--list']);
-    assert.match(list, /^Resources\s+Non-Resource URLs\s+Resource Names\s+Verbs\n\*\.\*\s+\[\]\s+\[\]\s+\[\*\]\n\s+\[\*\]\s+\[\]\s+\[\*\]\n$/);
+    assert.match(list, /^Resources\s+Non-Resource URLs\s+Resource Names\s+Verbs\n\*\.\*\s+\[\]\s+\[\]\s+\[\*\]\n/);
+  });
+
+  it('enforces RBAC: the default roles, a RoleBinding to view, and refusals kubectl explains', async () => {
+    const roles = await ok(['get', 'clusterroles', '-o', 'name']);
+    for (const r of ['cluster-admin', 'admin', 'edit', 'view', 'system:discovery', 'system:node']) assert.match(roles, new RegExp(`^clusterrole.rbac.authorization.k8s.io/${r}$`, 'm'));
+    await ok(['create', 'namespace', 'rbac-e2e']);
+    const before = await cluster.kubectl(['auth', 'can-i', 'list', 'pods', '-n', 'rbac-e2e', '--as=jane']);
+    assert.equal(before.code, 1, before.stderr);
+    assert.equal(before.stdout.trim(), 'no');
+    const refused = await cluster.kubectl(['get', 'pods', '-n', 'rbac-e2e', '--as=jane']);
+    assert.notEqual(refused.code, 0);
+    assert.match(refused.stderr, /Error from server \(Forbidden\): pods is forbidden: User "jane" cannot list resource "pods" in API group "" in the namespace "rbac-e2e"/);
+
+    await ok(['create', 'rolebinding', 'jane-views', '--clusterrole=view', '--user=jane', '-n', 'rbac-e2e']);
+    let can = '';
+    for (let i = 0; i < 50 && can !== 'yes'; i++) {
+      can = (await cluster.kubectl(['auth', 'can-i', 'list', 'pods', '-n', 'rbac-e2e', '--as=jane'])).stdout.trim();
+      if (can !== 'yes') await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    assert.equal(can, 'yes', 'view (aggregated from system:aggregate-to-view) grants listing pods');
+    await ok(['get', 'pods', '-n', 'rbac-e2e', '--as=jane']);
+    assert.equal((await cluster.kubectl(['auth', 'can-i', 'create', 'deployments.apps', '-n', 'rbac-e2e', '--as=jane'])).stdout.trim(), 'no');
+    assert.equal((await cluster.kubectl(['auth', 'can-i', 'get', 'secrets', '-n', 'rbac-e2e', '--as=jane'])).stdout.trim(), 'no', 'view does not read secrets');
+    assert.equal((await cluster.kubectl(['auth', 'can-i', 'list', 'pods', '-n', 'default', '--as=jane'])).stdout.trim(), 'no');
+    assert.match(await ok(['auth', 'can-i', '--list', '-n', 'rbac-e2e', '--as=jane']), /^pods\s+\[\]\s+\[\]\s+\[get list watch\]$/m);
+
+    // A user who may manage bindings still cannot hand out more than they hold.
+    const promote = await cluster.kubectl(['create', 'rolebinding', 'jane-admin', '--clusterrole=cluster-admin', '--user=jane', '-n', 'rbac-e2e', '--as=jane']);
+    assert.notEqual(promote.code, 0);
+    assert.match(promote.stderr, /Forbidden/);
   });
 
   it('tells who the user is with auth whoami', async () => {
