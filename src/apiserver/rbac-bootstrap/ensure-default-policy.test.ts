@@ -26,6 +26,18 @@ async function server(storage: MemoryStorage): Promise<Server> {
   return { registry, roles, bindings };
 }
 
+/** Runs `test` against one apiserver's registry on a fresh memory store, then stops both. */
+async function onOneServer(test: (s: Server, storage: MemoryStorage) => Promise<void>): Promise<void> {
+  const storage = new MemoryStorage();
+  const s = await server(storage);
+  try {
+    await test(s, storage);
+  } finally {
+    await s.registry.stop();
+    await storage.close();
+  }
+}
+
 async function names(store: GenericStore): Promise<string[]> {
   return (await store.list('', listOptions())).items.map((o) => o.metadata.name ?? '').sort();
 }
@@ -35,21 +47,15 @@ const sortedNames = (objects: readonly KubeObject[]): string[] => objects.map((o
 const viewRule = { verbs: ['get'], apiGroups: ['example.com'], resources: ['widgets'] };
 
 describe('ensureDefaultPolicy', () => {
-  it('creates the whole policy in an empty store, and a second run writes nothing', async () => {
-    const storage = new MemoryStorage();
-    const s = await server(storage);
-    try {
+  it('creates the whole policy in an empty store, and a second run writes nothing', () =>
+    onOneServer(async (s, storage) => {
       await ensureDefaultPolicy(s.registry);
       assert.deepEqual(await names(s.roles), sortedNames(DEFAULT_CLUSTER_ROLES));
       assert.deepEqual(await names(s.bindings), sortedNames(DEFAULT_CLUSTER_ROLE_BINDINGS));
       const revision = await storage.currentRevision();
       await ensureDefaultPolicy(s.registry);
       assert.equal(await storage.currentRevision(), revision);
-    } finally {
-      await s.registry.stop();
-      await storage.close();
-    }
-  });
+    }));
 
   it('converges when several apiservers run it at once', async () => {
     const storage = new MemoryStorage();
@@ -64,41 +70,33 @@ describe('ensureDefaultPolicy', () => {
     }
   });
 
-  it('restores deleted defaults, adds back removed rules and subjects, and keeps what users added', async () => {
-    const storage = new MemoryStorage();
-    const s = await server(storage);
-    try {
+  it('restores deleted defaults, adds back removed rules and subjects, and keeps what users added', () =>
+    onOneServer(async (s) => {
       await ensureDefaultPolicy(s.registry);
       await s.roles.delete('', 'system:discovery', { dryRun: false, gracePeriodSeconds: 0, preconditions: undefined });
       await s.roles.guaranteedUpdate('', 'system:node', 'main', WRITE, undefined, (r) => ({ ...r, rules: [viewRule, ...(r.rules as unknown[]).slice(1)] }));
       await s.bindings.guaranteedUpdate('', 'system:node-proxier', 'main', WRITE, undefined, (b) => ({
         ...b,
         subjects: [{ kind: 'User', apiGroup: 'rbac.authorization.k8s.io', name: 'alice' }],
-      }));
-      await s.roles.guaranteedUpdate('', 'view', 'main', WRITE, undefined, (r) => ({ ...r, rules: [viewRule], aggregationRule: { clusterRoleSelectors: [{ matchLabels: { team: 'a' } }] } }));
+    }));
+    await s.roles.guaranteedUpdate('', 'view', 'main', WRITE, undefined, (r) => ({ ...r, rules: [viewRule], aggregationRule: { clusterRoleSelectors: [{ matchLabels: { team: 'a' } }] } }));
 
-      await ensureDefaultPolicy(s.registry);
-      assert.ok(await s.roles.get('', 'system:discovery'), 'the deleted role is back');
-      const defaultNode = DEFAULT_CLUSTER_ROLES.find((r) => r.metadata.name === 'system:node')!;
-      const node = await s.roles.get('', 'system:node');
-      assert.deepEqual(node.rules, [viewRule, ...(defaultNode.rules as unknown[]).slice(1), (defaultNode.rules as unknown[])[0]], 'the removed rule added back after the user one');
-      const proxier = await s.bindings.get('', 'system:node-proxier');
-      assert.deepEqual((proxier.subjects as { name: string }[]).map((x) => x.name), ['alice', 'system:nodes', 'system:kube-proxy']);
-      const view = await s.roles.get('', 'view');
-      assert.deepEqual(view.rules, [viewRule], 'the rules of an aggregated role are left to its controller');
-      assert.deepEqual(view.aggregationRule, {
-        clusterRoleSelectors: [{ matchLabels: { team: 'a' } }, { matchLabels: { 'rbac.authorization.k8s.io/aggregate-to-view': 'true' } }],
-      });
-    } finally {
-      await s.registry.stop();
-      await storage.close();
-    }
-  });
+    await ensureDefaultPolicy(s.registry);
+    assert.ok(await s.roles.get('', 'system:discovery'), 'the deleted role is back');
+    const defaultNode = DEFAULT_CLUSTER_ROLES.find((r) => r.metadata.name === 'system:node')!;
+    const node = await s.roles.get('', 'system:node');
+    assert.deepEqual(node.rules, [viewRule, ...(defaultNode.rules as unknown[]).slice(1), (defaultNode.rules as unknown[])[0]], 'the removed rule added back after the user one');
+    const proxier = await s.bindings.get('', 'system:node-proxier');
+    assert.deepEqual((proxier.subjects as { name: string }[]).map((x) => x.name), ['alice', 'system:nodes', 'system:kube-proxy']);
+    const view = await s.roles.get('', 'view');
+    assert.deepEqual(view.rules, [viewRule], 'the rules of an aggregated role are left to its controller');
+    assert.deepEqual(view.aggregationRule, {
+      clusterRoleSelectors: [{ matchLabels: { team: 'a' } }, { matchLabels: { 'rbac.authorization.k8s.io/aggregate-to-view': 'true' } }],
+    });
+    }));
 
-  it('leaves objects annotated autoupdate "false" as they are', async () => {
-    const storage = new MemoryStorage();
-    const s = await server(storage);
-    try {
+  it('leaves objects annotated autoupdate "false" as they are', () =>
+    onOneServer(async (s, storage) => {
       await ensureDefaultPolicy(s.registry);
       const optOut = (o: KubeObject): KubeObject => ({ ...o, metadata: { ...o.metadata, annotations: { [AUTOUPDATE_ANNOTATION]: 'false' } } });
       await s.roles.guaranteedUpdate('', 'system:monitoring', 'main', WRITE, undefined, (r) => ({ ...optOut(r), rules: [viewRule] }));
@@ -108,16 +106,10 @@ describe('ensureDefaultPolicy', () => {
       assert.equal(await storage.currentRevision(), revision);
       assert.deepEqual((await s.roles.get('', 'system:monitoring')).rules, [viewRule]);
       assert.deepEqual((await s.bindings.get('', 'system:monitoring')).subjects, []);
-    } finally {
-      await s.registry.stop();
-      await storage.close();
-    }
-  });
+    }));
 
-  it('recreates a default binding that grants another role', async () => {
-    const storage = new MemoryStorage();
-    const s = await server(storage);
-    try {
+  it('recreates a default binding that grants another role', () =>
+    onOneServer(async (s) => {
       await s.bindings.create('', {
         metadata: { name: 'system:discovery' },
         roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
@@ -125,9 +117,5 @@ describe('ensureDefaultPolicy', () => {
       }, WRITE);
       await ensureDefaultPolicy(s.registry);
       assert.equal(((await s.bindings.get('', 'system:discovery')).roleRef as { name: string }).name, 'system:discovery');
-    } finally {
-      await s.registry.stop();
-      await storage.close();
-    }
-  });
+    }));
 });

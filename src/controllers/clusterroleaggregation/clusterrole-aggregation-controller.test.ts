@@ -39,12 +39,37 @@ async function untilRules(h: ControllerHarness, expected: Record<string, readonl
   await h.until(() => Object.entries(expected).every(([name, rules]) => JSON.stringify(rulesOf(h, name)) === JSON.stringify(rules)), JSON.stringify(expected));
 }
 
+/** Runs `test` with the controller over a FakeApi serving ClusterRoles, seeded by `seed`. */
+async function withController(seed: (api: FakeApi) => void, test: (h: ControllerHarness) => Promise<void>): Promise<void> {
+  const h = await startControllers([clusterRoleAggregationController], { types: [{ type: clusterRoleType }], seed });
+  try {
+    await test(h);
+  } finally {
+    await h.stop();
+  }
+}
+
 const updates = (h: ControllerHarness): number => h.api.requests.filter((r) => r.method === 'PUT' && r.url.includes('/clusterroles/')).length;
 
+/** A role aggregating the tiers a and b by expression, and one role of each tier a, b and c. */
+function seedTiers(api: FakeApi): void {
+  api.put(clusterRoleType, { metadata: { name: 'tiers' }, aggregationRule: { clusterRoleSelectors: [{ matchExpressions: [{ key: 'tier', operator: 'In', values: ['a', 'b'] }] }] } });
+  api.put(clusterRoleType, role('b-role', [read('services')], { tier: 'b' }));
+  api.put(clusterRoleType, role('a-role', [read('pods')], { tier: 'a' }));
+  api.put(clusterRoleType, role('c-role', [read('secrets')], { tier: 'c' }));
+}
+
+/** The chain with every aggregated role's rules already the union. */
+function seedAggregatedChain(api: FakeApi): void {
+  seedChain(api);
+  api.put(clusterRoleType, role('view', [R_VIEW], label('edit'), 'view'));
+  api.put(clusterRoleType, role('edit', [R_EDIT, R_VIEW], label('admin'), 'edit'));
+  api.put(clusterRoleType, role('admin', [R_EDIT, R_VIEW, R_ADMIN], {}, 'admin'));
+}
+
 describe('clusterrole aggregation controller', () => {
-  it('fills admin, edit and view along the chain, and a role labelled aggregate-to-view reaches all three', async () => {
-    const h = await startControllers([clusterRoleAggregationController], { types: [{ type: clusterRoleType }], seed: seedChain });
-    try {
+  it('fills admin, edit and view along the chain, and a role labelled aggregate-to-view reaches all three', () =>
+    withController(seedChain, async (h) => {
       // Sources in name order: edit's are system:aggregate-to-edit, then view.
       await untilRules(h, { view: [R_VIEW], edit: [R_EDIT, R_VIEW], admin: [R_EDIT, R_VIEW, R_ADMIN] });
       h.api.put(clusterRoleType, role('widgets-viewer', [R_WIDGETS, R_VIEW], label('view')));
@@ -59,50 +84,20 @@ describe('clusterrole aggregation controller', () => {
       await untilRules(h, { view: [R_VIEW], edit: [R_EDIT, R_VIEW], admin: [R_EDIT, R_VIEW, R_ADMIN] });
       assert.deepEqual(rulesOf(h, 'system:aggregate-to-view'), [R_VIEW], 'roles without an aggregationRule are left alone');
       assert.ok(updates(h) > 0);
-    } finally {
-      await h.stop();
-    }
-  });
+    }));
 
-  it('selects with matchExpressions too', async () => {
-    const h = await startControllers([clusterRoleAggregationController], {
-      types: [{ type: clusterRoleType }],
-      seed: (api) => {
-        api.put(clusterRoleType, {
-          metadata: { name: 'tiers' },
-          aggregationRule: { clusterRoleSelectors: [{ matchExpressions: [{ key: 'tier', operator: 'In', values: ['a', 'b'] }] }] },
-        });
-        api.put(clusterRoleType, role('b-role', [read('services')], { tier: 'b' }));
-        api.put(clusterRoleType, role('a-role', [read('pods')], { tier: 'a' }));
-        api.put(clusterRoleType, role('c-role', [read('secrets')], { tier: 'c' }));
-      },
-    });
-    try {
+  it('selects with matchExpressions too', () =>
+    withController(seedTiers, async (h) => {
       await untilRules(h, { tiers: [read('pods'), read('services')] });
-    } finally {
-      await h.stop();
-    }
-  });
+    }));
 
-  it('writes nothing when the stored rules are already the union', async () => {
-    const h = await startControllers([clusterRoleAggregationController], {
-      types: [{ type: clusterRoleType }],
-      seed: (api) => {
-        seedChain(api);
-        api.put(clusterRoleType, role('view', [R_VIEW], label('edit'), 'view'));
-        api.put(clusterRoleType, role('edit', [R_EDIT, R_VIEW], label('admin'), 'edit'));
-        api.put(clusterRoleType, role('admin', [R_EDIT, R_VIEW, R_ADMIN], {}, 'admin'));
-      },
-    });
-    try {
+  it('writes nothing when the stored rules are already the union', () =>
+    withController(seedAggregatedChain, async (h) => {
       await h.quiesce();
       assert.equal(updates(h), 0);
       h.api.put(clusterRoleType, role('unrelated', [R_WIDGETS], { team: 'a' }));
       h.api.put(clusterRoleType, role('system:aggregate-to-view', [R_VIEW], { ...label('view'), note: 'relabelled' }));
       await h.quiesce();
       assert.equal(updates(h), 0, 'changes that leave every union as it is write nothing');
-    } finally {
-      await h.stop();
-    }
-  });
+    }));
 });
