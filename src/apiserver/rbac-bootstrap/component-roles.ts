@@ -56,6 +56,7 @@ const SCHEDULER_RULES: readonly PolicyRule[] = [
   rule(READ_VERBS, 'storage.k8s.io', ['csinodes', 'storageclasses']),
 ];
 
+/** The roles of the file comment, in the order they are created. */
 export const COMPONENT_ROLES: readonly KubeObject[] = [
   clusterRole('system:node', NODE_RULES),
   clusterRole('system:node-proxier', NODE_PROXIER_RULES),

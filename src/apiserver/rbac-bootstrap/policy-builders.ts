@@ -20,6 +20,7 @@ export const AUTOUPDATE_ANNOTATION = 'rbac.authorization.kubernetes.io/autoupdat
 /** The label prefix of the aggregated roles' selectors: `<prefix>admin`, `…edit`, `…view`. */
 export const AGGREGATE_TO_LABEL_PREFIX = 'rbac.authorization.k8s.io/aggregate-to-';
 
+/** Every verb that only reads objects of a resource. */
 export const READ_VERBS = ['get', 'list', 'watch'] as const;
 /** Every verb that changes objects of a resource (the write verbs of a collection). */
 export const WRITE_VERBS = ['create', 'delete', 'deletecollection', 'patch', 'update'] as const;
@@ -68,14 +69,16 @@ export function aggregateToLabel(aggregateTo: string): string {
   return `${AGGREGATE_TO_LABEL_PREFIX}${aggregateTo}`;
 }
 
-/** A subject of a binding. */
+/** A User or Group subject of a binding (the defaults bind no service accounts). */
 export interface Subject {
   readonly kind: 'User' | 'Group';
   readonly apiGroup: string;
   readonly name: string;
 }
 
+/** The Group subject `name` (`system:masters`, `system:authenticated`, …). */
 export const group = (name: string): Subject => ({ kind: 'Group', apiGroup: RBAC_GROUP, name });
+/** The User subject `name` (`system:kube-scheduler`, …). */
 export const user = (name: string): Subject => ({ kind: 'User', apiGroup: RBAC_GROUP, name });
 
 /** A default ClusterRoleBinding named `name` of the ClusterRole `role` to `subjects`. */

@@ -10,6 +10,7 @@ import { clusterRole, rule, urlRule } from './policy-builders.ts';
 /** Health endpoints anyone may read, as the load balancers and probes do without credentials. */
 const PUBLIC_INFO_URLS = ['/healthz', '/livez', '/readyz', '/version', '/version/'];
 
+/** The roles of the file comment, in the order they are created. */
 export const SYSTEM_ROLES: readonly KubeObject[] = [
   clusterRole('cluster-admin', [rule(['*'], '*', ['*']), urlRule(['*'], ['*'])]),
   clusterRole('system:discovery', [urlRule(['get'], ['/api', '/api/*', '/apis', '/apis/*', '/openapi', '/openapi/*', ...PUBLIC_INFO_URLS])]),
