@@ -39,6 +39,7 @@ import { escalationAdmission } from './authz/rbac/escalation-admission.ts';
 import { cachedRbacPolicy } from './authz/rbac/rbac-policy.ts';
 import { ensureKubernetesService, ensureSystemNamespaces, ensureSystemPriorityClasses } from './bootstrap.ts';
 import { DEFAULT_COMPACTION_INTERVAL_MS, PeriodicCompactor } from './periodic-compactor.ts';
+import { ensureDefaultPolicy } from './rbac-bootstrap/ensure-default-policy.ts';
 import { recordRequest, trackInflight } from './request-metrics.ts';
 import { collectProcessMetrics, processMetrics } from '../util/metrics.ts';
 import { CrdController } from './crd/crd-controller.ts';
@@ -225,6 +226,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
   }
   await ensureSystemNamespaces(registry);
   await ensureSystemPriorityClasses(registry);
+  await ensureDefaultPolicy(registry);
   // Serves what the stored CRDs define before the first request, then follows their changes.
   const crdController = new CrdController(registry, { log: (m) => log(`crd controller: ${m}`) });
   await crdController.start();

@@ -30,6 +30,7 @@ describe('selectControllers()', () => {
       'garbage-collector-controller',
       'serviceaccount-controller',
       'root-ca-certificate-publisher-controller',
+      'clusterrole-aggregation-controller',
       'replicaset-controller',
       'deployment-controller',
       'statefulset-controller',

@@ -2,6 +2,7 @@
  * Every controller k8ts has, in one explicit list, and the `--controllers` selection syntax
  * of kube-controller-manager: `*` for all, a name to enable one, `-name` to disable one.
  */
+import { clusterRoleAggregationController } from './clusterroleaggregation/clusterrole-aggregation-controller.ts';
 import type { ControllerDescriptor } from './controller.ts';
 import { cronJobController } from './cronjob/cronjob-controller.ts';
 import { daemonSetController } from './daemonset/daemonset-controller.ts';
@@ -26,6 +27,7 @@ export const CONTROLLERS: readonly ControllerDescriptor[] = [
   garbageCollector,
   serviceAccountController,
   rootCaCertPublisherController,
+  clusterRoleAggregationController,
   replicaSetController,
   replicationControllerController,
   deploymentController,
