@@ -108,8 +108,13 @@ describe('protobuf bodies, reviews, RBAC and CronJobs over HTTP', () => {
     assert.equal(r.status, 201, r.text);
     assert.equal(r.json.kind, 'SelfSubjectAccessReview');
     assert.deepEqual(r.json.spec, { resourceAttributes: { namespace: 'default', verb: 'create', resource: 'pods' } });
-    assert.equal(r.json.status.allowed, true);
-    assert.match(r.json.status.reason, /does not enforce authorization/);
+    assert.equal(r.json.status.allowed, true, 'the admin is in system:masters');
+    const asJane = await t.request('POST', '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', {
+      body: { spec: { resourceAttributes: { namespace: 'default', verb: 'create', resource: 'pods' } } },
+      headers: { 'Impersonate-User': 'jane' },
+    });
+    assert.equal(asJane.status, 201, asJane.text);
+    assert.deepEqual(asJane.json.status, { allowed: false }, 'jane has no binding');
 
     const empty = await t.request('POST', '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', { body: { spec: {} } });
     assert.equal(empty.status, 422, empty.text);
@@ -126,7 +131,11 @@ describe('protobuf bodies, reviews, RBAC and CronJobs over HTTP', () => {
   it('lists the rules of the user and tells who the user is', async () => {
     const rules = await t.request('POST', '/apis/authorization.k8s.io/v1/selfsubjectrulesreviews', { body: { spec: { namespace: 'default' } } });
     assert.equal(rules.status, 201, rules.text);
-    assert.deepEqual(rules.json.status.resourceRules, [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }]);
+    assert.deepEqual(rules.json.status.resourceRules[0], { verbs: ['*'], apiGroups: ['*'], resources: ['*'] });
+    assert.ok(
+      rules.json.status.resourceRules.some((r: { resources: string[] }) => r.resources.includes('selfsubjectaccessreviews')),
+      'and what system:basic-user grants every authenticated user',
+    );
     assert.equal(rules.json.status.incomplete, false);
 
     const raw = new ProtoWriter();

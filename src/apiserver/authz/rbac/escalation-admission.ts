@@ -17,7 +17,7 @@ import { forbidden, notFound, qualifiedResource } from '../../errors.ts';
 import type { WriterAdmission } from '../../registry/generic-store.ts';
 import type { Authorizer } from '../authorizer.ts';
 import { readBinding } from './binding.ts';
-import { ALL, readPolicyRules, type PolicyRule } from './policy-rule.ts';
+import { ALL, readPolicyRules, type ReadRule } from './policy-rule.ts';
 import type { RbacPolicySource } from './rbac-policy.ts';
 import { uncoveredRules } from './rule-coverage.ts';
 
@@ -28,7 +28,7 @@ export interface EscalationDeps {
 }
 
 /** Every permission: what an aggregation rule needs. */
-const FULL_AUTHORITY: PolicyRule[] = [
+const FULL_AUTHORITY: ReadRule[] = [
   { verbs: [ALL], apiGroups: [ALL], resources: [ALL], resourceNames: [], nonResourceURLs: [] },
   { verbs: [ALL], apiGroups: [], resources: [], resourceNames: [], nonResourceURLs: [ALL] },
 ];
@@ -53,7 +53,7 @@ function describeUser(user: UserInfo): string {
 }
 
 /** Refuses (403) unless `user` holds `rules` where the object applies. */
-async function confirmNoEscalation(deps: EscalationDeps, type: ResourceType, obj: KubeObject, user: UserInfo, rules: readonly PolicyRule[], message?: string): Promise<void> {
+async function confirmNoEscalation(deps: EscalationDeps, type: ResourceType, obj: KubeObject, user: UserInfo, rules: readonly ReadRule[], message?: string): Promise<void> {
   const namespace = obj.metadata.namespace ?? '';
   const held = await deps.authorizer().rulesFor(user, namespace);
   const missing = uncoveredRules(held, rules);

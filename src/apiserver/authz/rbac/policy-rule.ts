@@ -5,25 +5,20 @@
  * URL; `*\/<sub>` matches that subresource of any resource; an empty resourceNames list matches
  * every name; a non-resource URL ending in `*` matches every path with that prefix.
  */
+import type { PolicyRule } from '../../../api/rbac/v1/policy-rule.ts';
 import type { AuthorizationAttributes } from '../authorizer.ts';
 
 export const ALL = '*';
 
-/** One rule of a Role or ClusterRole (rbac.authorization.k8s.io/v1 PolicyRule). */
-export interface PolicyRule {
-  readonly verbs: readonly string[];
-  readonly apiGroups: readonly string[];
-  readonly resources: readonly string[];
-  readonly resourceNames: readonly string[];
-  readonly nonResourceURLs: readonly string[];
-}
+/** A rule as the authorizer reads it: every list present (absent or wrongly typed ones are empty). */
+export type ReadRule = Required<PolicyRule>;
 
 function stringList(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
 }
 
 /** A stored rule as the authorizer reads it (wrongly typed parts count as empty). */
-export function readPolicyRule(value: unknown): PolicyRule {
+export function readPolicyRule(value: unknown): ReadRule {
   const rule = typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
   return {
     verbs: stringList(rule.verbs),
@@ -35,7 +30,7 @@ export function readPolicyRule(value: unknown): PolicyRule {
 }
 
 /** The rules of a stored Role or ClusterRole. */
-export function readPolicyRules(value: unknown): PolicyRule[] {
+export function readPolicyRules(value: unknown): ReadRule[] {
   return Array.isArray(value) ? value.map(readPolicyRule) : [];
 }
 
@@ -63,7 +58,7 @@ export function nonResourceUrlMatches(urls: readonly string[], path: string): bo
 }
 
 /** Whether `rule` grants the request described by `a`. */
-export function ruleAllows(rule: PolicyRule, a: AuthorizationAttributes): boolean {
+export function ruleAllows(rule: ReadRule, a: AuthorizationAttributes): boolean {
   if (!matchesOrAll(rule.verbs, a.verb)) return false;
   if (!a.resourceRequest) return nonResourceUrlMatches(rule.nonResourceURLs, a.path);
   return (

@@ -11,7 +11,7 @@ import type { ApiRegistry } from '../../registry/api-registry.ts';
 import { collectionPrefix } from '../../registry/keys.ts';
 import type { WatchCache } from '../../registry/watch-cache.ts';
 import { readBinding, type Binding, type RoleRef } from './binding.ts';
-import { readPolicyRules, type PolicyRule } from './policy-rule.ts';
+import { readPolicyRules, type ReadRule } from './policy-rule.ts';
 
 /** The RBAC objects of the cluster as of one moment. */
 export interface RbacPolicy {
@@ -22,7 +22,7 @@ export interface RbacPolicy {
    * The rules of the role `ref` names, for a binding in `namespace` ('' for cluster bindings);
    * undefined when that role does not exist.
    */
-  rulesOf(ref: RoleRef, namespace: string): readonly PolicyRule[] | undefined;
+  rulesOf(ref: RoleRef, namespace: string): readonly ReadRule[] | undefined;
 }
 
 /** The current policy; cheap to call on every request. */
@@ -30,9 +30,9 @@ export type RbacPolicySource = () => RbacPolicy;
 
 /** A policy of plain objects (for tests and for the watch-cache source). */
 export function policyOf(objects: { roles: KubeObject[]; clusterRoles: KubeObject[]; roleBindings: KubeObject[]; clusterRoleBindings: KubeObject[] }): RbacPolicy {
-  const roles = new Map<string, PolicyRule[]>();
+  const roles = new Map<string, ReadRule[]>();
   for (const r of objects.roles) roles.set(`${r.metadata.namespace ?? ''}/${r.metadata.name ?? ''}`, readPolicyRules(r.rules));
-  const clusterRoles = new Map<string, PolicyRule[]>();
+  const clusterRoles = new Map<string, ReadRule[]>();
   for (const r of objects.clusterRoles) clusterRoles.set(r.metadata.name ?? '', readPolicyRules(r.rules));
   const byNamespace = new Map<string, Binding[]>();
   for (const obj of objects.roleBindings) {

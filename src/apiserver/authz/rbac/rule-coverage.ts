@@ -5,7 +5,7 @@
  * — and each must be granted by some held rule. A `*` asked for is covered only by a `*` held.
  */
 import type { NonResourceRule, ResourceRule, RulesResult } from '../authorizer.ts';
-import { nonResourceUrlMatches, resourceMatches, type PolicyRule } from './policy-rule.ts';
+import { nonResourceUrlMatches, resourceMatches, type ReadRule } from './policy-rule.ts';
 
 /** One verb on one resource (or URL): the unit coverage is decided in. */
 interface Grant {
@@ -19,7 +19,7 @@ interface Grant {
   readonly url: string | undefined;
 }
 
-function grantsOf(rule: PolicyRule): Grant[] {
+function grantsOf(rule: ReadRule): Grant[] {
   const grants: Grant[] = [];
   for (const verb of rule.verbs) {
     for (const url of rule.nonResourceURLs) grants.push({ verb, apiGroup: '', resource: '', resourceName: undefined, url });
@@ -59,7 +59,7 @@ function covered(held: RulesResult, g: Grant): boolean {
  * What of `wanted` the `held` rules do not grant, as upstream prints it (one line per group,
  * resource and name, with its verbs): empty when everything is covered.
  */
-export function uncoveredRules(held: RulesResult, wanted: readonly PolicyRule[]): string[] {
+export function uncoveredRules(held: RulesResult, wanted: readonly ReadRule[]): string[] {
   const verbsByTarget = new Map<string, string[]>();
   for (const g of wanted.flatMap(grantsOf)) {
     if (covered(held, g)) continue;
