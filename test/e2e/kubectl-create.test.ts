@@ -32,6 +32,16 @@ describe('kubectl create, run, expose and auth against k8ts', () => {
     return r.stdout;
   }
 
+  /** `kubectl auth can-i <args>` turns yes (a new binding reaches the authorizer within milliseconds). */
+  async function canEventually(args: string[]): Promise<void> {
+    let answer = '';
+    for (let i = 0; i < 50 && answer !== 'yes'; i++) {
+      if (i > 0) await new Promise((resolve) => setTimeout(resolve, 100));
+      answer = (await cluster.kubectl(['auth', 'can-i', ...args])).stdout.trim();
+    }
+    assert.equal(answer, 'yes', `kubectl auth can-i ${args.join(' ')}`);
+  }
+
   async function json(args: string[]): Promise<any> {
     return JSON.parse(await ok(['get', ...args, '-o', 'json']));
   }
@@ -187,22 +197,23 @@ describe('kubectl create, run, expose and auth against k8ts', () => {
     assert.match(refused.stderr, /Error from server \(Forbidden\): pods is forbidden: User "jane" cannot list resource "pods" in API group "" in the namespace "rbac-e2e"/);
 
     await ok(['create', 'rolebinding', 'jane-views', '--clusterrole=view', '--user=jane', '-n', 'rbac-e2e']);
-    let can = '';
-    for (let i = 0; i < 50 && can !== 'yes'; i++) {
-      can = (await cluster.kubectl(['auth', 'can-i', 'list', 'pods', '-n', 'rbac-e2e', '--as=jane'])).stdout.trim();
-      if (can !== 'yes') await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    assert.equal(can, 'yes', 'view (aggregated from system:aggregate-to-view) grants listing pods');
+    await canEventually(['list', 'pods', '-n', 'rbac-e2e', '--as=jane']);
     await ok(['get', 'pods', '-n', 'rbac-e2e', '--as=jane']);
     assert.equal((await cluster.kubectl(['auth', 'can-i', 'create', 'deployments.apps', '-n', 'rbac-e2e', '--as=jane'])).stdout.trim(), 'no');
     assert.equal((await cluster.kubectl(['auth', 'can-i', 'get', 'secrets', '-n', 'rbac-e2e', '--as=jane'])).stdout.trim(), 'no', 'view does not read secrets');
     assert.equal((await cluster.kubectl(['auth', 'can-i', 'list', 'pods', '-n', 'default', '--as=jane'])).stdout.trim(), 'no');
     assert.match(await ok(['auth', 'can-i', '--list', '-n', 'rbac-e2e', '--as=jane']), /^pods\s+\[\]\s+\[\]\s+\[get list watch\]$/m);
+  });
 
-    // A user who may manage bindings still cannot hand out more than they hold.
-    const promote = await cluster.kubectl(['create', 'rolebinding', 'jane-admin', '--clusterrole=cluster-admin', '--user=jane', '-n', 'rbac-e2e', '--as=jane']);
+  it('lets a namespace admin hand out edit there, but not more than they hold', async () => {
+    await ok(['create', 'namespace', 'rbac-team']);
+    await ok(['create', 'rolebinding', 'jane-admin', '--clusterrole=admin', '--user=jane', '-n', 'rbac-team']);
+    await canEventually(['create', 'rolebindings.rbac.authorization.k8s.io', '-n', 'rbac-team', '--as=jane']);
+    await ok(['create', 'rolebinding', 'bob-edits', '--clusterrole=edit', '--user=bob', '-n', 'rbac-team', '--as=jane']);
+    await canEventually(['create', 'deployments.apps', '-n', 'rbac-team', '--as=bob']);
+    const promote = await cluster.kubectl(['create', 'rolebinding', 'jane-root', '--clusterrole=cluster-admin', '--user=jane', '-n', 'rbac-team', '--as=jane']);
     assert.notEqual(promote.code, 0);
-    assert.match(promote.stderr, /Forbidden/);
+    assert.match(promote.stderr, /rolebindings.rbac.authorization.k8s.io "jane-root" is forbidden: user "jane" \(groups=\["system:authenticated"\]\) is attempting to grant RBAC permissions not currently held/);
   });
 
   it('tells who the user is with auth whoami', async () => {
