@@ -60,6 +60,7 @@ import { repairServiceAllocations } from './registry/allocation/allocation-repai
 import { DEFAULT_NODE_PORT_RANGE, ServiceAllocator } from './registry/allocation/service-allocator.ts';
 import { builtinStrategies } from './registry/resources/index.ts';
 import { impersonatedUser } from './authn/impersonation.ts';
+import { serviceAccountLookup } from './registry/service-account-lookup.ts';
 import { limitRangeLookup } from './registry/limit-range-lookup.ts';
 import { quotaAllocator } from './registry/quota-allocator.ts';
 import { priorityClassLookup } from './registry/priority-class-lookup.ts';
@@ -214,6 +215,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
   for (const strategy of builtinStrategies({
     serviceAllocator,
     limitRanges: limitRangeLookup(registry),
+    serviceAccounts: serviceAccountLookup(registry),
     priorityClasses,
     ...(opts.defaultTolerationSeconds === undefined ? {} : { defaultTolerationSeconds: opts.defaultTolerationSeconds }),
   })) {

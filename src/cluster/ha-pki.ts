@@ -18,9 +18,12 @@ import {
   ensureCertificateAuthority,
   ensureClientCertificate,
   ensureLeafCertificate,
+  ensureServiceAccountKey,
+  writeServiceAccountKey,
   ensurePrivateDir,
   writePrivateFile,
   type CertificateAuthority,
+  type ServiceAccountKey,
 } from '../pki/index.ts';
 import { APISERVER_PORT, serviceClusterIpRange } from './address-plan.ts';
 import { contextName } from './cluster-name.ts';
@@ -37,9 +40,14 @@ export interface ClusterCredentials {
   readonly admin: { readonly caPem: string; readonly certPem: string; readonly keyPem: string };
 }
 
-/** The CA and admin credentials of the cluster, and the etcd PKI. */
+/** The CA and admin credentials of the cluster, the etcd PKI, and the service account signing key. */
 export interface HaPki extends ClusterCredentials {
   readonly etcd: EtcdPki;
+  /**
+   * One key pair for every apiserver, as kubeadm copies `sa.key` to each control-plane node: a
+   * token one apiserver issued must verify on the others (clients reach any of them).
+   */
+  readonly serviceAccountKey: ServiceAccountKey;
 }
 
 /**
@@ -58,8 +66,9 @@ export async function prepareClusterCredentials(dir: string): Promise<ClusterCre
 export async function prepareHaPki(dir: string, record: ClusterRecord): Promise<HaPki> {
   const credentials = await prepareClusterCredentials(dir);
   const etcd = await ensureEtcdPki(etcdDir(dir));
+  const serviceAccountKey = await ensureServiceAccountKey(join(dir, 'pki'));
   await writePrivateFile(join(dir, 'kubeconfig'), buildKubeconfig({ name: contextName(record.name), server: apiServerUrl(record), ...credentials.admin }));
-  return { ...credentials, etcd };
+  return { ...credentials, etcd, serviceAccountKey };
 }
 
 /** What a control-plane node's server needs on disk. */
@@ -68,13 +77,14 @@ export interface NodeServerFiles {
   readonly etcdClient: EtcdClientFiles;
 }
 
-/** The data directory of control-plane node `node`: CA copy, serving certificate, etcd client certificate. */
+/** The data directory of control-plane node `node`: CA and service account key copies, serving certificate, etcd client certificate. */
 export async function prepareControlPlaneFiles(dir: string, record: ClusterRecord, pki: HaPki, node: NodeRecord): Promise<NodeServerFiles> {
   const dataDir = nodeDir(dir, node.name);
   const nodePki = join(dataDir, 'pki');
   await ensurePrivateDir(nodePki);
   await writePrivateFile(join(nodePki, 'ca.crt'), pki.ca.pem.certPem);
   await writePrivateFile(join(nodePki, 'ca.key'), pki.ca.pem.keyPem);
+  await writeServiceAccountKey(nodePki, pki.serviceAccountKey);
   const extra = [kubernetesServiceIp(serviceClusterIpRange(record.index)), ...(record.loadBalancer === undefined ? [] : [record.loadBalancer.address])];
   await prepareServerFiles(dataDir, node.address, APISERVER_PORT, { extraServingAddresses: extra });
   const etcdClient = await ensureApiServerEtcdClient(etcdDir(dir), pki.etcd, node.name);

@@ -105,6 +105,13 @@ export interface DownwardApiFile {
   readonly mode?: number;
 }
 
+/** A projected volume's service account token (expirationSeconds defaulted by the apiserver). */
+export interface ServiceAccountTokenProjection {
+  readonly path: string;
+  readonly audience?: string;
+  readonly expirationSeconds?: number;
+}
+
 export interface Volume {
   readonly name: string;
   readonly emptyDir?: { readonly medium?: string; readonly sizeLimit?: string };
@@ -118,7 +125,7 @@ export interface Volume {
       readonly configMap?: { readonly name: string; readonly items?: readonly KeyToPath[]; readonly optional?: boolean };
       readonly secret?: { readonly name: string; readonly items?: readonly KeyToPath[]; readonly optional?: boolean };
       readonly downwardAPI?: { readonly items?: readonly DownwardApiFile[] };
-      readonly serviceAccountToken?: unknown;
+      readonly serviceAccountToken?: ServiceAccountTokenProjection;
     }>;
   };
   readonly [source: string]: unknown;

@@ -21,6 +21,8 @@ import type { Pod } from './api-types.ts';
 import type { NodeAgentOptions } from './node/agent-options.ts';
 import { apiConfigSource, cachedConfigSource } from './env/config-source.ts';
 import { buildContainerLaunch } from './env/container-env.ts';
+import { inClusterApiServer } from './env/service-env.ts';
+import { apiTokenSource } from './env/token-source.ts';
 import { apiEventRecorder, type EventRecorder } from './events.ts';
 import { readMachineInfo, type MachineInfo } from './node/machine.ts';
 import { NodeLease } from './node/node-lease.ts';
@@ -109,13 +111,6 @@ export async function startKubelet(opts: KubeletOptions): Promise<RunningKubelet
   // Uncached: every pod setup, volume refresh and retry must see the ConfigMaps and Secrets as
   // they are now. Each setup memoizes its own lookups (below, and in the runtime's preparePod).
   const config = apiConfigSource(clientset);
-  const runtime: ContainerRuntime = new ProcessRuntime({
-    dataDir: opts.dataDir,
-    config,
-    nodeAllocatable: { cpu: capacity.cpu, memory: capacity.memory },
-    hostIP: opts.nodeIP,
-    version: `process://${K8TS_VERSION}`,
-  });
   const events = opts.events ?? apiEventRecorder(clientset, opts.nodeName, logger);
   const statuses = new PodStatusManager(clientset, logger);
   const backoff = new RestartBackoff(opts.crashLoopBackoff);
@@ -130,6 +125,15 @@ export async function startKubelet(opts: KubeletOptions): Promise<RunningKubelet
   const podInformer = factory.informerFor<Pod>(podType, { fieldSelector: `spec.nodeName=${opts.nodeName}` });
   const serviceInformer = factory.informerFor(serviceType);
   const nodeInformer = factory.informerFor(nodeType, { fieldSelector: `metadata.name=${opts.nodeName}` });
+  const runtime: ContainerRuntime = new ProcessRuntime({
+    dataDir: opts.dataDir,
+    config,
+    tokens: apiTokenSource(clientset),
+    inClusterApiServer: () => inClusterApiServer(serviceInformer.store.list()),
+    nodeAllocatable: { cpu: capacity.cpu, memory: capacity.memory },
+    hostIP: opts.nodeIP,
+    version: `process://${K8TS_VERSION}`,
+  });
 
   // Pods an earlier run left on disk; claimed by the first worker of the same uid.
   const recovered = new Map<string, RecoveredPod>();

@@ -8,7 +8,7 @@ export type { CertificateAndKey, CertificateUsage, LeafCertificateRequest } from
 export { reasonToReissue, RENEW_BEFORE_MS, subjectAttributes } from './certificate-check.ts';
 export { ADMIN_GROUPS, ADMIN_USER, APISERVER_DNS_NAMES, APISERVER_IP_ADDRESSES, ensureClientCertificate, ensureClusterPki } from './cluster-pki.ts';
 export type { ClusterPki, ClusterPkiOptions } from './cluster-pki.ts';
-export { ensureServiceAccountKey } from './service-account-key.ts';
+export { ensureServiceAccountKey, writeServiceAccountKey } from './service-account-key.ts';
 export type { ServiceAccountKey } from './service-account-key.ts';
 export {
   ensureKubeletClientCertificate,

@@ -35,7 +35,13 @@ export async function ensureServiceAccountKey(pkiDir: string): Promise<ServiceAc
     privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
     publicKeyEncoding: { type: 'spki', format: 'pem' },
   });
-  await writePrivateFile(keyPath, pair.privateKey);
-  await writePrivateFile(pubPath, pair.publicKey);
-  return { privateKeyPem: pair.privateKey, publicKeyPem: pair.publicKey };
+  const key = { privateKeyPem: pair.privateKey, publicKeyPem: pair.publicKey };
+  await writeServiceAccountKey(pkiDir, key);
+  return key;
+}
+
+/** Writes `key` as `sa.key`/`sa.pub` in `pkiDir` (a copy of the cluster's key for one apiserver). */
+export async function writeServiceAccountKey(pkiDir: string, key: ServiceAccountKey): Promise<void> {
+  await writePrivateFile(join(pkiDir, 'sa.key'), key.privateKeyPem);
+  await writePrivateFile(join(pkiDir, 'sa.pub'), key.publicKeyPem);
 }

@@ -18,6 +18,7 @@ import type { Clientset } from '../../src/client/index.ts';
 import { eventually, startCliCluster, type CliCluster } from '../support/cli-cluster.ts';
 import { clientOf, clusterDirOf, k8tsOk, kubernetesEndpointIps, memberOf, recordOf, startWriteLoad, statusOf, stopAndVerify, urlOf, waitHealthy } from '../support/ha-cluster.ts';
 import { etcdUnavailableReason } from '../../src/cluster/etcd-testing.ts';
+import { clusterNodes } from '../../src/cluster/cluster-record.ts';
 
 const skip = etcdUnavailableReason();
 
@@ -87,6 +88,18 @@ describe('HA cluster: stacked etcd, 3 control planes', { skip }, () => {
     assert.deepEqual((slice.endpoints as Array<{ addresses: string[] }>).map((e) => e.addresses[0]).sort(), [ip(1), ip(2), ip(3)]);
     const leases = await client.resource(leaseType).list({ namespace: 'kube-system', labelSelector: 'apiserver.kubernetes.io/identity=kube-apiserver' });
     assert.equal(leases.items.length, 3);
+  });
+
+  it('accepts a service account token on every apiserver, whichever one issued it', async () => {
+    const token = await eventually('a token of the default service account', async () => {
+      const issued = await cluster.kubectl(['create', 'token', 'default']);
+      return issued.code === 0 ? issued.stdout.trim() : undefined;
+    });
+    for (const node of clusterNodes(recordOf(cluster)).filter((n) => n.role === 'control-plane')) {
+      const r = await cluster.kubectl(['--server', `https://${node.address}:6443`, '--token', token, 'auth', 'whoami']);
+      assert.equal(r.code, 0, `${node.name}: ${r.stderr}`);
+      assert.match(r.stdout, /^Username\s+system:serviceaccount:default:default$/m, node.name);
+    }
   });
 
   it('loses no acknowledged write when each control-plane node in turn (the etcd leader first) is killed with SIGKILL and started again', async () => {

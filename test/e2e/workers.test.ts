@@ -6,7 +6,8 @@
  * logs, exec, rollout status, set image and rollout undo, and scale work. Then chaos: kill -9 of
  * a worker (its Node goes NotReady and its pods come back on the other worker), and kill -9 of
  * the apiserver process that holds the controller-manager lease (a standby takes over, and the
- * ReplicaSet gets no extra pods).
+ * ReplicaSet gets no extra pods). A pod running kubectl acts as its service account, within
+ * what RBAC grants that account.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -115,6 +116,24 @@ describe('workloads on worker nodes', { skip: etcdUnavailableReason() }, () => {
     const exec = await cluster.kubectl(['exec', 'deployment/web', '--', 'sh', '-c', 'echo "ip $POD_IP"; exit 3']);
     assert.equal(exec.code, 3, exec.stderr);
     assert.match(exec.stdout, /^ip 127\.\d+\.10[12]\.\d+$/m);
+  });
+
+  it('runs kubectl inside a pod as the pod\'s service account, with what RBAC grants it', async () => {
+    for (const args of [
+      ['create', 'serviceaccount', 'robot'],
+      ['create', 'rolebinding', 'robot-views', '--clusterrole=view', '--serviceaccount=default:robot'],
+      ['run', 'inside', '--restart=Never', '--image=x', '--overrides={"spec":{"serviceAccountName":"robot"}}', '--command', '--', 'sh', '-c', 'kubectl get deployment web -o name; kubectl auth whoami; kubectl get secrets 2>&1; true'],
+    ]) {
+      const r = await cluster.kubectl(args);
+      assert.equal(r.code, 0, `kubectl ${args.join(' ')}: ${r.stderr}`);
+    }
+    const log = await eventually('the pod to finish', async () => {
+      const phase = (await cluster.kubectl(['get', 'pod', 'inside', '-o', 'jsonpath={.status.phase}'])).stdout;
+      return phase === 'Succeeded' ? (await cluster.kubectl(['logs', 'inside'])).stdout : undefined;
+    }, 60_000);
+    assert.match(log, /^deployment.apps\/web$/m);
+    assert.match(log, /^Username\s+system:serviceaccount:default:robot$/m);
+    assert.match(log, /secrets is forbidden: User "system:serviceaccount:default:robot" cannot list resource "secrets"/);
   });
 
   it('rolls out a new image, undoes it, and scales', async () => {

@@ -9,6 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { FieldError, KubeList, KubeObject } from '../../api/meta/types.ts';
+import { randomNameSuffix } from '../../api/meta/name-suffix.ts';
 import { apiVersionOf } from '../../api/resource-type.ts';
 import type { UserInfo } from '../authn/authenticator.ts';
 import { CompactedError, ConflictError, FutureRevisionError, KeyExistsError, KeyNotFoundError, StorageUnavailableError } from '../../storage/errors.ts';
@@ -129,19 +130,10 @@ export type UpdateTarget = 'main' | 'status' | 'system';
 
 /** Retries of an unconditional update that keeps losing compare-and-swap races. */
 const MAX_UPDATE_ATTEMPTS = 16;
-/** generateName suffix alphabet and length (no vowels, no confusable characters), as upstream. */
-const NAME_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
-const NAME_SUFFIX_LENGTH = 5;
 
 /** RFC 3339 with second precision, as Kubernetes writes timestamps. */
 export function formatTimestamp(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
-function randomSuffix(): string {
-  let s = '';
-  for (let i = 0; i < NAME_SUFFIX_LENGTH; i++) s += NAME_ALPHABET[Math.floor(Math.random() * NAME_ALPHABET.length)];
-  return s;
 }
 
 /** Maps storage failures that are not the client's fault to 5xx ApiErrors; rethrows the rest. */
@@ -347,7 +339,7 @@ export class GenericStore {
       delete meta.namespace;
     }
     if ((meta.name === undefined || meta.name === '') && meta.generateName !== undefined && meta.generateName !== '') {
-      meta.name = meta.generateName + randomSuffix();
+      meta.name = meta.generateName + randomNameSuffix();
     }
     meta.uid = randomUUID();
     meta.creationTimestamp = formatTimestamp(this.#now());

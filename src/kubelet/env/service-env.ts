@@ -65,6 +65,20 @@ export function serviceEnvironment(namespace: string, enableServiceLinks: boolea
   return env;
 }
 
+/**
+ * The URL pods reach the apiserver at: the `kubernetes` Service of namespace `default` (what
+ * KUBERNETES_SERVICE_HOST and _PORT name), or undefined before it is known.
+ */
+export function inClusterApiServer(services: readonly KubeObject[]): string | undefined {
+  const svc = services.find(isMasterService);
+  if (svc === undefined) return undefined;
+  const vars = new Map(serviceEnvVars(svc));
+  const host = vars.get('KUBERNETES_SERVICE_HOST');
+  const port = vars.get('KUBERNETES_SERVICE_PORT');
+  if (host === undefined || port === undefined) return undefined;
+  return `https://${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
 function isMasterService(svc: KubeObject): boolean {
   return svc.metadata.namespace === 'default' && svc.metadata.name === 'kubernetes';
 }

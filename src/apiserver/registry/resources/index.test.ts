@@ -8,7 +8,7 @@ import { NO_ALLOCATION } from '../define-strategy.ts';
 import { builtinStrategies, type BuiltinStrategyDeps } from './index.ts';
 import { NO_PRIORITY_CLASSES } from './priority-classes.ts';
 
-const TEST_DEPS: BuiltinStrategyDeps = { serviceAllocator: NO_ALLOCATION, limitRanges: async () => [], priorityClasses: NO_PRIORITY_CLASSES };
+const TEST_DEPS: BuiltinStrategyDeps = { serviceAllocator: NO_ALLOCATION, limitRanges: async () => [], priorityClasses: NO_PRIORITY_CLASSES, serviceAccounts: async () => undefined };
 
 const template = { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'app', image: 'nginx:1.27' }] } };
 

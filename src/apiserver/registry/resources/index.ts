@@ -23,7 +23,7 @@ import { nodeStrategy } from './nodes.ts';
 import { podDisruptionBudgetStrategy } from './poddisruptionbudgets.ts';
 import { persistentVolumeClaimStrategy, persistentVolumeStrategy } from './persistentvolumes.ts';
 import { podTemplateStrategy } from './podtemplates.ts';
-import { podStrategyWith, type LimitRangeLookup } from './pods.ts';
+import { podStrategyWith, type LimitRangeLookup, type ServiceAccountLookup } from './pods.ts';
 import { priorityClassStrategy, type PriorityClassLookup } from './priority-classes.ts';
 import { clusterRoleBindingStrategy, clusterRoleStrategy, roleBindingStrategy, roleStrategy } from './rbac.ts';
 import { replicaSetStrategy } from './replicasets.ts';
@@ -40,6 +40,8 @@ export interface BuiltinStrategyDeps {
   readonly serviceAllocator: ResourceAllocator;
   /** Reads a namespace's LimitRanges for the limit range admission of pods. */
   readonly limitRanges: LimitRangeLookup;
+  /** Reads ServiceAccounts for the ServiceAccount admission of pods. */
+  readonly serviceAccounts: ServiceAccountLookup;
   /** Reads PriorityClasses for the priority admission of pods and the one-default rule. */
   readonly priorityClasses: PriorityClassLookup;
   /** Tolerations new pods get for the not-ready/unreachable NoExecute taints. @default 30 s each */
@@ -49,7 +51,7 @@ export interface BuiltinStrategyDeps {
 export function builtinStrategies(deps: BuiltinStrategyDeps): ResourceStrategy[] {
   return [
     namespaceStrategy,
-    podStrategyWith(deps.defaultTolerationSeconds ?? DEFAULT_TOLERATION_SECONDS, deps.priorityClasses, deps.limitRanges),
+    podStrategyWith(deps.defaultTolerationSeconds ?? DEFAULT_TOLERATION_SECONDS, deps.priorityClasses, deps.limitRanges, deps.serviceAccounts),
     serviceStrategy(deps.serviceAllocator),
     endpointsStrategy,
     configMapStrategy,

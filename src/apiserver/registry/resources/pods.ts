@@ -1,7 +1,8 @@
 /**
  * Pods: graceful deletion for pods bound to a node; spec nearly immutable; status via
- * pods/status; new pods get the default not-ready/unreachable tolerations and their priority
- * (priority admission) and LimitRange defaults and bounds (limit range admission).
+ * pods/status; new pods get the default not-ready/unreachable tolerations, their priority
+ * (priority admission), LimitRange defaults and bounds (limit range admission) and their
+ * service account's API access volume (ServiceAccount admission).
  */
 import { addDefaultTolerations, type DefaultTolerationSeconds } from '../../../api/core/v1/pod-default-tolerations.ts';
 import { defaultPod, podFieldSelectors, podGracePeriodSeconds, podType, preparePodForCreate, validatePod, validatePodUpdate } from '../../../api/core/v1/pod.ts';
@@ -10,8 +11,13 @@ import { defineStrategy } from '../define-strategy.ts';
 import type { ResourceStrategy } from '../strategy.ts';
 import { admitPodPriority, type PriorityClassLookup } from './priority-classes.ts';
 import { admitPodToLimitRanges } from '../../../api/core/v1/limit-range-admission.ts';
+import { admitPodServiceAccount } from '../../../api/core/v1/service-account-admission.ts';
+import { str } from '../../../api/meta/shape.ts';
 import type { KubeObject } from '../../../api/meta/types.ts';
 import { forbidden } from '../../errors.ts';
+
+/** A ServiceAccount (undefined when there is none), read when a pod that runs as it is created. */
+export type ServiceAccountLookup = (namespace: string, name: string) => Promise<KubeObject | undefined>;
 
 /** The LimitRanges of a namespace, read when a pod is created there. */
 export type LimitRangeLookup = (namespace: string) => Promise<readonly KubeObject[]>;
@@ -29,10 +35,16 @@ async function admitPodLimits(pod: KubeObject, limitRanges: LimitRangeLookup): P
 
 /**
  * The pod strategy with the given default toleration seconds (the apiserver flags); new pods
- * get their priority from the PriorityClasses `classes` reads and their containers' defaults and
- * bounds from the LimitRanges `limitRanges` reads.
+ * get their priority from the PriorityClasses `classes` reads, their containers' defaults and
+ * bounds from the LimitRanges `limitRanges` reads, and an API access volume unless the account
+ * `serviceAccounts` reads opts out.
  */
-export function podStrategyWith(tolerationSeconds: DefaultTolerationSeconds, classes: PriorityClassLookup, limitRanges: LimitRangeLookup): ResourceStrategy {
+export function podStrategyWith(
+  tolerationSeconds: DefaultTolerationSeconds,
+  classes: PriorityClassLookup,
+  limitRanges: LimitRangeLookup,
+  serviceAccounts: ServiceAccountLookup,
+): ResourceStrategy {
   return defineStrategy({
     type: podType,
     hasStatus: true,
@@ -45,6 +57,8 @@ export function podStrategyWith(tolerationSeconds: DefaultTolerationSeconds, cla
     admitCreate: async (obj) => {
       await admitPodPriority(obj, classes);
       await admitPodLimits(obj, limitRanges);
+      const account = str((obj.spec as { serviceAccountName?: unknown } | undefined)?.serviceAccountName);
+      admitPodServiceAccount(obj, account === '' ? undefined : await serviceAccounts(obj.metadata.namespace ?? '', account));
     },
     validateCreate: validatePod,
     validateUpdate: validatePodUpdate,

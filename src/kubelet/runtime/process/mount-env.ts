@@ -11,9 +11,17 @@
  * variables, so `$(K8TS_VOLUME_CONFIG)/app.yaml` in command, args or env values expands to the
  * real file; a literal `/etc/app/...` in args is NOT rewritten. A `workingDir` at or under a
  * mount path is moved to the same place under the real directory.
+ *
+ * A container that mounts a service account token volume at the in-cluster path
+ * (/var/run/secrets/kubernetes.io/serviceaccount, where ServiceAccount admission mounts it) also
+ * gets KUBECONFIG naming the volume's kubeconfig (volumes.ts), so kubectl and the client
+ * libraries inside it act as the pod's service account; the container's own KUBECONFIG wins.
  */
+import { existsSync } from 'node:fs';
 import { join, relative, isAbsolute } from 'node:path';
+import { SERVICE_ACCOUNT_MOUNT_PATH } from '../../../api/core/v1/service-account-admission.ts';
 import type { Container } from '../../api-types.ts';
+import { KUBECONFIG_FILE } from './volumes.ts';
 
 /** `config-data` → `CONFIG_DATA`, `/etc/app` → `ETC_APP`. */
 export function envSuffix(value: string): string {
@@ -42,6 +50,7 @@ export function containerMounts(container: Container, volumePaths: ReadonlyMap<s
     if (!env.has(byName)) env.set(byName, real);
     env.set(`K8TS_MOUNT_${envSuffix(m.mountPath)}`, real);
     mounts.set(m.mountPath, real);
+    if (m.mountPath === SERVICE_ACCOUNT_MOUNT_PATH && existsSync(join(real, KUBECONFIG_FILE))) env.set('KUBECONFIG', join(real, KUBECONFIG_FILE));
   }
   return { env, mounts };
 }

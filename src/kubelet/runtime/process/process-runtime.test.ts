@@ -13,11 +13,18 @@ const root = mkdtempSync(join(tmpdir(), 'k8ts-process-runtime-test-'));
 after(() => rmSync(root, { recursive: true, force: true }));
 let n = 0;
 
+/** These pods project no tokens. */
+const NO_TOKENS = {
+  tokens: { token: async () => assert.fail('no token expected'), forget: () => undefined },
+  inClusterApiServer: () => undefined,
+};
+
 function setup(): { runtime: ProcessRuntime; dataDir: string; pod: Pod } {
   const dataDir = join(root, `node-${++n}`);
   const runtime = new ProcessRuntime({
     dataDir,
     config: { configMap: async () => undefined, secret: async () => undefined },
+    ...NO_TOKENS,
     nodeAllocatable: { cpu: '1', memory: '1Gi' },
     hostIP: '127.0.0.1',
     version: 'process://test',
@@ -79,7 +86,7 @@ describe('ProcessRuntime', () => {
     await runtime.saveContainers(pod, '127.0.0.1', [{ name: 'c', init: false, state: { restartCount: 1, lastExit: await first.exited, previousExit: undefined } }]);
 
     // A new runtime over the same directory plays the restarted kubelet.
-    const again = new ProcessRuntime({ dataDir, config: { configMap: async () => undefined, secret: async () => undefined }, nodeAllocatable: {}, hostIP: '127.0.0.1', version: 'process://test' });
+    const again = new ProcessRuntime({ dataDir, config: { configMap: async () => undefined, secret: async () => undefined }, ...NO_TOKENS, nodeAllocatable: {}, hostIP: '127.0.0.1', version: 'process://test' });
     const [recovered] = await again.recoverPods();
     assert.equal(recovered?.uid, pod.metadata.uid);
     assert.equal(recovered?.podIP, '127.0.0.1');

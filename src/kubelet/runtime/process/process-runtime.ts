@@ -14,6 +14,7 @@ import { readdir, rm, unlink } from 'node:fs/promises';
 import { delimiter, isAbsolute, join } from 'node:path';
 import type { Pod } from '../../api-types.ts';
 import { cachedConfigSource, type ConfigSource } from '../../env/config-source.ts';
+import type { TokenSource } from '../../env/token-source.ts';
 import type { ContainerExit } from '../../pod/container-state.ts';
 import type { ContainerHandle, ContainerRuntime, ExecOptions, ExecProcess, PodSandbox, RecoveredPod, SavedContainer, StartRequest } from '../runtime.ts';
 import { StartError } from '../runtime.ts';
@@ -43,6 +44,10 @@ export interface ProcessRuntimeOptions {
   readonly dataDir: string;
   /** Read afresh at every preparePod (pod setup, volume refresh; lookups memoized within one), so it must not cache itself. */
   readonly config: ConfigSource;
+  /** Service account tokens for projected volumes (kept across setups, renewed as they age). */
+  readonly tokens: TokenSource;
+  /** The in-cluster apiserver URL when known (the kubeconfig of token volumes names it). */
+  readonly inClusterApiServer: () => string | undefined;
   readonly nodeAllocatable: Readonly<Record<string, string>>;
   /** The node's address (status.hostIP in downward API volumes). */
   readonly hostIP: string;
@@ -118,6 +123,8 @@ export class ProcessRuntime implements ContainerRuntime {
       pod,
       podDir: dir,
       config: cachedConfigSource(this.#opts.config),
+      tokens: this.#opts.tokens,
+      apiServer: this.#opts.inClusterApiServer(),
       addresses: { podIP, hostIP: this.#opts.hostIP },
       nodeAllocatable: this.#opts.nodeAllocatable,
     });
@@ -273,6 +280,7 @@ export class ProcessRuntime implements ContainerRuntime {
   }
 
   async removePod(uid: string): Promise<void> {
+    this.#opts.tokens.forget(uid);
     const dir = this.#dir(uid);
     await killRecordedGroups(dir, 0);
     await rm(dir, { recursive: true, force: true });

@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import type { KubeObject } from '../../../api/meta/types.ts';
 import type { Pod, Volume } from '../../api-types.ts';
 import type { ConfigSource } from '../../env/config-source.ts';
+import type { TokenSource } from '../../env/token-source.ts';
+import { SERVICE_ACCOUNT_MOUNT_PATH } from '../../../api/core/v1/service-account-admission.ts';
 import { containerMounts, envSuffix, mapWorkingDir } from './mount-env.ts';
 import { setUpVolumes, VolumeSetupError, type VolumeContext } from './volumes.ts';
 
@@ -20,7 +22,22 @@ function ctx(volumes: Volume[], objects: KubeObject[]): VolumeContext {
     metadata: { name: 'p', namespace: 'ns', uid: 'u', labels: { a: 'b' } },
     spec: { containers: [{ name: 'c', command: ['true'], resources: { limits: { memory: '32Mi' } } }], volumes },
   };
-  return { pod, podDir: join(root, `pod-${++n}`), config, addresses: { podIP: '127.21.1.2', hostIP: '127.10.1.1' }, nodeAllocatable: { cpu: '2', memory: '1Gi' } };
+  const tokens: TokenSource = {
+    token: async (p, spec) => {
+      if (p.spec.serviceAccountName === 'missing') throw new Error('serviceaccounts "missing" not found');
+      return `token-of-${p.spec.serviceAccountName ?? 'default'}-for-${spec.audience ?? 'apiserver'}-${spec.expirationSeconds}`;
+    },
+    forget: () => undefined,
+  };
+  return {
+    pod,
+    podDir: join(root, `pod-${++n}`),
+    config,
+    tokens,
+    apiServer: 'https://127.11.1.1:443',
+    addresses: { podIP: '127.21.1.2', hostIP: '127.10.1.1' },
+    nodeAllocatable: { cpu: '2', memory: '1Gi' },
+  };
 }
 
 const mode = (p: string): number => statSync(p).mode & 0o777;
@@ -58,7 +75,7 @@ describe('setUpVolumes', () => {
           name: 'info',
           downwardAPI: { items: [{ path: 'labels', fieldRef: { fieldPath: 'metadata.labels' } }, { path: 'mem', resourceFieldRef: { containerName: 'c', resource: 'limits.memory', divisor: '1Mi' } }] },
         },
-        { name: 'all', projected: { sources: [{ configMap: { name: 'cfg', items: [{ key: 'other', path: 'o.txt' }] } }, { secret: { name: 'creds' } }, { serviceAccountToken: {} }] } },
+        { name: 'all', projected: { sources: [{ configMap: { name: 'cfg', items: [{ key: 'other', path: 'o.txt' }] } }, { secret: { name: 'creds' } }] } },
       ],
       [cm, secret],
     );
@@ -67,6 +84,47 @@ describe('setUpVolumes', () => {
     assert.equal(readFileSync(join(paths.get('info')!, 'mem'), 'utf8'), '32');
     assert.equal(readFileSync(join(paths.get('all')!, 'o.txt'), 'utf8'), 'o');
     assert.equal(readFileSync(join(paths.get('all')!, 'password'), 'utf8'), 'pw');
+  });
+
+  it('writes a projected service account token, and a kubeconfig naming it, the CA and the in-cluster apiserver', async () => {
+    const rootCa: KubeObject = { kind: 'ConfigMap', metadata: { namespace: 'ns', name: 'kube-root-ca.crt' }, data: { 'ca.crt': 'PEM' } };
+    const c = ctx(
+      [
+        {
+          name: 'kube-api-access-x',
+          projected: {
+            sources: [
+              { serviceAccountToken: { path: 'token', expirationSeconds: 3607 } },
+              { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
+              { serviceAccountToken: { path: 'vault/token', audience: 'vault', expirationSeconds: 600 } },
+            ],
+          },
+        },
+      ],
+      [rootCa],
+    );
+    const dir = (await setUpVolumes(c)).get('kube-api-access-x')!;
+    assert.equal(readFileSync(join(dir, 'token'), 'utf8'), 'token-of-default-for-apiserver-3607');
+    assert.equal(readFileSync(join(dir, 'vault/token'), 'utf8'), 'token-of-default-for-vault-600');
+    const kubeconfig = JSON.parse(readFileSync(join(dir, 'kubeconfig'), 'utf8'));
+    assert.deepEqual(kubeconfig.clusters, [{ name: 'in-cluster', cluster: { server: 'https://127.11.1.1:443', 'certificate-authority': join(dir, 'ca.crt') } }]);
+    assert.deepEqual(kubeconfig.users[0].user, { tokenFile: join(dir, 'token'), 'token-file': join(dir, 'token') });
+    assert.equal(kubeconfig.contexts[0].context.namespace, 'ns');
+    // A container mounting it at the in-cluster path is pointed at the kubeconfig.
+    const mounted = containerMounts({ name: 'c', volumeMounts: [{ name: 'kube-api-access-x', mountPath: SERVICE_ACCOUNT_MOUNT_PATH }] }, new Map([['kube-api-access-x', dir]]));
+    assert.equal(mounted.env.get('KUBECONFIG'), join(dir, 'kubeconfig'));
+    const elsewhere = containerMounts({ name: 'c', volumeMounts: [{ name: 'kube-api-access-x', mountPath: '/api' }] }, new Map([['kube-api-access-x', dir]]));
+    assert.equal(elsewhere.env.get('KUBECONFIG'), undefined);
+  });
+
+  it('waits with a clear message while the token cannot be had', async () => {
+    const c = ctx([{ name: 'api', projected: { sources: [{ serviceAccountToken: { path: 'token' } }] } }], []);
+    const pod = { ...c.pod, spec: { ...c.pod.spec, serviceAccountName: 'missing' } };
+    await assert.rejects(setUpVolumes({ ...c, pod }), (err: Error) => {
+      assert.ok(err instanceof VolumeSetupError);
+      assert.equal(err.message, 'MountVolume.SetUp failed for volume "api": failed to fetch token: serviceaccounts "missing" not found');
+      return true;
+    });
   });
 
   it('passes hostPath through, creating it for DirectoryOrCreate and checking Directory', async () => {

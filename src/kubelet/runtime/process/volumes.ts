@@ -9,9 +9,13 @@
  *                         from items[].mode, else defaultMode (0644 unless set); rewritten from
  *                         the API every time the pod is synced, stale keys removed
  *   downwardAPI           one file per item (metadata fields, resource fields)
- *   projected             configMap, secret and downwardAPI sources merged into one directory
- *                         (serviceAccountToken sources are skipped: this kubelet does not request
- *                         tokens for pods yet)
+ *   projected             configMap, secret, downwardAPI and serviceAccountToken sources merged
+ *                         into one directory (tokens from token-source.ts, renewed by the
+ *                         refresh); a volume with a token also gets a `kubeconfig` file
+ *                         (unless a source writes one) naming the in-cluster apiserver, the
+ *                         token file and the `ca.crt` file when the volume has one: clients
+ *                         cannot read a token at the fixed in-cluster path, as nothing is
+ *                         mounted, but every client reads `$KUBECONFIG` (mount-env.ts sets it)
  *   hostPath              the host path itself, checked (or created) per `type`
  *
  * Anything else (persistentVolumeClaim, …) cannot be provided: setup fails with a message that
@@ -19,9 +23,10 @@
  */
 import { chmod, mkdir, readdir, rename, rm, stat, writeFile, open } from 'node:fs/promises';
 import { dirname, join, normalize, isAbsolute } from 'node:path';
-import type { DownwardApiFile, KeyToPath, Pod, Volume } from '../../api-types.ts';
+import type { DownwardApiFile, KeyToPath, Pod, ServiceAccountTokenProjection, Volume } from '../../api-types.ts';
 import { configEntries, type ConfigSource } from '../../env/config-source.ts';
 import { podFieldValue, resourceFieldValue, type PodAddresses } from '../../env/field-refs.ts';
+import type { TokenSource } from '../../env/token-source.ts';
 
 /** A volume the pod asks for that cannot be set up (yet): the pod waits, with this message. */
 export class VolumeSetupError extends Error {
@@ -35,6 +40,9 @@ export interface VolumeContext {
   readonly config: ConfigSource;
   readonly addresses: PodAddresses;
   readonly nodeAllocatable: Readonly<Record<string, string>>;
+  readonly tokens: TokenSource;
+  /** The in-cluster apiserver URL (the `kubernetes` Service), for the kubeconfig of token volumes. */
+  readonly apiServer: string | undefined;
 }
 
 const DEFAULT_MODE = 0o644;
@@ -114,14 +122,56 @@ async function projectedFiles(ctx: VolumeContext, v: Volume): Promise<ProjectedF
   if (v.projected !== undefined) {
     const mode = v.projected.defaultMode ?? DEFAULT_MODE;
     const files: ProjectedFile[] = [];
+    let tokenPath: string | undefined;
     for (const s of v.projected.sources ?? []) {
       if (s.configMap !== undefined) files.push(...(await keyFiles(ctx, v.name, 'configmap', s.configMap.name, s.configMap.items, s.configMap.optional, mode)));
       else if (s.secret !== undefined) files.push(...(await keyFiles(ctx, v.name, 'secret', s.secret.name, s.secret.items, s.secret.optional, mode)));
       else if (s.downwardAPI !== undefined) files.push(...downwardFiles(ctx, v.name, s.downwardAPI.items, mode));
+      else if (s.serviceAccountToken !== undefined) {
+        const path = safeRelative(s.serviceAccountToken.path, v.name);
+        tokenPath ??= path;
+        files.push({ path, data: Buffer.from(await tokenFor(ctx, v.name, s.serviceAccountToken)), mode });
+      }
+    }
+    if (tokenPath !== undefined && ctx.apiServer !== undefined && !files.some((f) => f.path === KUBECONFIG_FILE)) {
+      const dir = volumeDir(ctx.podDir, v.name);
+      const ca = files.some((f) => f.path === 'ca.crt') ? join(dir, 'ca.crt') : undefined;
+      files.push({ path: KUBECONFIG_FILE, data: Buffer.from(inClusterKubeconfig(ctx.apiServer, join(dir, tokenPath), ca, ctx.pod.metadata.namespace ?? 'default')), mode });
     }
     return files;
   }
   return undefined;
+}
+
+/** The name of the kubeconfig a token volume gets. */
+export const KUBECONFIG_FILE = 'kubeconfig';
+
+async function tokenFor(ctx: VolumeContext, volume: string, source: ServiceAccountTokenProjection): Promise<string> {
+  try {
+    return await ctx.tokens.token(ctx.pod, { expirationSeconds: source.expirationSeconds ?? 3600, ...(source.audience === undefined ? {} : { audience: source.audience }) });
+  } catch (err) {
+    throw new VolumeSetupError(`MountVolume.SetUp failed for volume "${volume}": failed to fetch token: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+/**
+ * A kubeconfig for the pod's service account, in JSON (which every kubeconfig reader takes).
+ * The token is named by file, so clients that reread it (client-go, kubectl) follow its
+ * renewals: `tokenFile` for client-go, `token-file` for @kubernetes/client-node.
+ */
+function inClusterKubeconfig(server: string, tokenFile: string, caFile: string | undefined, namespace: string): string {
+  return `${JSON.stringify(
+    {
+      apiVersion: 'v1',
+      kind: 'Config',
+      clusters: [{ name: 'in-cluster', cluster: { server, ...(caFile === undefined ? {} : { 'certificate-authority': caFile }) } }],
+      users: [{ name: 'service-account', user: { tokenFile, 'token-file': tokenFile } }],
+      contexts: [{ name: 'in-cluster', context: { cluster: 'in-cluster', user: 'service-account', namespace } }],
+      'current-context': 'in-cluster',
+    },
+    null,
+    2,
+  )}\n`;
 }
 
 async function listFiles(dir: string, prefix = ''): Promise<string[]> {
