@@ -215,7 +215,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
   for (const strategy of builtinStrategies({
     serviceAllocator,
     limitRanges: limitRangeLookup(registry),
-    serviceAccounts: serviceAccountLookup(registry),
+    serviceAccounts: serviceAccountTokens === undefined ? undefined : serviceAccountLookup(registry),
     priorityClasses,
     ...(opts.defaultTolerationSeconds === undefined ? {} : { defaultTolerationSeconds: opts.defaultTolerationSeconds }),
   })) {

@@ -40,8 +40,11 @@ export interface BuiltinStrategyDeps {
   readonly serviceAllocator: ResourceAllocator;
   /** Reads a namespace's LimitRanges for the limit range admission of pods. */
   readonly limitRanges: LimitRangeLookup;
-  /** Reads ServiceAccounts for the ServiceAccount admission of pods. */
-  readonly serviceAccounts: ServiceAccountLookup;
+  /**
+   * Reads ServiceAccounts for the ServiceAccount admission of pods; undefined when the server
+   * issues no tokens (no signing key), so pods get no volume that could never be filled.
+   */
+  readonly serviceAccounts: ServiceAccountLookup | undefined;
   /** Reads PriorityClasses for the priority admission of pods and the one-default rule. */
   readonly priorityClasses: PriorityClassLookup;
   /** Tolerations new pods get for the not-ready/unreachable NoExecute taints. @default 30 s each */

@@ -37,13 +37,14 @@ async function admitPodLimits(pod: KubeObject, limitRanges: LimitRangeLookup): P
  * The pod strategy with the given default toleration seconds (the apiserver flags); new pods
  * get their priority from the PriorityClasses `classes` reads, their containers' defaults and
  * bounds from the LimitRanges `limitRanges` reads, and an API access volume unless the account
- * `serviceAccounts` reads opts out.
+ * `serviceAccounts` reads opts out (none at all without `serviceAccounts`: a server that issues
+ * no tokens).
  */
 export function podStrategyWith(
   tolerationSeconds: DefaultTolerationSeconds,
   classes: PriorityClassLookup,
   limitRanges: LimitRangeLookup,
-  serviceAccounts: ServiceAccountLookup,
+  serviceAccounts: ServiceAccountLookup | undefined,
 ): ResourceStrategy {
   return defineStrategy({
     type: podType,
@@ -57,6 +58,7 @@ export function podStrategyWith(
     admitCreate: async (obj) => {
       await admitPodPriority(obj, classes);
       await admitPodLimits(obj, limitRanges);
+      if (serviceAccounts === undefined) return;
       const account = str((obj.spec as { serviceAccountName?: unknown } | undefined)?.serviceAccountName);
       admitPodServiceAccount(obj, account === '' ? undefined : await serviceAccounts(obj.metadata.namespace ?? '', account));
     },
