@@ -2,8 +2,11 @@
 // The k8ts command. k8ts is TypeScript that Node 24 runs directly (type stripping), so this
 // file only checks the Node version and hands over to src/cmd/k8ts.ts.
 import module from 'node:module';
-import process from 'node:process';
 import { setTimeout } from 'node:timers';
+
+// `process` is the global, not an ESM import of node:process: that namespace reads every lazy
+// property (stdin, stdout, stderr, report, ...) and so opens streams a server or agent never uses.
+/* global process */
 
 const major = Number(process.versions.node.split('.')[0]);
 if (major < 24) {

@@ -4,12 +4,14 @@
  * (the connection opens), `exec` (the command exits 0, run in the container's context), `grpc`
  * (the standard gRPC health service answers SERVING) and `sleep` (lifecycle hooks only).
  */
-import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { connect } from 'node:net';
 import type { Container, Handler } from '../api-types.ts';
 import type { ProbeResult } from './prober.ts';
 import { grpcHealthCheck } from './grpc-health.ts';
+
+/** Not an ESM import, which would load undici for node:http's WebSocket export (see client/rest-client.ts). */
+const { request: httpRequest } = process.getBuiltinModule('node:http');
 
 export interface HandlerContext {
   readonly podIP: string;
