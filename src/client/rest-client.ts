@@ -51,6 +51,14 @@ export interface RestClientOptions {
   requestTimeoutMs?: number;
   /** Longest time to establish a connection (TCP and TLS), in ms. @default 5000 */
   connectTimeoutMs?: number;
+  /**
+   * Most connections per endpoint for non-streaming requests; more requests wait for a free
+   * one. Streams (watches, log follows) have connections of their own and never wait. A burst
+   * of concurrent requests otherwise opens a connection each, and every TLS handshake costs both
+   * sides milliseconds of CPU (a node agent starting 100 pods opened 56 instead of 13).
+   * @default unbounded
+   */
+  maxRequestConnections?: number;
   /** @default silentLogger */
   logger?: Logger;
 }
@@ -181,7 +189,8 @@ export class RestClient {
   #endpoints: string[];
   /** The endpoint requests go to first; always a member of #endpoints. */
   #current: string;
-  readonly #httpsAgent: https.Agent;
+  /** For non-streaming requests (bounded by maxRequestConnections), and for streams. */
+  readonly #httpsAgents: { readonly buffer: https.Agent; readonly stream: https.Agent };
   readonly #httpAgent: HttpAgent;
   readonly #token: string | undefined;
   readonly #userAgent: string;
@@ -194,13 +203,11 @@ export class RestClient {
   constructor(options: RestClientOptions) {
     this.#endpoints = validateEndpoints(options.endpoints);
     this.#current = this.#endpoints[0] as string;
-    this.#httpsAgent = new https.Agent({
-      keepAlive: true,
-      ca: options.ca,
-      cert: options.cert,
-      key: options.key,
-      rejectUnauthorized: options.insecureSkipTlsVerify !== true,
-    });
+    const tls = { keepAlive: true, ca: options.ca, cert: options.cert, key: options.key, rejectUnauthorized: options.insecureSkipTlsVerify !== true };
+    this.#httpsAgents = {
+      buffer: new https.Agent({ ...tls, ...(options.maxRequestConnections === undefined ? {} : { maxSockets: options.maxRequestConnections }) }),
+      stream: new https.Agent(tls),
+    };
     this.#httpAgent = new http.Agent({ keepAlive: true });
     this.#token = options.token;
     this.#userAgent = options.userAgent ?? 'k8ts';
@@ -309,7 +316,8 @@ export class RestClient {
   close(): void {
     for (const s of this.#streams) s.destroy(new Error('client closed'));
     this.#streams.clear();
-    this.#httpsAgent.destroy();
+    this.#httpsAgents.buffer.destroy();
+    this.#httpsAgents.stream.destroy();
     this.#httpAgent.destroy();
   }
 
@@ -421,7 +429,7 @@ export class RestClient {
         return;
       }
       const send = secure ? https.request : http.request;
-      const creq = send(url, { method: req.method, headers, agent: secure ? this.#httpsAgent : this.#httpAgent });
+      const creq = send(url, { method: req.method, headers, agent: secure ? this.#httpsAgents[mode] : this.#httpAgent });
       let connected = false;
       let responded = false;
       let timedOut = false;

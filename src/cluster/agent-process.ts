@@ -5,7 +5,7 @@
  */
 import type { Taint } from '../kubelet/index.ts';
 import { Clientset, lineLogger, runEndpointsRefresher } from '../client/index.ts';
-import { startKubelet, startSimNodes } from '../kubelet/index.ts';
+import { KUBELET_MAX_REQUEST_CONNECTIONS, startKubelet, startSimNodes } from '../kubelet/index.ts';
 import { startKubeProxy } from '../proxy/index.ts';
 
 export interface AgentOptions {
@@ -39,6 +39,7 @@ export async function runAgent(opts: AgentOptions): Promise<RunningAgent> {
   const clientset = await Clientset.fromKubeconfig(opts.kubeconfig, undefined, {
     ...(opts.servers.length > 0 ? { endpoints: [...opts.servers] } : {}),
     userAgent: `k8ts-agent/${opts.nodeName}`,
+    maxRequestConnections: KUBELET_MAX_REQUEST_CONNECTIONS,
     logger,
   });
   const abort = new AbortController();

@@ -13,7 +13,8 @@ export interface ComponentClient {
   close(): Promise<void>;
 }
 
-export function connectComponent(ctx: InProcessComponentContext, userAgent: string): ComponentClient {
+/** `maxRequestConnections`: see RestClientOptions (a kubelet bounds its connections). */
+export function connectComponent(ctx: InProcessComponentContext, userAgent: string, options: { maxRequestConnections?: number } = {}): ComponentClient {
   const logger = lineLogger(ctx.log);
   const clientset = Clientset.fromOptions({
     endpoints: ctx.apiServerUrls,
@@ -22,6 +23,7 @@ export function connectComponent(ctx: InProcessComponentContext, userAgent: stri
     key: ctx.tls.keyPem,
     userAgent,
     logger,
+    ...options,
   });
   const abort = new AbortController();
   const refresher = runEndpointsRefresher(clientset, abort.signal, { preferred: ctx.apiServerUrl, logger }).catch((err: unknown) =>

@@ -7,6 +7,7 @@
  * shutdown) leaves the pods' processes running, as a kubelet restart does; `k8ts down` stops
  * them (cluster-pods.ts). Without a node in the context (a plain `k8ts server`), it does nothing.
  */
+import { KUBELET_MAX_REQUEST_CONNECTIONS } from '../kubelet/client-limits.ts';
 import { connectComponent } from './component-client.ts';
 import type { InProcessComponent } from './in-process-components.ts';
 
@@ -20,7 +21,7 @@ export const kubeletComponent: InProcessComponent = {
     if (node === undefined) return { stop: async () => undefined };
     // Loaded when a node runs here, so other k8ts commands do not load the kubelet.
     const { startKubelet } = await import('../kubelet/index.ts');
-    const client = connectComponent(ctx, `k8ts-kubelet/${node.name}`);
+    const client = connectComponent(ctx, `k8ts-kubelet/${node.name}`, { maxRequestConnections: KUBELET_MAX_REQUEST_CONNECTIONS });
     const kubelet = await startKubelet({
       clientset: client.clientset,
       nodeName: node.name,

@@ -19,5 +19,6 @@ export { startSimNodes } from './sim/sim-nodes.ts';
 export type { RunningSimNodes, SimNodesOptions } from './sim/sim-nodes.ts';
 export { stopPodProcesses } from './runtime/process/process-runtime.ts';
 export { KUBELET_PORT } from './ports.ts';
+export { KUBELET_MAX_REQUEST_CONNECTIONS } from './client-limits.ts';
 export type { Taint } from './node/node-object.ts';
 export { KUBELET_VERSION } from './version.ts';

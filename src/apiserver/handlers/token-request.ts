@@ -46,7 +46,7 @@ async function boundObject(ctx: RequestContext, namespace: string, serviceAccoun
   const name = str(ref.name);
   let uid: string;
   try {
-    uid = (await served!.store.get(namespace, name)).metadata.uid ?? '';
+    uid = (await served!.store.getShared(namespace, name)).metadata.uid ?? '';
   } catch (err) {
     if (err instanceof ApiError && err.code === 404) {
       throw badRequest(`cannot bind token for serviceaccount "${serviceAccount}" to object of kind ${kind}: ${err.message}`);
@@ -67,7 +67,8 @@ export async function handleTokenRequest(ctx: RequestContext, info: ResourceRequ
     throw badRequest(`the API version in the data (${obj.apiVersion}) does not match the expected API version (${API_VERSION})`);
   }
   if ((obj.kind ?? '') !== '' && obj.kind !== 'TokenRequest') throw badRequest(`the kind in the data (${obj.kind}) does not match the expected kind (TokenRequest)`);
-  const serviceAccount = await store.get(namespace, info.name);
+  // Read only (getShared): a kubelet asks for a token per pod it starts.
+  const serviceAccount = await store.getShared(namespace, info.name);
   const spec: JsonObject = isObject(obj.spec) ? { ...obj.spec } : {};
   if (!Array.isArray(spec.audiences) || spec.audiences.length === 0) spec.audiences = [TOKEN_ISSUER];
   if (spec.expirationSeconds === undefined || spec.expirationSeconds === null) spec.expirationSeconds = DEFAULT_EXPIRATION_SECONDS;

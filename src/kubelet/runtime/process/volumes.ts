@@ -21,7 +21,8 @@
  * Anything else (persistentVolumeClaim, …) cannot be provided: setup fails with a message that
  * says so, and the pod's containers wait in ContainerCreating.
  */
-import { chmod, mkdir, readdir, rename, rm, stat, writeFile, open } from 'node:fs/promises';
+import { chmodSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync, type Dirent } from 'node:fs';
+import { mkdir, stat, open } from 'node:fs/promises';
 import { dirname, join, normalize, isAbsolute } from 'node:path';
 import type { DownwardApiFile, KeyToPath, Pod, ServiceAccountTokenProjection, Volume } from '../../api-types.ts';
 import { configEntries, type ConfigSource } from '../../env/config-source.ts';
@@ -121,22 +122,26 @@ async function projectedFiles(ctx: VolumeContext, v: Volume): Promise<ProjectedF
   if (v.downwardAPI !== undefined) return downwardFiles(ctx, v.name, v.downwardAPI.items, v.downwardAPI.defaultMode ?? DEFAULT_MODE);
   if (v.projected !== undefined) {
     const mode = v.projected.defaultMode ?? DEFAULT_MODE;
-    const files: ProjectedFile[] = [];
-    let tokenPath: string | undefined;
-    for (const s of v.projected.sources ?? []) {
-      if (s.configMap !== undefined) files.push(...(await keyFiles(ctx, v.name, 'configmap', s.configMap.name, s.configMap.items, s.configMap.optional, mode)));
-      else if (s.secret !== undefined) files.push(...(await keyFiles(ctx, v.name, 'secret', s.secret.name, s.secret.items, s.secret.optional, mode)));
-      else if (s.downwardAPI !== undefined) files.push(...downwardFiles(ctx, v.name, s.downwardAPI.items, mode));
-      else if (s.serviceAccountToken !== undefined) {
-        const path = safeRelative(s.serviceAccountToken.path, v.name);
-        tokenPath ??= path;
-        files.push({ path, data: Buffer.from(await tokenFor(ctx, v.name, s.serviceAccountToken)), mode });
-      }
-    }
-    if (tokenPath !== undefined && ctx.apiServer !== undefined && !files.some((f) => f.path === KUBECONFIG_FILE)) {
+    // The sources are independent API reads (a token request among them): fetched at once.
+    const sources = v.projected.sources ?? [];
+    const parts = await Promise.all(
+      sources.map(async (s): Promise<ProjectedFile[]> => {
+        if (s.configMap !== undefined) return keyFiles(ctx, v.name, 'configmap', s.configMap.name, s.configMap.items, s.configMap.optional, mode);
+        if (s.secret !== undefined) return keyFiles(ctx, v.name, 'secret', s.secret.name, s.secret.items, s.secret.optional, mode);
+        if (s.downwardAPI !== undefined) return downwardFiles(ctx, v.name, s.downwardAPI.items, mode);
+        if (s.serviceAccountToken !== undefined) {
+          return [{ path: safeRelative(s.serviceAccountToken.path, v.name), data: Buffer.from(await tokenFor(ctx, v.name, s.serviceAccountToken)), mode }];
+        }
+        return [];
+      }),
+    );
+    const files = parts.flat();
+    const tokenSource = sources.find((s) => s.serviceAccountToken !== undefined)?.serviceAccountToken;
+    if (tokenSource !== undefined && ctx.apiServer !== undefined && !files.some((f) => f.path === KUBECONFIG_FILE)) {
       const dir = volumeDir(ctx.podDir, v.name);
       const ca = files.some((f) => f.path === 'ca.crt') ? join(dir, 'ca.crt') : undefined;
-      files.push({ path: KUBECONFIG_FILE, data: Buffer.from(inClusterKubeconfig(ctx.apiServer, join(dir, tokenPath), ca, ctx.pod.metadata.namespace ?? 'default')), mode });
+      const token = join(dir, safeRelative(tokenSource.path, v.name));
+      files.push({ path: KUBECONFIG_FILE, data: Buffer.from(inClusterKubeconfig(ctx.apiServer, token, ca, ctx.pod.metadata.namespace ?? 'default')), mode });
     }
     return files;
   }
@@ -174,29 +179,38 @@ function inClusterKubeconfig(server: string, tokenFile: string, caFile: string |
   )}\n`;
 }
 
-async function listFiles(dir: string, prefix = ''): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+function listFiles(dir: string, prefix = ''): string[] {
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
   const out: string[] = [];
   for (const e of entries) {
     const rel = prefix === '' ? e.name : `${prefix}/${e.name}`;
-    if (e.isDirectory()) out.push(...(await listFiles(join(dir, e.name), rel)));
+    if (e.isDirectory()) out.push(...listFiles(join(dir, e.name), rel));
     else out.push(rel);
   }
   return out;
 }
 
-/** Makes `dir` hold exactly `files` (each written atomically, stale ones removed). */
-async function syncFiles(dir: string, files: readonly ProjectedFile[]): Promise<void> {
-  await mkdir(dir, { recursive: true, mode: 0o755 });
+/**
+ * Makes `dir` hold exactly `files` (each written atomically, stale ones removed). The files are
+ * tiny and written synchronously: through libuv's four-thread pool each of the many small steps
+ * would queue behind every other starting pod's disk work, as the runtime's start does not.
+ */
+function syncFiles(dir: string, files: readonly ProjectedFile[]): void {
+  mkdirSync(dir, { recursive: true, mode: 0o755 });
   const wanted = new Set(files.map((f) => f.path));
-  for (const existing of await listFiles(dir)) if (!wanted.has(existing)) await rm(join(dir, existing), { force: true });
+  for (const existing of listFiles(dir)) if (!wanted.has(existing)) rmSync(join(dir, existing), { force: true });
   for (const f of files) {
     const path = join(dir, f.path);
-    await mkdir(dirname(path), { recursive: true, mode: 0o755 });
+    mkdirSync(dirname(path), { recursive: true, mode: 0o755 });
     const tmp = `${path}.k8ts-tmp`;
-    await writeFile(tmp, f.data, { mode: f.mode });
-    await chmod(tmp, f.mode);
-    await rename(tmp, path);
+    writeFileSync(tmp, f.data, { mode: f.mode });
+    chmodSync(tmp, f.mode);
+    renameSync(tmp, path);
   }
 }
 
@@ -258,7 +272,7 @@ export async function setUpVolumes(ctx: VolumeContext): Promise<Map<string, stri
     }
     const dir = volumeDir(ctx.podDir, v.name);
     const files = await projectedFiles(ctx, v);
-    if (files !== undefined) await syncFiles(dir, files);
+    if (files !== undefined) syncFiles(dir, files);
     else if (v.emptyDir !== undefined) await mkdir(dir, { recursive: true, mode: 0o755 });
     else {
       const kind = Object.keys(v).find((k) => k !== 'name' && v[k] !== undefined && v[k] !== null) ?? 'unknown';
