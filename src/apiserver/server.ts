@@ -313,7 +313,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
     const watchParam = url.searchParams.get('watch');
     const path = url.pathname;
     const info = parseRequestInfo(req.method ?? 'GET', path, watchParam === 'true' || watchParam === '1');
-    const attributes = requestAttributes(user, req.method ?? 'GET', path, info);
+    const attributes = requestAttributes(user, req.method ?? 'GET', path, info, url.searchParams.get('fieldSelector'));
     const decision = await authorizer.authorize(attributes);
     if (decision.decision !== 'allow') throw forbiddenError(attributes, decision.reason);
     return info;

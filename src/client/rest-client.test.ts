@@ -213,6 +213,27 @@ describe('RestClient failover', () => {
     }
   });
 
+  it('queues requests beyond maxRequestConnections without counting the wait against the connect timeout', async () => {
+    let open = 0;
+    let most = 0;
+    const slow = await startFakeServer((_req, res) => {
+      most = Math.max(most, ++open);
+      setTimeout(() => {
+        open--;
+        sendJson(res, 200, { ok: true });
+      }, 150);
+    }, certs);
+    const client = tlsClient([slow.url], { connectTimeoutMs: 100, maxRequestConnections: 2 });
+    try {
+      const answers = await Promise.all(Array.from({ length: 6 }, () => client.requestJson<{ ok: boolean }>({ method: 'GET', path: '/x' })));
+      assert.deepEqual(answers.map((a) => a.ok), [true, true, true, true, true, true]);
+      assert.equal(most, 2, 'never more than 2 requests at once');
+    } finally {
+      client.close();
+      await slow.close();
+    }
+  });
+
   it('throws ConnectionError when no endpoint answers', async () => {
     const client = tlsClient([await refusedUrl(), await refusedUrl()]);
     try {

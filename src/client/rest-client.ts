@@ -439,9 +439,9 @@ export class RestClient {
       const onAbort = (): void => {
         if (signal !== undefined) destroy(abortReason(signal));
       };
-      const connectTimer = setTimeout(() => {
-        if (!connected) destroy(new TransportError(`Cannot connect to ${endpoint}: timed out`, { code: 'ETIMEDOUT', sent: false }));
-      }, this.#connectTimeoutMs);
+      // Started once the request has a socket: waiting for one of maxRequestConnections is
+      // queueing, not an endpoint that cannot be reached.
+      let connectTimer: NodeJS.Timeout | undefined;
       const requestTimer = setTimeout(() => {
         timedOut = true;
         destroy(new TransportError(`Request to ${endpoint} timed out after ${timeoutMs} ms`, { code: 'ETIMEDOUT', sent: connected }));
@@ -454,11 +454,15 @@ export class RestClient {
       signal?.addEventListener('abort', onAbort, { once: true });
 
       creq.on('socket', (socket) => {
-        if (creq.reusedSocket) {
+        // A kept-alive socket: taken from the idle pool (reusedSocket), or handed over by a
+        // finished request to one that was waiting for a connection (still `connecting` only if new).
+        if (creq.reusedSocket || !socket.connecting) {
           connected = true;
-          clearTimeout(connectTimer);
           return;
         }
+        connectTimer = setTimeout(() => {
+          if (!connected) destroy(new TransportError(`Cannot connect to ${endpoint}: timed out`, { code: 'ETIMEDOUT', sent: false }));
+        }, this.#connectTimeoutMs);
         socket.once(secure ? 'secureConnect' : 'connect', () => {
           connected = true;
           clearTimeout(connectTimer);

@@ -249,6 +249,16 @@ describe('service account tokens over HTTP', () => {
     assert.equal((await whoami(r.json.status.token)).status, 201);
     await t.request('DELETE', '/api/v1/namespaces/default/secrets/holder');
     assert.equal((await whoami(r.json.status.token)).status, 401, 'deleting the bound secret revokes the token');
+
+    // A pod's token must be of the account the pod runs as.
+    const pod = await t.request('POST', '/api/v1/namespaces/default/pods', { body: { metadata: { name: 'runs-as-default' }, spec: { containers: [{ name: 'c', image: 'x' }] } } });
+    assert.equal(pod.status, 201, pod.text);
+    const other = await t.request('POST', path, { body: { spec: { boundObjectRef: { kind: 'Pod', apiVersion: 'v1', name: 'runs-as-default' } } } });
+    assert.equal(other.status, 400, other.text);
+    assert.equal(other.json.message, 'cannot bind token for serviceaccount "bound" to pod running with different serviceaccount name.');
+    await t.request('POST', '/api/v1/namespaces/default/serviceaccounts', { body: { metadata: { name: 'default' } } });
+    const own = await t.request('POST', '/api/v1/namespaces/default/serviceaccounts/default/token', { body: { spec: { boundObjectRef: { kind: 'Pod', apiVersion: 'v1', name: 'runs-as-default' } } } });
+    assert.equal(own.status, 201, own.text);
   });
 
   it('lists serviceaccounts/token in discovery', async () => {

@@ -6,7 +6,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KubeObject } from '../../src/api/meta/types.ts';
-import { clusterRoleBindingType, clusterRoleType } from '../../src/api/rbac/v1/rbac-types.ts';
+import { subjectAccessReviewType } from '../../src/api/authorization/v1/reviews.ts';
+import { namespaceType } from '../../src/api/core/v1/namespace.ts';
+import { clusterRoleBindingType, clusterRoleType, roleBindingType } from '../../src/api/rbac/v1/rbac-types.ts';
 import { waitFor } from '../../src/client/testing/wait-for.ts';
 import { useControllerCluster } from '../support/controller-cluster.ts';
 
@@ -30,5 +32,32 @@ describe('the default RBAC policy', () => {
 
     await roles.create({ metadata: { name: 'widgets-viewer', labels: { 'rbac.authorization.k8s.io/aggregate-to-view': 'true' } }, rules: [WIDGETS] });
     await waitFor(async () => (await Promise.all(['view', 'edit', 'admin'].map((n) => roles.get(n)))).every((r) => grants(r, 'widgets', 'get')), 'the custom rule in view, edit and admin');
+  });
+
+  it('lets an editor of a namespace do there what kubectl users do: drain, exec, logs, scale, but not read RBAC', async () => {
+    const client = cluster().client;
+    await client.resource(namespaceType).create({ metadata: { name: 'team' } });
+    await client.resource(roleBindingType).create({
+      metadata: { name: 'jane-edits', namespace: 'team' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'edit' },
+      subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'jane' }],
+    });
+    const may = async (verb: string, resource: string, subresource = '', group = ''): Promise<boolean> => {
+      const review = await client.resource(subjectAccessReviewType).create({
+        metadata: {},
+        spec: { user: 'jane', groups: ['system:authenticated'], resourceAttributes: { namespace: 'team', verb, group, resource, subresource } },
+      } as KubeObject);
+      return (review.status as { allowed: boolean }).allowed;
+    };
+    await waitFor(() => may('create', 'pods', 'eviction'), 'edit to evict pods (kubectl drain)');
+    for (const [verb, resource, subresource, group] of [
+      ['create', 'pods', 'exec', ''],
+      ['get', 'pods', 'log', ''],
+      ['patch', 'deployments', 'scale', 'apps'],
+      ['delete', 'secrets', '', ''],
+    ] as const) {
+      assert.equal(await may(verb, resource, subresource, group), true, `${verb} ${resource}/${subresource}`);
+    }
+    assert.equal(await may('list', 'rolebindings', '', 'rbac.authorization.k8s.io'), false, 'roles and bindings are for admin');
   });
 });

@@ -22,4 +22,13 @@ describe('authorization attributes', () => {
     assert.equal(path.verb, 'get');
     assert.equal(forbiddenError(path, '').message, 'forbidden: User "jane" cannot get path "/openapi/v3"');
   });
+
+  it('narrow a list or watch to the object its metadata.name field selector names, as kubectl get NAME -w sends', () => {
+    const info = { kind: 'resource', verb: 'watch', group: '', version: 'v1', namespace: 'web', resource: 'configmaps', name: '', subresource: '' } as const;
+    assert.equal(requestAttributes(jane, 'GET', '/api/v1/namespaces/web/configmaps', info, 'metadata.name=one').name, 'one');
+    assert.equal(requestAttributes(jane, 'GET', '/api/v1/namespaces/web/configmaps', info, 'metadata.name!=one').name, '');
+    assert.equal(requestAttributes(jane, 'GET', '/api/v1/namespaces/web/configmaps', info, 'a=b,metadata.name==two').name, 'two');
+    assert.equal(requestAttributes(jane, 'GET', '/api/v1/namespaces/web/configmaps', info, 'metadata.name').name, '', 'a selector that does not parse');
+    assert.equal(requestAttributes(jane, 'POST', '/api/v1/namespaces/web/configmaps', { ...info, verb: 'create' }, 'metadata.name=one').name, '');
+  });
 });

@@ -3,14 +3,33 @@
  * kubectl users know (`pods "x" is forbidden: User "jane" cannot get resource "pods" in API
  * group "" in the namespace "default"`).
  */
+import { parseFieldSelector } from '../../api/fields/selector.ts';
 import type { UserInfo } from '../authn/authenticator.ts';
 import { ApiError, qualifiedResource } from '../errors.ts';
 import type { RequestInfo } from '../request-info.ts';
 import type { AuthorizationAttributes } from './authorizer.ts';
 
-/** The attributes of a request; discovery and other non-resource paths are checked by path and HTTP verb. */
-export function requestAttributes(user: UserInfo, method: string, path: string, info: RequestInfo): AuthorizationAttributes {
+/**
+ * The object a list or watch is narrowed to by `fieldSelector=metadata.name=<name>` (what
+ * `kubectl get <kind> <name> -w` and `kubectl wait` send), so that rules naming objects
+ * (resourceNames) allow it, as upstream reads it; '' otherwise or for a selector that does not parse.
+ */
+function selectedName(fieldSelector: string | null): string {
+  if (fieldSelector === null || fieldSelector === '') return '';
+  try {
+    return parseFieldSelector(fieldSelector).find((r) => r.field === 'metadata.name' && r.operator === '=')?.value ?? '';
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * The attributes of a request; discovery and other non-resource paths are checked by path and
+ * HTTP verb. `fieldSelector` is the request's, if any.
+ */
+export function requestAttributes(user: UserInfo, method: string, path: string, info: RequestInfo, fieldSelector: string | null = null): AuthorizationAttributes {
   if (info.kind === 'resource') {
+    const narrowed = info.name === '' && (info.verb === 'list' || info.verb === 'watch') ? selectedName(fieldSelector) : '';
     return {
       user,
       verb: info.verb,
@@ -20,7 +39,7 @@ export function requestAttributes(user: UserInfo, method: string, path: string, 
       apiVersion: info.version,
       resource: info.resource,
       subresource: info.subresource,
-      name: info.name,
+      name: narrowed === '' ? info.name : narrowed,
       path,
     };
   }

@@ -46,7 +46,13 @@ async function boundObject(ctx: RequestContext, namespace: string, serviceAccoun
   const name = str(ref.name);
   let uid: string;
   try {
-    uid = (await served!.store.getShared(namespace, name)).metadata.uid ?? '';
+    const obj = await served!.store.getShared(namespace, name);
+    // A pod's token is its own account's: binding another account's token to it would let
+    // whoever may request tokens for a pod act as any account of the namespace.
+    if (kind === 'Pod' && str((obj.spec as { serviceAccountName?: unknown } | undefined)?.serviceAccountName) !== serviceAccount) {
+      throw badRequest(`cannot bind token for serviceaccount "${serviceAccount}" to pod running with different serviceaccount name.`);
+    }
+    uid = obj.metadata.uid ?? '';
   } catch (err) {
     if (err instanceof ApiError && err.code === 404) {
       throw badRequest(`cannot bind token for serviceaccount "${serviceAccount}" to object of kind ${kind}: ${err.message}`);

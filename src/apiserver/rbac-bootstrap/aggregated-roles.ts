@@ -65,7 +65,7 @@ const EDIT_RULES: readonly PolicyRule[] = [
   rule(['impersonate'], '', ['serviceaccounts']),
   rule(WRITE_VERBS, '', ['pods', ...POD_ACCESS]),
   rule(['create'], '', ['serviceaccounts/token']),
-  rule(['create'], 'policy', ['pods/eviction']),
+  rule(['create'], '', ['pods/eviction']),
   rule(WRITE_VERBS, '', [
     'configmaps',
     'events',

@@ -13,7 +13,8 @@ const EVENT_VERBS = ['create', 'patch', 'update'];
 const EVENT_RULES: readonly PolicyRule[] = [rule(EVENT_VERBS, '', ['events']), rule(EVENT_VERBS, 'events.k8s.io', ['events'])];
 
 const NODE_RULES: readonly PolicyRule[] = [
-  rule(['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'], '', ['nodes']),
+  // No delete: a kubelet never removes a Node, and without a Node authorizer it could remove any.
+  rule(['create', 'get', 'list', 'patch', 'update', 'watch'], '', ['nodes']),
   rule(['patch', 'update'], '', ['nodes/status']),
   // Node heartbeats, in kube-node-lease.
   rule(['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'], 'coordination.k8s.io', ['leases']),

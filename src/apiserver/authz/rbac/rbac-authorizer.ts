@@ -13,9 +13,10 @@ import type { RbacPolicy, RbacPolicySource } from './rbac-policy.ts';
 
 const NO_OPINION: AuthorizationDecision = { decision: 'no-opinion', reason: '' };
 
-/** The bindings that apply to requests in `namespace` ('' = cluster-scoped requests). */
-function applicableBindings(policy: RbacPolicy, namespace: string): Binding[] {
-  return namespace === '' ? [...policy.clusterRoleBindings] : [...policy.clusterRoleBindings, ...policy.roleBindings(namespace)];
+/** The bindings that apply to requests in `namespace` ('' = cluster-scoped requests), without copying them (every request asks). */
+function* applicableBindings(policy: RbacPolicy, namespace: string): Iterable<Binding> {
+  yield* policy.clusterRoleBindings;
+  if (namespace !== '') yield* policy.roleBindings(namespace);
 }
 
 function bindingName(b: Binding): string {
