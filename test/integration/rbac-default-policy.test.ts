@@ -46,7 +46,7 @@ describe('the default RBAC policy', () => {
       const review = await client.resource(subjectAccessReviewType).create({
         metadata: {},
         spec: { user: 'jane', groups: ['system:authenticated'], resourceAttributes: { namespace: 'team', verb, group, resource, subresource } },
-      } as KubeObject);
+      });
       return (review.status as { allowed: boolean }).allowed;
     };
     await waitFor(() => may('create', 'pods', 'eviction'), 'edit to evict pods (kubectl drain)');
